@@ -1,0 +1,1 @@
+"""slimfix: rewrite Dockerfiles so the images they build are smaller."""
