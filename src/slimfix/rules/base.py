@@ -1,0 +1,132 @@
+"""What a rule is and what it reports: diagnostics carrying fixes made of edits."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from enum import IntEnum
+from typing import TYPE_CHECKING, ClassVar, Iterable, Optional, Tuple
+
+if TYPE_CHECKING:
+    from ..semantics.context import FileContext
+    from ..syntax import Instruction
+
+
+class Applicability(IntEnum):
+    """How sure a fix is; a fix applies when its level meets the level asked for."""
+
+    DISPLAY_ONLY = 0  # shown, never applied
+    UNSAFE = 1  # applied with --unsafe-fixes (or when the rule is selected explicitly)
+    SAFE = 2  # applied by default
+
+    @property
+    def label(self) -> str:
+        return self.name.lower().replace("_", "-")
+
+
+@dataclass(frozen=True, order=True)
+class Edit:
+    """Replace ``text[start:end]`` with ``content`` (offsets into the file's text)."""
+
+    start: int
+    end: int
+    content: str = ""
+
+    @classmethod
+    def insert(cls, at: int, content: str) -> "Edit":
+        return cls(at, at, content)
+
+    @classmethod
+    def delete(cls, start: int, end: int) -> "Edit":
+        return cls(start, end, "")
+
+
+@dataclass(frozen=True)
+class Fix:
+    edits: Tuple[Edit, ...]
+    applicability: Applicability
+    message: str = ""
+
+    @property
+    def start(self) -> int:
+        return min(edit.start for edit in self.edits)
+
+    @property
+    def end(self) -> int:
+        return max(edit.end for edit in self.edits)
+
+    def applies(self, level: Applicability) -> bool:
+        return self.applicability >= level and self.applicability > Applicability.DISPLAY_ONLY
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    code: str
+    message: str
+    line: int
+    column: int = 1
+    end_line: int = 0
+    fix: Optional[Fix] = None
+    savings: int = 0  # estimated bytes the fix saves in the image
+    path: str = field(default="", compare=False)
+
+    @property
+    def fixable(self) -> bool:
+        return self.fix is not None and self.fix.applicability > Applicability.DISPLAY_ONLY
+
+
+_SECTION = re.compile(r"^## (.+)$", re.M)
+DOC_SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead", "Fix safety", "Estimated savings")
+
+
+class Rule:
+    """A rule: one module, a stable code, a name for the problem it flags.
+
+    Subclasses set the class attributes and implement ``check``. The class
+    docstring is the rule's documentation, in the sections of DOC_SECTIONS.
+    """
+
+    code: ClassVar[str]
+    name: ClassVar[str]
+    summary: ClassVar[str]
+    hadolint: ClassVar[Tuple[str, ...]] = ()
+    fix_applicability: ClassVar[Applicability] = Applicability.SAFE
+    explicit_only: ClassVar[bool] = False  # runs only when selected by its code
+
+    def check(self, ctx: "FileContext") -> Iterable[Diagnostic]:
+        raise NotImplementedError
+
+    # helpers ----------------------------------------------------------------
+
+    def diagnostic(
+        self,
+        instruction: "Instruction",
+        message: str,
+        fix: Optional[Fix] = None,
+        savings: int = 0,
+    ) -> Diagnostic:
+        return Diagnostic(
+            self.code,
+            message,
+            instruction.start_line,
+            len(instruction.indent) + 1,
+            instruction.end_line,
+            fix,
+            savings,
+        )
+
+    @classmethod
+    def documentation(cls) -> str:
+        import inspect
+
+        return inspect.cleandoc(cls.__doc__ or "")
+
+    @classmethod
+    def sections(cls) -> dict:
+        doc = cls.documentation()
+        marks = list(_SECTION.finditer(doc))
+        out = {}
+        for i, mark in enumerate(marks):
+            end = marks[i + 1].start() if i + 1 < len(marks) else len(doc)
+            out[mark.group(1).strip()] = doc[mark.end():end].strip()
+        return out

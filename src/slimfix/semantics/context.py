@@ -1,0 +1,78 @@
+"""Everything a rule may ask about one file, computed once and shared."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import Dict, List, Optional, Set
+
+from ..syntax import Dockerfile, Instruction, Stage
+from .run import RunView, shell_of_stages
+from .stages import reaching_stages, stage_of
+
+
+class FileContext:
+    def __init__(self, tree: Dockerfile, path: str = "") -> None:
+        self.tree = tree
+        self.path = path
+        self.text = tree.code
+        self._offsets: Dict[int, int] = {}
+        offset = len(tree.bom)
+        for line in tree.body:
+            self._offsets[id(line)] = offset
+            offset += len(line.code)
+        self._runs: Dict[int, Optional[RunView]] = {}
+
+    def offset(self, node) -> int:
+        """Offset of a line-level node in the file's text."""
+        return self._offsets[id(node)]
+
+    def end_offset(self, node) -> int:
+        return self._offsets[id(node)] + len(node.code)
+
+    @property
+    def newline(self) -> str:
+        return self.tree.newline
+
+    @cached_property
+    def reaching(self) -> Set[int]:
+        return reaching_stages(self.tree)
+
+    @cached_property
+    def _stage_of(self) -> Dict[int, Stage]:
+        return stage_of(self.tree)
+
+    def stage(self, instruction: Instruction) -> Optional[Stage]:
+        return self._stage_of.get(id(instruction))
+
+    def reaches_final_image(self, instruction: Instruction) -> bool:
+        stage = self.stage(instruction)
+        return stage is not None and stage.index in self.reaching
+
+    @cached_property
+    def _posix(self) -> Dict[int, bool]:
+        return shell_of_stages(self.tree)
+
+    def run(self, instruction: Instruction) -> Optional[RunView]:
+        """The shell view of a shell-form RUN under a POSIX shell, else None."""
+        key = id(instruction)
+        if key not in self._runs:
+            view = None
+            if instruction.keyword == "RUN" and self._posix.get(key, False):
+                view = RunView.of(instruction, self.offset(instruction))
+            self._runs[key] = view
+        return self._runs[key]
+
+    def runs(self) -> List[RunView]:
+        out = []
+        for instruction in self.tree.instructions:
+            view = self.run(instruction)
+            if view is not None:
+                out.append(view)
+        return out
+
+    def next_instruction(self, instruction: Instruction) -> Optional[Instruction]:
+        instructions = self.tree.instructions
+        for i, candidate in enumerate(instructions):
+            if candidate is instruction:
+                return instructions[i + 1] if i + 1 < len(instructions) else None
+        return None

@@ -1,0 +1,183 @@
+"""The shell inside a RUN: where it is in the file and how the author writes it."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Dict, List, Optional, Tuple
+
+from ..syntax import Continuation, Dockerfile, Instruction, Text
+from ..syntax.arguments import go_trim_space
+
+POSIX_SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh", "ksh", "mksh", "busybox"})
+_WINDOWS_HINTS = ("windows", "nanoserver", "servercore")
+
+
+def shell_of_stages(tree: Dockerfile) -> Dict[int, bool]:
+    """For each instruction (by id), whether RUN's shell form goes to a POSIX shell.
+
+    ``SHELL`` changes it for the rest of the stage and for stages built FROM
+    it; a Windows base image starts with ``cmd``.
+    """
+    out: Dict[int, bool] = {}
+    by_alias: Dict[str, bool] = {}
+    for stage in tree.stages:
+        base = stage.base_image.lower()
+        posix = by_alias.get(base, not any(hint in base for hint in _WINDOWS_HINTS))
+        out[id(stage.from_instruction)] = posix
+        for instruction in stage.instructions:
+            if instruction.effective_keyword == "SHELL" and instruction.keyword == "SHELL":
+                words = instruction.value if instruction.is_exec_form else ()
+                program = words[0].replace("\\", "/").rsplit("/", 1)[-1].lower() if words else ""
+                posix = program in POSIX_SHELLS
+            out[id(instruction)] = posix
+        by_alias[str(stage.index)] = posix
+        if stage.alias:
+            by_alias[stage.alias.lower()] = posix
+    return out
+
+
+@dataclass(frozen=True)
+class Style:
+    """How to add text to a RUN so it reads like the author's own."""
+
+    joiner: str  # put between the end of a command and the next one, e.g. " \\\n    && "
+    newline: str
+    escape: str
+    indent: str
+    multiline: bool
+
+    def continued(self, text: str = "") -> str:
+        """A new physical line inside the instruction, starting with ``text``."""
+        return f" {self.escape}{self.newline}{self.indent}{text}"
+
+
+@dataclass(frozen=True)
+class Mount:
+    options: Tuple[Tuple[str, str], ...]
+
+    def get(self, key: str, default: str = "") -> str:
+        for name, value in self.options:
+            if name == key:
+                return value
+        return default
+
+    @property
+    def type(self) -> str:
+        return self.get("type", "bind")
+
+    @property
+    def target(self) -> str:
+        return self.get("target") or self.get("dst") or self.get("destination")
+
+
+class RunView:
+    """A shell-form RUN: its shell text, positions, mounts and style."""
+
+    def __init__(self, instruction: Instruction, offset: int, shell_text: str, shell_start: int) -> None:
+        self.instruction = instruction
+        self.offset = offset  # of the instruction in the file
+        self.shell_text = shell_text
+        self.shell_start = shell_start  # of shell_text within instruction.original
+
+    @classmethod
+    def of(cls, instruction: Instruction, offset: int) -> Optional["RunView"]:
+        if instruction.keyword != "RUN" or instruction.is_exec_form:
+            return None
+        original = instruction.original
+        rest = instruction.value[0] if instruction.value else ""
+        end = len(original.rstrip(_space_chars()))
+        start = end - len(rest)
+        if original[start:end] != rest:
+            return None
+        return cls(instruction, offset, rest, start)
+
+    @property
+    def has_heredoc(self) -> bool:
+        return bool(self.instruction.heredocs)
+
+    @cached_property
+    def script(self):
+        from ..shell import parse_shell
+
+        return parse_shell(self.shell_text)
+
+    def file_offset(self, shell_pos: int) -> int:
+        """Offset in the file of a position in ``shell_text``."""
+        return self.offset + self.instruction.physical_offset(self.shell_start + shell_pos)
+
+    @cached_property
+    def mounts(self) -> List[Mount]:
+        out = []
+        for value in self.instruction.flag_values("mount"):
+            try:
+                fields = next(csv.reader([value]))
+            except (csv.Error, StopIteration):
+                continue
+            options = []
+            for field_ in fields:
+                key, _, val = field_.partition("=")
+                options.append((key.strip().lower(), val.strip()))
+            out.append(Mount(tuple(options)))
+        return out
+
+    def mounts_over(self, path: str, types: Tuple[str, ...] = ("cache", "tmpfs")) -> bool:
+        """Whether ``path`` lies under a mount of one of ``types``."""
+        path = path.rstrip("/")
+        for mount in self.mounts:
+            target = mount.target.rstrip("/")
+            if mount.type in types and target and (path == target or path.startswith(target + "/")):
+                return True
+        return False
+
+    @cached_property
+    def style(self) -> Style:
+        return detect_style(self.instruction)
+
+
+def _space_chars() -> str:
+    from ..syntax.arguments import _GO_SPACE
+
+    return _GO_SPACE
+
+
+def detect_style(instruction: Instruction) -> Style:
+    """Read the author's layout: operator placement, indentation, line ending."""
+    escape = instruction.escape
+    parts = instruction.parts
+    newline = "\n"
+    leading = trailing = 0
+    indents: List[str] = []
+    before_escape = " "
+    after_continuation = False
+    for i, part in enumerate(parts):
+        if type(part) is Continuation:
+            newline = "\r\n" if part.value.endswith("\r\n") else "\n"
+            after_continuation = True
+            continue
+        if type(part) is not Text:
+            continue
+        text = part.value
+        continued = i + 1 < len(parts) and type(parts[i + 1]) is Continuation
+        if after_continuation:
+            body = text.lstrip(" \t")
+            if body:
+                indents.append(text[: len(text) - len(body)])
+            if body.startswith(("&&", "||", ";")):
+                leading += 1
+        if continued:
+            stripped = text.rstrip(" \t")
+            before_escape = text[len(stripped):] or " " if stripped else before_escape
+            if go_trim_space(stripped).endswith(("&&", "||", ";")):
+                trailing += 1
+        after_continuation = False
+    if not indents:
+        return Style(" && ", newline, escape, instruction.indent + "    ", False)
+    indent = indents[-1]
+    if leading >= trailing and leading:
+        return Style(f"{before_escape}{escape}{newline}{indent}&& ", newline, escape, indent, True)
+    if trailing:
+        return Style(f" &&{before_escape}{escape}{newline}{indent}", newline, escape, indent, True)
+    indent = instruction.indent + "    "
+    return Style(f"{before_escape}{escape}{newline}{indent}&& ", newline, escape, indent, True)
