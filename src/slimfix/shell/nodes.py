@@ -1,0 +1,408 @@
+"""Lossless shell syntax tree.
+
+Every node is a frozen dataclass with ``start``/``end`` character offsets into the parsed text and
+renders back exactly through ``code``. Composite nodes keep an ordered ``parts`` tuple of strings
+(keywords, operators, whitespace) and child nodes; the typed fields (``body``, ``words``, ...) point at
+the same child objects. Nodes compare by identity (like LibCST); compare ``code`` for text equality.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterator, Optional, Tuple, Union
+
+_GLOB_CHARS = frozenset("*?[")
+
+
+@dataclass(frozen=True, eq=False)
+class Node:
+    start: int
+    end: int
+
+    @property
+    def pieces(self) -> tuple:
+        """Ordered strings and child nodes that render this node."""
+        return self.parts  # type: ignore[attr-defined]
+
+    @property
+    def code(self) -> str:
+        return "".join([p if p.__class__ is str else p.code for p in self.pieces])
+
+    def children(self) -> Iterator["Node"]:
+        for p in self.pieces:
+            if p.__class__ is not str:
+                yield p
+
+
+@dataclass(frozen=True, eq=False)
+class Leaf(Node):
+    text: str
+
+    @property
+    def pieces(self) -> tuple:
+        return (self.text,)
+
+    @property
+    def code(self) -> str:
+        return self.text
+
+
+Part = Union[str, Node]
+Parts = Tuple[Part, ...]
+
+
+# --- trivia -----------------------------------------------------------------------------------------
+
+@dataclass(frozen=True, eq=False)
+class Comment(Leaf):
+    """``# ...`` up to (not including) the end of the line."""
+
+
+@dataclass(frozen=True, eq=False)
+class HereDoc(Leaf):
+    """Body lines of a here-document plus its terminator line, as found after the next newline.
+
+    ``redirect_start`` is the offset of the ``<<`` redirection it belongs to."""
+
+    delimiter: str
+    redirect_start: int
+
+
+@dataclass(frozen=True, eq=False)
+class Opaque(Leaf):
+    """Text the parser could not model; it round-trips but rules must never edit inside it."""
+
+    reason: str
+
+
+# --- word parts ------------------------------------------------------------------------------------
+
+@dataclass(frozen=True, eq=False)
+class Literal(Leaf):
+    @property
+    def value(self) -> Optional[str]:
+        return self.text
+
+
+@dataclass(frozen=True, eq=False)
+class SingleQuoted(Leaf):
+    """``'...'`` including the quotes."""
+
+    @property
+    def value(self) -> Optional[str]:
+        return self.text[1:-1]
+
+
+@dataclass(frozen=True, eq=False)
+class AnsiCQuoted(Leaf):
+    """Bash ``$'...'``; ``value`` decodes the common escapes."""
+
+    decoded: str
+
+    @property
+    def value(self) -> Optional[str]:
+        return self.decoded
+
+
+@dataclass(frozen=True, eq=False)
+class Escape(Leaf):
+    """A backslash and the character it quotes (``\\<newline>`` is a line continuation)."""
+
+    unescaped: str
+
+    @property
+    def value(self) -> Optional[str]:
+        return self.unescaped
+
+
+@dataclass(frozen=True, eq=False)
+class ParamExpansion(Leaf):
+    """``$NAME``, ``$1``, ``$@`` or ``${...}`` (any content)."""
+
+    name: str
+
+    @property
+    def value(self) -> Optional[str]:
+        return None
+
+
+@dataclass(frozen=True, eq=False)
+class ArithmeticExpansion(Leaf):
+    """``$(( ... ))``."""
+
+    @property
+    def value(self) -> Optional[str]:
+        return None
+
+
+@dataclass(frozen=True, eq=False)
+class DoubleQuoted(Node):
+    """``"..."`` (or bash ``$"..."``); ``parts`` are the opening quote, inner parts, closing quote."""
+
+    parts: Parts
+
+    @property
+    def inner(self) -> Tuple[Node, ...]:
+        return tuple(self.children())
+
+    @property
+    def value(self) -> Optional[str]:
+        out = []
+        for p in self.children():
+            v = p.value  # type: ignore[attr-defined]
+            if v is None:
+                return None
+            out.append(v)
+        return "".join(out)
+
+
+@dataclass(frozen=True, eq=False)
+class CommandSubstitution(Node):
+    """``$( ... )`` with its body parsed as a command list."""
+
+    parts: Parts
+    body: "CommandList"
+
+    @property
+    def value(self) -> Optional[str]:
+        return None
+
+
+@dataclass(frozen=True, eq=False)
+class Backtick(Node):
+    """`` `...` ``; ``body`` is None when the inner text uses backslash escapes (kept raw)."""
+
+    parts: Parts
+    body: Optional["CommandList"]
+
+    @property
+    def value(self) -> Optional[str]:
+        return None
+
+
+@dataclass(frozen=True, eq=False)
+class ProcessSubstitution(Node):
+    """Bash ``<( ... )`` / ``>( ... )``."""
+
+    parts: Parts
+    body: "CommandList"
+
+    @property
+    def value(self) -> Optional[str]:
+        return None
+
+
+SUBSTITUTIONS = (CommandSubstitution, Backtick, ProcessSubstitution)
+
+
+@dataclass(frozen=True, eq=False)
+class Word(Node):
+    parts: Parts
+
+    @property
+    def text(self) -> str:
+        return self.code
+
+    @property
+    def value(self) -> Optional[str]:
+        """The word after quote removal, or None when it contains any expansion.
+
+        Glob characters and a leading ``~`` are kept literally (see ``has_glob``)."""
+        out = []
+        for p in self.parts:
+            v = p.value  # type: ignore[union-attr]
+            if v is None:
+                return None
+            out.append(v)
+        return "".join(out)
+
+    @property
+    def is_quoted(self) -> bool:
+        return any(not isinstance(p, Literal) for p in self.parts)
+
+    @property
+    def has_glob(self) -> bool:
+        """True when an unquoted ``*``, ``?`` or ``[`` makes this word a pathname pattern."""
+        return any(isinstance(p, Literal) and not _GLOB_CHARS.isdisjoint(p.text) for p in self.parts)
+
+    def substitutions(self) -> Iterator[Node]:
+        """Command/process substitutions in this word, including inside double quotes."""
+        for p in self.parts:
+            if isinstance(p, SUBSTITUTIONS):
+                yield p
+            elif isinstance(p, DoubleQuoted):
+                for q in p.children():
+                    if isinstance(q, SUBSTITUTIONS):
+                        yield q
+
+
+# --- commands ---------------------------------------------------------------------------------------
+
+@dataclass(frozen=True, eq=False)
+class Assignment(Node):
+    """``NAME=value`` / ``NAME+=value`` before a command name; ``value`` may be an empty word."""
+
+    parts: Parts
+    name: str
+    op: str
+    value: Word
+
+
+@dataclass(frozen=True, eq=False)
+class Redirect(Node):
+    """``[fd]op target``, e.g. ``2>&1``, ``>>log``, ``<<EOF`` (target is the here-doc delimiter)."""
+
+    parts: Parts
+    fd: str
+    op: str
+    target: Word
+
+    @property
+    def is_heredoc(self) -> bool:
+        return self.op in ("<<", "<<-")
+
+
+@dataclass(frozen=True, eq=False)
+class SimpleCommand(Node):
+    parts: Parts
+    assignments: Tuple[Assignment, ...]
+    words: Tuple[Word, ...]
+    redirects: Tuple[Redirect, ...]
+
+    @property
+    def name(self) -> Optional[str]:
+        """Literal value of the first word (the program), if any."""
+        return self.words[0].value if self.words else None
+
+    @property
+    def argv(self) -> Tuple[Optional[str], ...]:
+        return tuple(w.value for w in self.words)
+
+
+@dataclass(frozen=True, eq=False)
+class Operator(Node):
+    """A joiner between commands: ``&&``, ``||``, ``;``, ``&``, newline, or a pipe ``|``/``|&``.
+
+    ``parts`` hold the whitespace/comments before the operator, the operator, and the trivia after it
+    (including here-doc bodies that follow a newline)."""
+
+    parts: Parts
+    op: str
+
+
+@dataclass(frozen=True, eq=False)
+class Pipeline(Node):
+    parts: Parts
+    commands: Tuple[Node, ...]
+    negated: bool
+
+
+@dataclass(frozen=True, eq=False)
+class CommandList(Node):
+    """Commands joined by operators; ``operators[i]`` follows ``items[i]`` (a trailing one may exist)."""
+
+    parts: Parts
+    items: Tuple[Node, ...]
+    operators: Tuple[Operator, ...]
+
+
+@dataclass(frozen=True, eq=False)
+class Compound(Node):
+    """Base of compound commands; ``redirects`` are those written after the closing keyword."""
+
+    parts: Parts
+    redirects: Tuple[Redirect, ...]
+
+    @property
+    def bodies(self) -> Tuple[CommandList, ...]:
+        """Every command list directly inside this compound, in source order."""
+        return tuple(p for p in self.parts if isinstance(p, CommandList))
+
+
+@dataclass(frozen=True, eq=False)
+class Subshell(Compound):
+    body: CommandList
+
+
+@dataclass(frozen=True, eq=False)
+class BraceGroup(Compound):
+    body: CommandList
+
+
+@dataclass(frozen=True, eq=False)
+class If(Compound):
+    conditions: Tuple[CommandList, ...]
+    branches: Tuple[CommandList, ...]
+    else_body: Optional[CommandList]
+
+
+@dataclass(frozen=True, eq=False)
+class For(Compound):
+    variable: str
+    items: Optional[Tuple[Word, ...]]
+    body: CommandList
+
+
+@dataclass(frozen=True, eq=False)
+class While(Compound):
+    condition: CommandList
+    body: CommandList
+
+
+@dataclass(frozen=True, eq=False)
+class Until(While):
+    pass
+
+
+@dataclass(frozen=True, eq=False)
+class CaseClause(Node):
+    parts: Parts
+    patterns: Tuple[Word, ...]
+    body: CommandList
+    terminator: str
+
+
+@dataclass(frozen=True, eq=False)
+class Case(Compound):
+    subject: Word
+    clauses: Tuple[CaseClause, ...]
+
+
+@dataclass(frozen=True, eq=False)
+class DoubleBracket(Compound):
+    """Bash ``[[ ... ]]``; ``words`` are its operands (operators stay plain strings in ``parts``)."""
+
+    words: Tuple[Word, ...]
+
+
+@dataclass(frozen=True, eq=False)
+class ArithmeticCommand(Compound):
+    """Bash ``(( ... ))``."""
+
+
+@dataclass(frozen=True, eq=False)
+class FunctionDef(Node):
+    parts: Parts
+    name: str
+    body: Compound
+
+
+@dataclass(frozen=True, eq=False)
+class Script(Node):
+    parts: Parts
+    body: CommandList
+    has_opaque: bool
+    heredocs: Tuple[HereDoc, ...]
+
+
+COMPOUNDS = (Subshell, BraceGroup, If, For, While, Case, DoubleBracket, ArithmeticCommand, FunctionDef)
+
+
+def iter_nodes(node: Node) -> Iterator[Node]:
+    """Every node under ``node`` (itself included), depth-first in source order."""
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        yield n
+        if not isinstance(n, Leaf):
+            stack.extend(reversed([p for p in n.pieces if p.__class__ is not str]))
