@@ -1,0 +1,136 @@
+"""Build a Dockerfile and its rewrite, compare the images, smoke-test both.
+
+``verify`` is the entry point: it claims nothing when the original does not
+build, and reports a rewrite that does not build (or fails the smoke command)
+as breaking.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import uuid
+from pathlib import Path
+from typing import Sequence
+
+from .builders import Builder, BuilderError, NoBuilderError, detect_builder, excerpt
+from .compare import ImageSummary, attribute, difference
+from .image import ImageReadError, read_image_archive
+from .instructions import final_stage, read_instructions
+from .report import ImageReport, VerifyReport, render_json, render_markdown, render_table
+from .smoke import run_smoke
+
+__all__ = [
+    "BuilderError",
+    "BuilderLimitError",
+    "ImageReadError",
+    "NoBuilderError",
+    "OriginalBuildError",
+    "VerifyReport",
+    "render_json",
+    "render_markdown",
+    "render_table",
+    "verify",
+]
+
+_LIMIT_MESSAGES = ("COPY only supports the", "ADD only supports the", "Unknown instruction")
+
+
+class OriginalBuildError(RuntimeError):
+    """The original Dockerfile does not build, so nothing can be claimed."""
+
+    def __init__(self, log: str):
+        super().__init__("the original Dockerfile does not build; nothing is claimed.\n" + log)
+        self.log = log
+
+
+class BuilderLimitError(RuntimeError):
+    """The builder here cannot build a feature the Dockerfile uses."""
+
+
+def verify(
+    original_dockerfile_text: str,
+    rewritten_dockerfile_text: str,
+    context_dir: str | Path,
+    smoke: str | Sequence[str] | None = None,
+    *,
+    compare_output: bool = False,
+    builder: Builder | str | None = None,
+    keep_images: bool = False,
+    timeout: float | None = 1800,
+) -> VerifyReport:
+    """Build both Dockerfiles in ``context_dir`` and report what the rewrite buys."""
+    if not isinstance(builder, Builder):
+        builder = detect_builder(builder)
+    context = Path(context_dir)
+    _check_limits(builder, original_dockerfile_text, "original")
+    _check_limits(builder, rewritten_dockerfile_text, "rewritten")
+    token = uuid.uuid4().hex[:12]
+    tags = {role: f"localhost/slimfix-verify/{role}:{token}" for role in ("original", "rewritten")}
+    built: list[str] = []
+    try:
+        with tempfile.TemporaryDirectory(prefix="slimfix-verify-") as scratch:
+            work = Path(scratch)
+            texts = {"original": original_dockerfile_text, "rewritten": rewritten_dockerfile_text}
+            summaries: dict[str, ImageSummary | None] = {}
+            logs: dict[str, str] = {}
+            for role, text in texts.items():
+                dockerfile = work / f"Dockerfile.{role}"
+                dockerfile.write_text(text)
+                result = builder.build(dockerfile, context, tags[role], timeout=timeout)
+                if not result.ok:
+                    _raise_if_limit(builder, result.log)
+                    if role == "original":
+                        raise OriginalBuildError(excerpt(result.log))
+                    summaries[role], logs[role] = None, excerpt(result.log)
+                    continue
+                built.append(tags[role])
+                summaries[role] = _summarise(builder, tags[role], text, work / f"{role}.tar")
+            original = ImageReport("original", summaries["original"])
+            rewritten = ImageReport("rewritten", summaries["rewritten"], logs.get("rewritten", ""))
+            if rewritten.summary is None:
+                return VerifyReport(builder.name, builder.version(), original, rewritten)
+            assert original.summary is not None
+            smoke_result = None
+            if smoke is not None:
+                smoke_result = run_smoke(
+                    builder, tags["original"], tags["rewritten"], smoke, compare_output
+                )
+            return VerifyReport(
+                builder.name,
+                builder.version(),
+                original,
+                rewritten,
+                difference(original.summary, rewritten.summary),
+                smoke_result,
+            )
+    finally:
+        if not keep_images:
+            for tag in built:
+                builder.remove(tag)
+
+
+def _summarise(builder: Builder, tag: str, text: str, archive: Path) -> ImageSummary:
+    builder.save(tag, archive)
+    try:
+        layers = read_image_archive(archive)
+    finally:
+        archive.unlink(missing_ok=True)
+    return attribute(layers, final_stage(read_instructions(text)))
+
+
+def _check_limits(builder: Builder, text: str, role: str) -> None:
+    problems = builder.limits(read_instructions(text))
+    if problems:
+        raise BuilderLimitError(
+            f"{builder.name} {builder.version()} cannot build the {role} Dockerfile "
+            f"({'; '.join(problems)}); no size is reported. Use a newer builder."
+        )
+
+
+def _raise_if_limit(builder: Builder, log: str) -> None:
+    for message in _LIMIT_MESSAGES:
+        if message in log:
+            raise BuilderLimitError(
+                f"{builder.name} {builder.version()} does not support an instruction used here:\n"
+                + excerpt(log, 5)
+            )
