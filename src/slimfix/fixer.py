@@ -1,0 +1,142 @@
+"""Run the rules over one file and apply their fixes until nothing changes.
+
+As ruff's fix loop: check, apply the non-overlapping fixes that meet the
+asked applicability, re-parse, repeat. A round whose output no longer parses,
+or a loop that never settles, is reverted whole and reported as an internal
+error; the file is then left exactly as it was.
+"""
+
+from __future__ import annotations
+
+import traceback
+from dataclasses import dataclass, field
+from typing import Iterable, List, Optional, Sequence, Tuple
+
+from .config import Settings
+from .rules import Applicability, Diagnostic, Edit, Rule, explicitly_selected, hadolint_map, select_rules
+from .semantics.context import FileContext
+from .suppression import find_suppressions
+from .syntax import ParseError, parse
+
+MAX_ROUNDS = 25
+
+
+@dataclass
+class FileResult:
+    path: str
+    source: str
+    output: str
+    diagnostics: List[Diagnostic] = field(default_factory=list)  # what remains in ``output``
+    fixed: List[Diagnostic] = field(default_factory=list)  # what the applied fixes addressed
+    error: Optional[str] = None  # bad input: "line:col: message"
+    internal_error: Optional[str] = None
+
+    @property
+    def changed(self) -> bool:
+        return self.output != self.source
+
+    @property
+    def savings(self) -> int:
+        return sum(d.savings for d in self.fixed)
+
+
+def check(tree, rules: Sequence[Rule], path: str = "") -> List[Diagnostic]:
+    """Diagnostics of ``rules`` on a parsed file, suppressions applied."""
+    ctx = FileContext(tree, path)
+    suppressions = find_suppressions(tree, hadolint_map())
+    out: List[Diagnostic] = []
+    for rule in rules:
+        for diagnostic in rule.check(ctx):
+            if not suppressions.is_suppressed(diagnostic.code, diagnostic.line):
+                out.append(diagnostic)
+    out.sort(key=lambda d: (d.line, d.column, d.code))
+    return out
+
+
+def apply_edits(text: str, edits: Iterable[Edit]) -> str:
+    pieces = []
+    last = 0
+    for edit in sorted(edits):
+        pieces.append(text[last:edit.start])
+        pieces.append(edit.content)
+        last = edit.end
+    pieces.append(text[last:])
+    return "".join(pieces)
+
+
+def _choose(diagnostics: Sequence[Diagnostic], level_of) -> Tuple[List[Diagnostic], List[Edit]]:
+    """Fixes to apply this round: those allowed, first come, none overlapping."""
+    chosen: List[Diagnostic] = []
+    edits: List[Edit] = []
+    taken: List[Tuple[int, int]] = []
+    candidates = [d for d in diagnostics if d.fix is not None and d.fix.applies(level_of(d.code))]
+    candidates.sort(key=lambda d: (d.fix.start, d.fix.end))
+    for diagnostic in candidates:
+        fix = diagnostic.fix
+        if any(fix.start < end and start < fix.end or fix.start == start for start, end in taken):
+            continue
+        taken.append((fix.start, fix.end))
+        chosen.append(diagnostic)
+        edits.extend(fix.edits)
+    return chosen, edits
+
+
+def fix_text(source: str, path: str = "", settings: Settings = Settings(), fix: bool = True) -> FileResult:
+    """Check (and with ``fix``, fix) one file's text. Never raises for bad input."""
+    rules = select_rules(settings.select, settings.ignore)
+    if settings.extend_select:
+        extra = [r for r in select_rules(settings.extend_select, settings.ignore) if r not in rules]
+        rules = sorted(rules + extra, key=lambda rule: rule.code)
+    explicit = explicitly_selected((settings.select or ()) + settings.extend_select)
+    unsafe = Applicability.UNSAFE
+    safe = Applicability.UNSAFE if settings.unsafe_fixes else Applicability.SAFE
+
+    def level_of(code: str) -> Applicability:
+        return unsafe if code in explicit else safe
+
+    result = FileResult(path, source, source)
+    try:
+        tree = parse(source)
+    except ParseError as exc:
+        result.error = f"{exc.line}:{exc.column}: {exc.message}"
+        return result
+    try:
+        text = source
+        diagnostics = check(tree, rules, path)
+        if fix:
+            for _ in range(MAX_ROUNDS):
+                chosen, edits = _choose(diagnostics, level_of)
+                if not edits:
+                    break
+                new_text = apply_edits(text, edits)
+                if new_text == text:
+                    break
+                try:
+                    tree = parse(new_text)
+                except ParseError as exc:
+                    codes = ", ".join(sorted({d.code for d in chosen}))
+                    raise _Revert(f"fixes by {codes} produced unparsable output ({exc}); file left unchanged") from None
+                text = new_text
+                result.fixed.extend(chosen)
+                diagnostics = check(tree, rules, path)
+            else:
+                raise _Revert(f"fixes did not settle after {MAX_ROUNDS} rounds; file left unchanged")
+        result.output = text
+        result.diagnostics = diagnostics
+    except _Revert as exc:
+        result.internal_error = str(exc)
+        result.output = source
+        result.fixed = []
+        result.diagnostics = check(parse(source), rules, path)
+    except Exception:  # a bug in a rule must not lose the user's file
+        result.internal_error = "internal error:\n" + traceback.format_exc()
+        result.output = source
+        result.fixed = []
+        result.diagnostics = []
+    for diagnostic in result.diagnostics + result.fixed:
+        object.__setattr__(diagnostic, "path", path)
+    return result
+
+
+class _Revert(Exception):
+    pass

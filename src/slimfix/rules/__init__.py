@@ -1,0 +1,76 @@
+"""The rule registry: every rule, by code, in code order."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from functools import lru_cache
+from typing import Dict, FrozenSet, Iterable, List, Optional, Set
+
+from .base import Applicability, Diagnostic, Edit, Fix, Rule
+
+__all__ = ["Applicability", "Diagnostic", "Edit", "Fix", "Rule", "all_rules", "get_rule", "hadolint_map", "select_rules"]
+
+
+@lru_cache(maxsize=None)
+def all_rules() -> tuple:
+    """One instance of each rule, found in this package's modules (``sfNNN_*.py``)."""
+    rules = []
+    for info in pkgutil.iter_modules(__path__):
+        if not info.name.startswith("sf"):
+            continue
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        for value in vars(module).values():
+            if isinstance(value, type) and issubclass(value, Rule) and value is not Rule and value.__module__ == module.__name__:
+                rules.append(value())
+    rules.sort(key=lambda rule: rule.code)
+    codes = [rule.code for rule in rules]
+    assert len(codes) == len(set(codes)), f"duplicate rule codes: {codes}"
+    return tuple(rules)
+
+
+def get_rule(code: str) -> Optional[Rule]:
+    code = code.strip().upper()
+    for rule in all_rules():
+        if rule.code == code or rule.name == code.lower():
+            return rule
+    return None
+
+
+@lru_cache(maxsize=None)
+def hadolint_map() -> Dict[str, FrozenSet[str]]:
+    """hadolint code (DL3009) -> the slimfix codes that cover it."""
+    out: Dict[str, Set[str]] = {}
+    for rule in all_rules():
+        for dl in rule.hadolint:
+            out.setdefault(dl.upper(), set()).add(rule.code)
+    return {dl: frozenset(codes) for dl, codes in out.items()}
+
+
+def _matches(rule: Rule, selector: str) -> bool:
+    selector = selector.strip().upper()
+    return selector == "ALL" or rule.code.startswith(selector) or rule.name.upper() == selector
+
+
+def select_rules(select: Optional[Iterable[str]] = None, ignore: Iterable[str] = ()) -> List[Rule]:
+    """Rules chosen by ``select`` (default: all but the explicit-only ones) minus ``ignore``.
+
+    A rule marked ``explicit_only`` runs only when ``select`` names its full code.
+    """
+    chosen = []
+    select = list(select) if select is not None else None
+    ignore = list(ignore)
+    for rule in all_rules():
+        if select is None:
+            picked = not rule.explicit_only
+        else:
+            picked = any(_matches(rule, s) and (not rule.explicit_only or s.strip().upper() == rule.code) for s in select)
+        if picked and not any(_matches(rule, s) for s in ignore):
+            chosen.append(rule)
+    return chosen
+
+
+def explicitly_selected(select: Optional[Iterable[str]]) -> FrozenSet[str]:
+    """Codes named in full in ``select``: their unsafe fixes apply (as ruff does)."""
+    codes = {rule.code for rule in all_rules()}
+    return frozenset(s.strip().upper() for s in (select or ()) if s.strip().upper() in codes)

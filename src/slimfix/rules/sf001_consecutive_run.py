@@ -1,0 +1,118 @@
+"""SF001: consecutive RUN instructions."""
+
+from __future__ import annotations
+
+from typing import Iterable, List, Optional
+
+from ..semantics.context import FileContext
+from ..semantics.run import RunView
+from ..semantics.shellfacts import ends_cleanly, first_leak, is_and_chain
+from ..syntax import BlankLine, Comment, Directive, Instruction
+from .base import Applicability, Diagnostic, Edit, Fix, Rule
+
+
+class ConsecutiveRunInstructions(Rule):
+    """
+    ## What it does
+    Finds a `RUN` that directly follows another `RUN` (only comments or blank
+    lines between them) and joins the two into one `RUN` with `&&`.
+
+    ## Why is this bad?
+    Every `RUN` makes a layer. Files a step creates and a later step deletes
+    stay in the earlier layer for good, so cleanup only saves space in the
+    same `RUN` that made the mess. `RUN apt-get update` on its own line is
+    worse still: its layer is cached, and a later `RUN apt-get install` can
+    install from stale package lists.
+
+    ## Example
+    ```dockerfile
+    RUN apt-get update
+    RUN apt-get install -y curl
+    ```
+
+    ## Use instead
+    ```dockerfile
+    RUN apt-get update \\
+        && apt-get install -y curl
+    ```
+
+    ## Fix safety
+    Safe, and only offered when the join cannot change what runs: both are
+    shell-form `RUN`s with the same flags and no heredoc, under a POSIX
+    shell; the second is a single `&&` chain (so a failure of the first still
+    stops the build); the first ends cleanly (no trailing `;`, `&` or comment)
+    and leaves no shell state behind that the second would now inherit (`cd`,
+    `export`, `set`, `source`, `umask`, `exit`, a bare variable assignment, a
+    function, a background job, or text the shell model cannot read).
+    Comments between the two are kept inside the joined instruction; blank
+    lines between them are dropped (inside a continuation they are an error
+    in waiting).
+
+    ## Estimated savings
+    None by itself (a few hundred bytes of layer metadata); it lets the
+    cleanup rules remove in the same layer what an earlier one added.
+    """
+
+    code = "SF001"
+    name = "consecutive-run-instructions"
+    summary = "Consecutive RUN instructions can be one layer"
+    hadolint = ("DL3059",)
+    fix_applicability = Applicability.SAFE
+
+    def check(self, ctx: FileContext) -> Iterable[Diagnostic]:
+        body = ctx.tree.body
+        previous: Optional[Instruction] = None
+        between: List[object] = []
+        for line in body:
+            if isinstance(line, Instruction):
+                if previous is not None and previous.keyword == "RUN" and line.keyword == "RUN":
+                    if ctx.stage(previous) is ctx.stage(line):
+                        yield self._diagnose(ctx, previous, line, between)
+                previous, between = line, []
+            elif isinstance(line, Directive):
+                previous, between = None, []
+            elif isinstance(line, (Comment, BlankLine)):
+                between.append(line)
+
+    def _diagnose(self, ctx: FileContext, first: Instruction, second: Instruction, between: list) -> Diagnostic:
+        reason = self._unsafe_reason(ctx, first, second)
+        message = f"RUN follows the RUN on line {first.start_line}; join them into one layer"
+        if reason is not None:
+            return self.diagnostic(second, f"{message} (no automatic fix: {reason})")
+        return self.diagnostic(second, message, fix=self._fix(ctx, first, second, between))
+
+    @staticmethod
+    def _unsafe_reason(ctx: FileContext, first: Instruction, second: Instruction) -> Optional[str]:
+        a, b = ctx.run(first), ctx.run(second)
+        if a is None or b is None:
+            return "exec form, or not a POSIX shell"
+        if first.flags != second.flags:
+            return "the two RUNs have different flags"
+        if a.has_heredoc or b.has_heredoc:
+            return "a heredoc is involved"
+        if not a.shell_text.strip() or not b.shell_text.strip():
+            return "an empty RUN"
+        if not ends_cleanly(a.script, a.shell_text):
+            return "the first RUN ends with an operator or a comment"
+        if b.script.has_opaque or not is_and_chain(b.script):
+            return "the second RUN is not a single && chain"
+        leak = first_leak(a.script)
+        if leak is not None:
+            return f"in the first RUN {leak}"
+        return None
+
+    @staticmethod
+    def _fix(ctx: FileContext, first: Instruction, second: Instruction, between: list) -> Fix:
+        a: RunView = ctx.run(first)  # type: ignore[assignment]
+        b: RunView = ctx.run(second)  # type: ignore[assignment]
+        style = a.style
+        start = ctx.offset(first) + len(first.code) - len(first.newline)
+        end = b.file_offset(0)
+        if not style.multiline:
+            style = style.__class__(
+                f" {style.escape}{first.newline}{first.indent}    && ", first.newline, style.escape, first.indent + "    ", True
+            )
+        comments = "".join(line.code for line in between if isinstance(line, Comment))
+        head, sep, tail = style.joiner.rpartition(style.newline)
+        joiner = head + sep + comments + tail
+        return Fix((Edit(start, end, joiner),), Applicability.SAFE, "join with the previous RUN")
