@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+SETUP_SCRIPT = REPO / "scripts" / "setup-buildah.sh"
+CANNOT_SET_UP = 3  # setup-buildah.sh: this machine cannot have a builder
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "build: builds real images with buildah (set up by scripts/setup-buildah.sh)",
+    )
+
+
+@pytest.fixture(scope="session")
+def buildah():
+    """A buildah builder with the local test base images, or a skip when none can be had."""
+    from slimfix.verify.builders import BuildahBuilder
+
+    completed = subprocess.run(
+        ["bash", str(SETUP_SCRIPT)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        check=False,
+    )
+    output = completed.stdout.decode("utf-8", "replace").strip()
+    if completed.returncode == CANNOT_SET_UP:
+        pytest.skip(f"no builder can be set up on this machine: {output.splitlines()[-1]}")
+    if completed.returncode != 0:
+        pytest.fail(f"{SETUP_SCRIPT.name} failed ({completed.returncode}):\n{output[-3000:]}")
+    return BuildahBuilder("buildah")
