@@ -18,6 +18,8 @@ from typing import Optional
 _RE_WHITESPACE = re.compile(r"[\t\x0b\x0c\r ]+")
 _GO_SPACE = "\t\n\x0b\x0c\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
 
+_GO_SPACE_RUN = re.compile(f"[{_GO_SPACE}]+")
+
 KNOWN_KEYWORDS = frozenset(
     {
         "ADD", "ARG", "CMD", "COPY", "ENTRYPOINT", "ENV", "EXPOSE", "FROM", "HEALTHCHECK",
@@ -129,6 +131,8 @@ def extract_builder_flags(line: str, escape: str) -> tuple[str, tuple[str, ...]]
 
 def parse_words(rest: str, escape: str) -> list[str]:
     """Space-separated words with quotes kept, as BuildKit's ``parseWords``."""
+    if escape not in rest and "'" not in rest and '"' not in rest:
+        return _GO_SPACE_RUN.split(rest.strip(_GO_SPACE)) if rest.strip(_GO_SPACE) else []
     words: list[str] = []
     in_spaces, in_word, in_quote = 0, 1, 2
     phase = in_spaces

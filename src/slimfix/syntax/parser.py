@@ -54,58 +54,64 @@ def grammar_path() -> Path:
     raise FileNotFoundError("grammar/dockerfile.lark not found")
 
 
+_SPACES = "\t\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+_SPLIT_LINE = re.compile(f"([{_SPACES}]*)(.*?)(\\r*\\n|\\r*\\Z)", re.S)
+
+
 class _Builder(Transformer):
-    """Builds nodes while the LALR parser reduces (no intermediate tree)."""
+    """Builds nodes while the LALR parser reduces (no intermediate tree).
+
+    Tokens are whole physical lines; this splits each into the node fields
+    (indentation, text, continuation, line ending).
+    """
 
     def __init__(self, escape: str) -> None:
         super().__init__()
         self.escape = escape
+        self._continued = re.compile(re.escape(escape) + r"[ \t]*\r*\n?\Z")
 
     def start(self, children):
         return children
 
     def blank(self, children):
-        indent = newline = ""
-        for token in children:
-            if token.type == "INDENT":
-                indent = str(token)
-            else:
-                newline = str(token)
-        return BlankLine(indent, newline, start_line=children[0].line)
+        token = children[0]
+        indent, _, newline = _SPLIT_LINE.fullmatch(token).groups()
+        return BlankLine(indent, newline, start_line=token.line)
 
     def comment(self, children):
-        indent = text = newline = ""
-        for token in children:
-            kind = token.type
-            if kind == "INDENT":
-                indent = str(token)
-            elif kind == "COMMENT":
-                text = str(token)
-            else:
-                newline = str(token)
-        return Comment(text, indent, newline, start_line=children[0].line)
+        token = children[0]
+        indent, text, newline = _SPLIT_LINE.fullmatch(token).groups()
+        return Comment(text, indent, newline, start_line=token.line)
 
     def instruction(self, children):
-        indent = newline = ""
         parts = []
-        for token in children:
+        first = children[0]
+        indent = _SPLIT_LINE.match(first).group(1)
+        newline = ""
+        for i, token in enumerate(children):
+            line = str(token)[len(indent):] if i == 0 else str(token)
             kind = token.type
-            if kind == "INDENT":
-                indent = str(token)
-            elif kind == "EOL":
-                newline = str(token)
+            if kind == "CONTINUED_LINE":
+                cut = self._continued.search(line).start()
+                if cut:
+                    parts.append(Text(line[:cut]))
+                parts.append(Continuation(line[cut:]))
+            elif kind == "TEXT_LINE":
+                body = line.rstrip("\r\n")
+                if body:
+                    parts.append(Text(body))
+                newline = line[len(body):]
+            elif kind == "COMMENT_LINE":
+                parts.append(ContinuationComment(line))
             else:
-                parts.append(_PART[kind](str(token)))
-        last = children[-1]
-        if last.type == "EOL" and len(children) > 1:
-            last = children[-2]
+                parts.append(ContinuationBlank(line))
         return Instruction(
             tuple(parts),
             indent,
             newline,
             escape=self.escape,
-            start_line=children[0].line,
-            end_line=last.line,
+            start_line=first.line,
+            end_line=children[-1].line,
         )
 
 

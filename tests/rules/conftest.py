@@ -1,0 +1,26 @@
+"""Shared helpers for rule tests: run slimfix and the oracles on a text."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+from typing import List, Optional
+
+import pytest
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "rules"
+
+
+def hadolint_codes(text: str, tmp_path: Path) -> Optional[List[str]]:
+    """hadolint's finding codes for ``text``, or None when hadolint is missing."""
+    exe = shutil.which("hadolint") or str(Path(__import__("sys").executable).parent / "hadolint")
+    if not Path(exe).exists():
+        return None
+    path = tmp_path / "Dockerfile"
+    path.write_text(text, encoding="utf-8", newline="")
+    proc = subprocess.run([exe, "--no-fail", "-f", "json", str(path)], capture_output=True, text=True)
+    if proc.returncode != 0 and not proc.stdout.strip():
+        pytest.fail(f"hadolint failed: {proc.stderr}")
+    return sorted(item["code"] for item in json.loads(proc.stdout or "[]"))
