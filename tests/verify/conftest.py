@@ -1,9 +1,14 @@
 from __future__ import annotations
 
+import json
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # test helpers, whatever the import mode
+from verify_archives import layer_tar, write_tar  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
 SETUP_SCRIPT = REPO / "scripts" / "setup-buildah.sh"
@@ -35,3 +40,24 @@ def buildah():
     if completed.returncode != 0:
         pytest.fail(f"{SETUP_SCRIPT.name} failed ({completed.returncode}):\n{output[-3000:]}")
     return BuildahBuilder("buildah")
+
+
+
+@pytest.fixture
+def docker_archive():
+    """Write a docker archive whose layers were made by ``(created_by, content size)`` steps."""
+
+    def make(path, steps: list[tuple[str, int | None]]) -> None:
+        members: dict[str, bytes] = {}
+        history, layers = [], []
+        for index, (created_by, size) in enumerate(steps):
+            history.append({"created_by": created_by, "empty_layer": size is None})
+            if size is not None:
+                name = f"layer{index}.tar"
+                members[name] = layer_tar({f"f{index}": b"x" * size})
+                layers.append(name)
+        members["config.json"] = json.dumps({"history": history}).encode()
+        members["manifest.json"] = json.dumps([{"Config": "config.json", "Layers": layers}]).encode()
+        write_tar(path, members)
+
+    return make

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 
@@ -119,8 +120,9 @@ def _align(history: list[HistoryEntry], stage: list[Instruction]) -> list[Instru
 def _find_backwards(recorded: str, stage: list[Instruction], end: int) -> int | None:
     keyword_match = _KEYWORD.match(recorded)
     if not keyword_match:
-        return None
-    keyword = keyword_match.group(1)
+        # Exec-form RUNs are recorded as their bare argv by the classic builders.
+        recorded = "RUN " + recorded
+    keyword = keyword_match.group(1) if keyword_match else "RUN"
     for index in range(end - 1, -1, -1):
         instruction = stage[index]
         if instruction.keyword == keyword and _same_command(recorded, instruction):
@@ -129,14 +131,17 @@ def _find_backwards(recorded: str, stage: list[Instruction], end: int) -> int | 
 
 
 def _same_command(recorded: str, instruction: Instruction) -> bool:
-    """RUN commands must agree (exec form aside); other keywords match by keyword."""
+    """RUN commands must agree; other keywords match by keyword alone."""
     if instruction.keyword != "RUN":
         return True
     arguments = instruction.arguments
     while arguments.startswith("--"):  # RUN --mount=... flags are not recorded
         _, _, arguments = arguments.partition(" ")
     if arguments.lstrip().startswith("["):
-        return True
+        try:
+            arguments = " ".join(json.loads(arguments))
+        except (ValueError, TypeError):
+            return True
     return _squeeze(recorded[4:]) == _squeeze(arguments)
 
 

@@ -51,14 +51,18 @@ def read_instructions(text: str) -> list[Instruction]:
         index += 1
         if not stripped or stripped.startswith("#"):
             continue
-        parts = [stripped]
-        while parts[-1].endswith(escape) and index < len(lines):
-            parts[-1] = parts[-1][: -len(escape)]
-            following = lines[index].strip()
+        parts = []
+        while stripped.endswith(escape):
+            parts.append(stripped[: -len(escape)].strip())
+            # Comment and empty lines inside a continuation are skipped.
+            while index < len(lines) and lines[index].strip()[:1] in ("", "#"):
+                index += 1
+            if index == len(lines):
+                stripped = ""
+                break
+            stripped = lines[index].strip()
             index += 1
-            if following.startswith("#"):
-                continue
-            parts.append(following)
+        parts.append(stripped)
         logical = " ".join(part for part in parts if part)
         keyword, _, arguments = logical.partition(" ")
         keyword = keyword.upper()
