@@ -15,12 +15,16 @@ import click
 FixText = Callable[[str], str]
 
 
+class FixerMissing(click.ClickException):
+    exit_code = 2
+
+
 def load_fixer() -> FixText:
     """The fixer's ``fix_text``, imported only when a rewrite is needed."""
     try:
         from slimfix.fixer import fix_text  # type: ignore[attr-defined]
     except ImportError as error:
-        raise click.ClickException(
+        raise FixerMissing(
             "this slimfix has no fixer yet (slimfix.fixer.fix_text is missing); "
             "pass the rewritten Dockerfile with --rewritten FILE"
         ) from error
