@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # test helpers, whatever the import mode
-from verify_archives import layer_tar, write_tar  # noqa: E402
+from verify_archives import layer_tar, write_tar
 
 REPO = Path(__file__).resolve().parents[2]
 SETUP_SCRIPT = REPO / "scripts" / "setup-buildah.sh"
@@ -42,7 +42,6 @@ def buildah():
     return BuildahBuilder("buildah")
 
 
-
 @pytest.fixture
 def docker_archive():
     """Write a docker archive whose layers were made by ``(created_by, content size)`` steps."""
@@ -57,7 +56,9 @@ def docker_archive():
                 members[name] = layer_tar({f"f{index}": b"x" * size})
                 layers.append(name)
         members["config.json"] = json.dumps({"history": history}).encode()
-        members["manifest.json"] = json.dumps([{"Config": "config.json", "Layers": layers}]).encode()
+        members["manifest.json"] = json.dumps(
+            [{"Config": "config.json", "Layers": layers}]
+        ).encode()
         write_tar(path, members)
 
     return make

@@ -10,7 +10,9 @@ from slimfix.verify import BuilderLimitError, OriginalBuildError, verify
 from slimfix.verify.builders import Builder, BuildResult, CommandResult
 
 ORIGINAL = "FROM base\nRUN apt-get update\nRUN apt-get install -y curl\n"
-REWRITTEN = "FROM base\nRUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*\n"
+REWRITTEN = (
+    "FROM base\nRUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*\n"
+)
 
 
 class StandInBuilder(Builder):
@@ -49,10 +51,17 @@ class StandInBuilder(Builder):
 
 
 IMAGES = {
-    ORIGINAL: [("/bin/sh", 50_000), ("/bin/sh -c apt-get update", 30_000), ("/bin/sh -c apt-get install -y curl", 20_000)],
+    ORIGINAL: [
+        ("/bin/sh", 50_000),
+        ("/bin/sh -c apt-get update", 30_000),
+        ("/bin/sh -c apt-get install -y curl", 20_000),
+    ],
     REWRITTEN: [
         ("/bin/sh", 50_000),
-        ("/bin/sh -c apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*", 21_000),
+        (
+            "/bin/sh -c apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*",
+            21_000,
+        ),
     ],
 }
 
@@ -86,7 +95,9 @@ def test_rewrite_that_does_not_build_is_breaking_with_its_log(docker_archive, tm
 
 
 def test_smoke_failure_in_the_rewrite_is_breaking(docker_archive, tmp_path):
-    builder = StandInBuilder(IMAGES, docker_archive, {REWRITTEN: CommandResult(127, "curl: not found\n")})
+    builder = StandInBuilder(
+        IMAGES, docker_archive, {REWRITTEN: CommandResult(127, "curl: not found\n")}
+    )
     report = verify(ORIGINAL, REWRITTEN, tmp_path, smoke="curl --version", builder=builder)
     assert report.verdict == "breaking"
     assert "0 (original) vs 127 (rewritten)" in report.smoke.explain()
@@ -100,7 +111,10 @@ def test_different_output_counts_only_when_asked(docker_archive, tmp_path):
 
 
 def test_rewrite_that_is_not_smaller_is_not_recommended(docker_archive, tmp_path):
-    images = {ORIGINAL: IMAGES[ORIGINAL], REWRITTEN: [("/bin/sh", 50_000), ("/bin/sh -c x", 60_000)]}
+    images = {
+        ORIGINAL: IMAGES[ORIGINAL],
+        REWRITTEN: [("/bin/sh", 50_000), ("/bin/sh -c x", 60_000)],
+    }
     report = verify(ORIGINAL, REWRITTEN, tmp_path, builder=StandInBuilder(images, docker_archive))
     assert report.verdict == "not-smaller" and not report.recommended
 
@@ -112,7 +126,9 @@ def test_known_builder_limit_stops_before_building(docker_archive, tmp_path):
     assert builder.built == {}
 
 
-def test_builder_rejecting_an_instruction_is_a_limit_not_a_breaking_rewrite(docker_archive, tmp_path):
+def test_builder_rejecting_an_instruction_is_a_limit_not_a_breaking_rewrite(
+    docker_archive, tmp_path
+):
     log = 'Error: building at STEP "COPY --link a /a": COPY only supports the --chmod=<permissions> --chown=<uid:gid>'
     images = {**IMAGES, REWRITTEN: log}
     with pytest.raises(BuilderLimitError, match="COPY only supports"):

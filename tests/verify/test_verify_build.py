@@ -40,7 +40,14 @@ def apt_report(buildah):
 
 @pytest.fixture(scope="module")
 def cext_report(buildah):
-    return verify(original(CEXT), rewrite(CEXT), CEXT, smoke=IMPORT_SMOKE, compare_output=True, builder=buildah)
+    return verify(
+        original(CEXT),
+        rewrite(CEXT),
+        CEXT,
+        smoke=IMPORT_SMOKE,
+        compare_output=True,
+        builder=buildah,
+    )
 
 
 def test_apt_lists_removed_in_the_same_run_make_the_image_smaller(apt_report):
@@ -98,7 +105,9 @@ def test_rewrite_that_does_not_build_is_reported_as_breaking(buildah, apt_report
 
 def test_original_that_does_not_build_claims_nothing(buildah, apt_report):
     with pytest.raises(OriginalBuildError) as raised:
-        verify(original(APT).replace("RUN apt-get update\n", ""), rewrite(APT), APT, builder=buildah)
+        verify(
+            original(APT).replace("RUN apt-get update\n", ""), rewrite(APT), APT, builder=buildah
+        )
     assert "Unable to locate package" in raised.value.log
 
 
@@ -111,7 +120,14 @@ def test_missing_base_image_is_not_pulled(buildah, tmp_path):
 def test_cli_prints_json_for_a_given_rewrite(buildah, apt_report):
     result = CliRunner().invoke(
         make_verify_command(),
-        [str(APT / "before.Dockerfile"), "--rewritten", str(APT / "after.Dockerfile"), "--json", "--builder", "buildah"],
+        [
+            str(APT / "before.Dockerfile"),
+            "--rewritten",
+            str(APT / "after.Dockerfile"),
+            "--json",
+            "--builder",
+            "buildah",
+        ],
     )
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)

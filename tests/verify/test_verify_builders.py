@@ -49,12 +49,18 @@ def test_docker_is_used_when_it_reaches_an_engine():
 
 def test_docker_without_engine_falls_back_to_podman_then_buildah():
     runner = FakeRunner({"/usr/bin/docker version": FAIL})
-    assert isinstance(detect_builder(which=which_of("docker", "podman", "buildah"), runner=runner), PodmanBuilder)
-    assert isinstance(detect_builder(which=which_of("docker", "buildah"), runner=runner), BuildahBuilder)
+    assert isinstance(
+        detect_builder(which=which_of("docker", "podman", "buildah"), runner=runner), PodmanBuilder
+    )
+    assert isinstance(
+        detect_builder(which=which_of("docker", "buildah"), runner=runner), BuildahBuilder
+    )
 
 
 def test_no_builder_error_says_what_was_tried():
-    runner = FakeRunner({"/usr/bin/docker version": FAIL, "/usr/bin/buildah info": CommandResult(125, "")})
+    runner = FakeRunner(
+        {"/usr/bin/docker version": FAIL, "/usr/bin/buildah info": CommandResult(125, "")}
+    )
     with pytest.raises(NoBuilderError) as raised:
         detect_builder(which=which_of("docker", "buildah"), runner=runner)
     message = str(raised.value)
@@ -128,7 +134,9 @@ LIMITED = "FROM a\nCOPY --link --chown=1:1 x /x\nRUN <<EOF\necho hi\nEOF\nCOPY -
 
 
 def test_old_buildah_names_the_features_it_cannot_build():
-    runner = FakeRunner({"buildah --version": CommandResult(0, "buildah version 1.28.2 (image-spec 1.1.0-rc2)")})
+    runner = FakeRunner(
+        {"buildah --version": CommandResult(0, "buildah version 1.28.2 (image-spec 1.1.0-rc2)")}
+    )
     limits = BuildahBuilder("buildah", runner).limits(read_instructions(LIMITED))
     assert limits == ["line 2: COPY uses --link", "line 3: RUN uses a here-document"]
 
@@ -148,7 +156,9 @@ def test_version_is_read_once():
 
 def test_run_command_reports_missing_programs_and_timeouts():
     assert run_command(["/nonexistent/program"]).returncode == 127
-    assert run_command(["sh", "-c", "echo out; echo err >&2; exit 4"]) == CommandResult(4, "out\nerr\n")
+    assert run_command(["sh", "-c", "echo out; echo err >&2; exit 4"]) == CommandResult(
+        4, "out\nerr\n"
+    )
     assert run_command(["sleep", "5"], timeout=0.2).returncode == 124
 
 

@@ -25,7 +25,15 @@ class FakeVerify:
         self.after = AFTER
 
     def __call__(self, original, rewritten, context, smoke, **options):
-        self.calls.append({"original": original, "rewritten": rewritten, "context": context, "smoke": smoke, **options})
+        self.calls.append(
+            {
+                "original": original,
+                "rewritten": rewritten,
+                "context": context,
+                "smoke": smoke,
+                **options,
+            }
+        )
         if self.error is not None:
             raise self.error
         return VerifyReport(
@@ -53,11 +61,17 @@ def project(tmp_path):
 
 def test_rewrite_comes_from_the_given_fixer(fake, project):
     command = make_verify_command(lambda text: text.replace("RUN x", "RUN y"))
-    result = CliRunner().invoke(command, [str(project), "--smoke", "x --version", "--compare-output"])
+    result = CliRunner().invoke(
+        command, [str(project), "--smoke", "x --version", "--compare-output"]
+    )
     assert result.exit_code == 0, result.output
     [call] = fake.calls
     assert call["rewritten"] == "FROM a\nRUN y\n"
-    assert call["context"] == project and call["smoke"] == "x --version" and call["compare_output"] is True
+    assert (
+        call["context"] == project
+        and call["smoke"] == "x --version"
+        and call["compare_output"] is True
+    )
     assert "verdict: smaller" in result.output
 
 
@@ -65,7 +79,14 @@ def test_rewritten_file_and_context_options(fake, project, tmp_path_factory):
     context = tmp_path_factory.mktemp("ctx")
     result = CliRunner().invoke(
         make_verify_command(),
-        [str(project / "Dockerfile"), "--rewritten", str(project / "fixed.Dockerfile"), "--context", str(context), "--json"],
+        [
+            str(project / "Dockerfile"),
+            "--rewritten",
+            str(project / "fixed.Dockerfile"),
+            "--context",
+            str(context),
+            "--json",
+        ],
     )
     assert result.exit_code == 0, result.output
     assert fake.calls[0]["rewritten"] == "FROM a\nRUN y\n" and fake.calls[0]["context"] == context
@@ -75,7 +96,15 @@ def test_rewritten_file_and_context_options(fake, project, tmp_path_factory):
 def test_markdown_and_plot_outputs(fake, project):
     plot = project / "layers.svg"
     result = CliRunner().invoke(
-        make_verify_command(), [str(project), "--rewritten", str(project / "fixed.Dockerfile"), "--markdown", "--plot", str(plot)]
+        make_verify_command(),
+        [
+            str(project),
+            "--rewritten",
+            str(project / "fixed.Dockerfile"),
+            "--markdown",
+            "--plot",
+            str(plot),
+        ],
     )
     assert result.exit_code == 0, result.output
     assert result.output.startswith("**Image size: 300 B → 150 B")
@@ -92,7 +121,10 @@ def test_not_smaller_exits_1(fake, project):
 @pytest.mark.parametrize(
     ("error", "message"),
     [
-        (NoBuilderError("no image builder available (docker: not installed)"), "no image builder available"),
+        (
+            NoBuilderError("no image builder available (docker: not installed)"),
+            "no image builder available",
+        ),
         (OriginalBuildError("E: broken"), "the original Dockerfile does not build"),
     ],
 )

@@ -28,7 +28,11 @@ def test_describe_history_entries(created_by, instruction):
 def image(entries: list[tuple[str, int | None]]) -> ImageLayers:
     """History entries with the size of the layer each made (None: empty layer)."""
     history = [HistoryEntry(created_by, size is None) for created_by, size in entries]
-    layers = [Layer(f"sha256:{i}", size, created_by) for i, (created_by, size) in enumerate(entries) if size is not None]
+    layers = [
+        Layer(f"sha256:{i}", size, created_by)
+        for i, (created_by, size) in enumerate(entries)
+        if size is not None
+    ]
     return ImageLayers(layers, history)
 
 
@@ -113,12 +117,26 @@ def test_layers_without_history_all_count_as_base():
 
 def test_difference_splits_base_and_own_layers():
     before = attribute(
-        image([("/bin/sh", 100), ("/bin/sh -c apt-get update", 20), ("/bin/sh -c apt-get install -y curl", 30)]),
+        image(
+            [
+                ("/bin/sh", 100),
+                ("/bin/sh -c apt-get update", 20),
+                ("/bin/sh -c apt-get install -y curl", 30),
+            ]
+        ),
         stage(),
     )
     after_text = "FROM debian:bookworm\nRUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*\n"
     after = attribute(
-        image([("/bin/sh", 100), ("/bin/sh -c apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*", 31)]),
+        image(
+            [
+                ("/bin/sh", 100),
+                (
+                    "/bin/sh -c apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*",
+                    31,
+                ),
+            ]
+        ),
         stage(after_text),
     )
     change = difference(before, after)

@@ -5,8 +5,8 @@ import hashlib
 import json
 
 import pytest
-
-from verify_archives import layer_tar, write_tar as write_archive
+from verify_archives import layer_tar
+from verify_archives import write_tar as write_archive
 
 from slimfix.verify.image import ImageReadError, read_image_archive
 
@@ -21,8 +21,14 @@ def sha(data: bytes) -> str:
     return "sha256:" + hashlib.sha256(data).hexdigest()
 
 
-LAYERS = [layer_tar({"etc/os-release": b"x" * 3000}), layer_tar({"var/lib/apt/lists/p": b"y" * 9000})]
-CONFIG = {"history": HISTORY, "rootfs": {"type": "layers", "diff_ids": [sha(layer) for layer in LAYERS]}}
+LAYERS = [
+    layer_tar({"etc/os-release": b"x" * 3000}),
+    layer_tar({"var/lib/apt/lists/p": b"y" * 9000}),
+]
+CONFIG = {
+    "history": HISTORY,
+    "rootfs": {"type": "layers", "diff_ids": [sha(layer) for layer in LAYERS]},
+}
 
 
 def test_docker_archive_with_linked_layers(tmp_path):
@@ -30,13 +36,18 @@ def test_docker_archive_with_linked_layers(tmp_path):
         "config.json": json.dumps(CONFIG).encode(),
         "l0.tar": LAYERS[0],
         "l1.tar": LAYERS[1],
-        "manifest.json": json.dumps([{"Config": "config.json", "Layers": ["a/layer.tar", "b/layer.tar"]}]).encode(),
+        "manifest.json": json.dumps(
+            [{"Config": "config.json", "Layers": ["a/layer.tar", "b/layer.tar"]}]
+        ).encode(),
     }
     path = tmp_path / "image.tar"
     write_archive(path, members, {"a/layer.tar": "../l0.tar", "b/layer.tar": "../l1.tar"})
     image = read_image_archive(path)
     assert [layer.size for layer in image.layers] == [len(LAYERS[0]), len(LAYERS[1])]
-    assert [layer.created_by for layer in image.layers] == [HISTORY[0]["created_by"], HISTORY[2]["created_by"]]
+    assert [layer.created_by for layer in image.layers] == [
+        HISTORY[0]["created_by"],
+        HISTORY[2]["created_by"],
+    ]
     assert [layer.digest for layer in image.layers] == CONFIG["rootfs"]["diff_ids"]
     assert image.total_size == len(LAYERS[0]) + len(LAYERS[1])
     assert [entry.empty_layer for entry in image.history] == [False, True, False]
@@ -98,7 +109,7 @@ def test_zstd_layers_are_refused(tmp_path):
 
 @pytest.mark.parametrize(
     "members",
-    [{"hello.txt": b"hi"}, {"manifest.json": b"[]"}, {"manifest.json": b"[{\"Config\": \"missing\"}]"}],
+    [{"hello.txt": b"hi"}, {"manifest.json": b"[]"}, {"manifest.json": b'[{"Config": "missing"}]'}],
 )
 def test_archives_that_are_not_images(tmp_path, members):
     path = tmp_path / "image.tar"

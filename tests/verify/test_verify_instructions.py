@@ -11,7 +11,7 @@ def test_continuations_are_joined_and_comments_inside_them_dropped():
         "# between continuation lines\n"
         "    && apt-get install -y curl\n"
         "\n"
-        "CMD [\"curl\"]\n"
+        'CMD ["curl"]\n'
     )
     instructions = read_instructions(text)
     assert [(i.keyword, i.line) for i in instructions] == [("FROM", 1), ("RUN", 3), ("CMD", 7)]
@@ -30,7 +30,11 @@ def test_stages_are_numbered_and_the_final_stage_starts_with_its_from():
     text = "FROM a AS build\nRUN make\nFROM b\nCOPY --from=build /out /out\nCMD x\n"
     instructions = read_instructions(text)
     assert [i.stage for i in instructions] == [0, 0, 1, 1, 1]
-    assert [i.text for i in final_stage(instructions)] == ["FROM b", "COPY --from=build /out /out", "CMD x"]
+    assert [i.text for i in final_stage(instructions)] == [
+        "FROM b",
+        "COPY --from=build /out /out",
+        "CMD x",
+    ]
 
 
 def test_heredoc_bodies_are_not_read_as_instructions():

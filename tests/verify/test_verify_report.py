@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import json
-import xml.etree.ElementTree as ElementTree
+from xml.etree import ElementTree
 
 import pytest
 
@@ -28,7 +28,9 @@ BEFORE = ImageSummary(
 )
 LONG_RUN = "RUN echo go | cat && apt-get update && apt-get install -y postgresql-client && rm -rf /var/lib/apt/lists/*"
 AFTER = ImageSummary(200_200_000, [BASE, AttributedLayer(78_700_000, LONG_RUN, 2, "sha256:m")])
-PASSED = SmokeResult(["psql", "--version"], SmokeRun(0, "psql 15\n"), SmokeRun(0, "psql 15\n"), False)
+PASSED = SmokeResult(
+    ["psql", "--version"], SmokeRun(0, "psql 15\n"), SmokeRun(0, "psql 15\n"), False
+)
 
 
 def report(smoke=PASSED, rewritten=AFTER, log=""):
@@ -84,7 +86,12 @@ def test_json_has_sizes_layers_and_verdict():
         "from_base": False,
         "digest": "sha256:u",
     }
-    assert data["difference"] == {"total": -19_900_000, "base": 0, "own": -19_900_000, "percent": -9.04}
+    assert data["difference"] == {
+        "total": -19_900_000,
+        "base": 0,
+        "own": -19_900_000,
+        "percent": -9.04,
+    }
     assert data["smoke"]["passed"] is True and data["smoke"]["original"]["exit_code"] == 0
 
 
@@ -108,7 +115,10 @@ def test_breaking_rewrite_shows_the_build_log_and_is_not_recommended():
     assert markdown.startswith("**The rewritten Dockerfile does not build")
     assert "```text\nE: Unable to locate package postgresql-client\n```" in markdown
     data = json.loads(render_json(broken))
-    assert data["rewritten"] == {"built": False, "build_log": "E: Unable to locate package postgresql-client"}
+    assert data["rewritten"] == {
+        "built": False,
+        "build_log": "E: Unable to locate package postgresql-client",
+    }
     assert data["difference"] is None
 
 
@@ -134,7 +144,11 @@ def test_smoke_command_is_split_like_a_shell_would():
 def test_plot_has_one_bar_per_layer_of_each_image():
     svg = render_svg(report())
     root = ElementTree.fromstring(svg)
-    bars = [e for e in root.iter("{http://www.w3.org/2000/svg}rect") if e.get("x") != "0" and e.get("height") == "16"]
+    bars = [
+        e
+        for e in root.iter("{http://www.w3.org/2000/svg}rect")
+        if e.get("x") != "0" and e.get("height") == "16"
+    ]
     assert len(bars) == len(BEFORE.layers) + len(AFTER.layers)
     widths = [float(bar.get("width")) for bar in bars]
     assert max(widths) == widths[0]  # the base layer is the largest

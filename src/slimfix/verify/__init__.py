@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import tempfile
 import uuid
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from .builders import Builder, BuilderError, NoBuilderError, detect_builder, excerpt
 from .compare import ImageSummary, attribute, difference

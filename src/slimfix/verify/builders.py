@@ -10,9 +10,10 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Callable
 
 from .instructions import Instruction
 
@@ -81,7 +82,9 @@ class Builder:
         """Whether this builder can build here (not merely installed)."""
         return self._run(self._probe_arguments(), timeout=60).returncode == 0
 
-    def build(self, dockerfile: Path, context: Path, tag: str, timeout: float | None = None) -> BuildResult:
+    def build(
+        self, dockerfile: Path, context: Path, tag: str, timeout: float | None = None
+    ) -> BuildResult:
         result = self._run(self._build_arguments(dockerfile, context, tag), timeout=timeout)
         return BuildResult(result.returncode == 0, result.output)
 
@@ -176,7 +179,9 @@ class BuildahBuilder(Builder):
         return ["push", "--quiet", tag, f"docker-archive:{archive}"]
 
     def run(self, tag: str, argv: Sequence[str], timeout: float | None = None) -> CommandResult:
-        created = self._check(["from", "--pull=false", "--quiet", tag], f"creating a container of {tag}")
+        created = self._check(
+            ["from", "--pull=false", "--quiet", tag], f"creating a container of {tag}"
+        )
         container = created.output.strip().splitlines()[-1]
         try:
             return self._run(
@@ -201,12 +206,14 @@ BUILDERS: dict[str, type[Builder]] = {
 
 def detect_builder(
     preferred: str | None = None,
-    which: Callable[[str], "str | None"] = shutil.which,
+    which: Callable[[str], str | None] = shutil.which,
     runner: Runner = run_command,
 ) -> Builder:
     """The first usable builder, in the order docker, podman, buildah."""
     if preferred is not None and preferred not in BUILDERS:
-        raise NoBuilderError(f"unknown builder {preferred!r}; choose one of {', '.join(BUILDER_NAMES)}")
+        raise NoBuilderError(
+            f"unknown builder {preferred!r}; choose one of {', '.join(BUILDER_NAMES)}"
+        )
     names = [preferred] if preferred else list(BUILDER_NAMES)
     tried = []
     for name in names:

@@ -8,7 +8,7 @@ be verified (no builder, the original does not build, a builder limit).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable, Optional
+from typing import Callable
 
 import click
 
@@ -31,7 +31,7 @@ def load_fixer() -> FixText:
     return fix_text
 
 
-def make_verify_command(fix_text: Optional[FixText] = None) -> click.Command:
+def make_verify_command(fix_text: FixText | None = None) -> click.Command:
     """Build the command; ``fix_text`` defaults to the fixer, loaded lazily."""
 
     @click.command("verify")
@@ -41,8 +41,12 @@ def make_verify_command(fix_text: Optional[FixText] = None) -> click.Command:
         type=click.Path(exists=True, file_okay=False, path_type=Path),
         help="Build context [default: the Dockerfile's folder].",
     )
-    @click.option("--smoke", metavar="'CMD ...'", help="Command run in both images; exit statuses must match.")
-    @click.option("--compare-output", is_flag=True, help="The smoke command's output must match too.")
+    @click.option(
+        "--smoke", metavar="'CMD ...'", help="Command run in both images; exit statuses must match."
+    )
+    @click.option(
+        "--compare-output", is_flag=True, help="The smoke command's output must match too."
+    )
     @click.option(
         "--rewritten",
         type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -62,14 +66,14 @@ def make_verify_command(fix_text: Optional[FixText] = None) -> click.Command:
     )
     def verify_command(
         path: Path,
-        context: Optional[Path],
-        smoke: Optional[str],
+        context: Path | None,
+        smoke: str | None,
         compare_output: bool,
-        rewritten: Optional[Path],
-        builder: Optional[str],
+        rewritten: Path | None,
+        builder: str | None,
         as_json: bool,
         markdown: bool,
-        plot: Optional[Path],
+        plot: Path | None,
     ) -> None:
         """Build PATH and its rewrite, compare the images layer by layer."""
         from . import (
@@ -100,7 +104,13 @@ def make_verify_command(fix_text: Optional[FixText] = None) -> click.Command:
                 compare_output=compare_output,
                 builder=builder,
             )
-        except (NoBuilderError, OriginalBuildError, BuilderLimitError, BuilderError, ImageReadError) as error:
+        except (
+            NoBuilderError,
+            OriginalBuildError,
+            BuilderLimitError,
+            BuilderError,
+            ImageReadError,
+        ) as error:
             click.echo(f"Error: {error}", err=True)
             raise SystemExit(2) from error
         if as_json:

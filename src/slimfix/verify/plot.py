@@ -23,7 +23,9 @@ def render_svg(report: VerifyReport) -> str:
     y = 30
     for image in images:
         summary = image.summary
-        rows.append(_text(_LABEL_X, y, f"{image.role}: {human_size(summary.total_size)}", bold=True))
+        rows.append(
+            _text(_LABEL_X, y, f"{image.role}: {human_size(summary.total_size)}", bold=True)
+        )
         y += _ROW
         for layer in summary.layers:
             where = "base" if layer.from_base else f"line {layer.line}"

@@ -102,7 +102,9 @@ def render_table(report: VerifyReport) -> str:
         )
     if report.smoke is not None:
         outcome = "passed" if report.smoke.passed else "FAILED"
-        lines.append(f"smoke `{_shell_text(report.smoke.command)}`: {outcome}, {report.smoke.explain()}")
+        lines.append(
+            f"smoke `{_shell_text(report.smoke.command)}`: {outcome}, {report.smoke.explain()}"
+        )
     lines.extend(f"note: {note}" for note in report.notes)
     lines.append(f"verdict: {report.verdict} — {_advice(report)}")
     return "\n".join(lines) + "\n"
@@ -126,7 +128,9 @@ def render_markdown(report: VerifyReport) -> str:
     details = [f"built with {report.builder} {report.builder_version}".rstrip()]
     if report.smoke is not None:
         outcome = "passed" if report.smoke.passed else "**failed**"
-        details.append(f"smoke test `{_shell_text(report.smoke.command)}`: {outcome} ({report.smoke.explain()})")
+        details.append(
+            f"smoke test `{_shell_text(report.smoke.command)}`: {outcome} ({report.smoke.explain()})"
+        )
     out.append("")
     out.append(" · ".join(details))
     out.extend(f"\n> {note}" for note in report.notes)
@@ -161,7 +165,10 @@ def _image_dict(image: ImageReport) -> dict:
 
 def _image_table(image: ImageReport) -> list[str]:
     if image.summary is None:
-        return [f"{image.role}: BUILD FAILED", *("  | " + line for line in image.build_log.splitlines())]
+        return [
+            f"{image.role}: BUILD FAILED",
+            *("  | " + line for line in image.build_log.splitlines()),
+        ]
     lines = [f"{image.role}: {human_size(image.summary.total_size)}"]
     for layer in image.summary.layers:
         where = "base" if layer.from_base else f"line {layer.line}"
