@@ -1,0 +1,132 @@
+"""Text edits on shell text for rules: computed from the tree, never mutating it.
+
+Every function returns ``Edit``s in shell-text coordinates; ``apply_edits`` applies them. Functions
+that join commands take a ``style`` with a ``joiner`` attribute (``shell.style.Style`` or the
+Dockerfile-side style), e.g. ``" && "`` or ``" \\\\\\n    && "``.
+"""
+
+from __future__ import annotations
+
+import shlex
+from dataclasses import dataclass
+from typing import Iterable, List, Sequence, Tuple
+
+from slimfix.shell.commands import CommandView
+from slimfix.shell.nodes import CommandList, Node, Operator, Script, SimpleCommand, Word
+from slimfix.shell.walk import context_of
+
+
+@dataclass(frozen=True, order=True)
+class Edit:
+    start: int
+    end: int
+    replacement: str
+
+
+def apply_edits(text: str, edits: Iterable[Edit]) -> str:
+    """``text`` with non-overlapping ``edits`` applied (insertions at one offset keep their order)."""
+    out: List[str] = []
+    pos = 0
+    for e in sorted(edits, key=lambda e: (e.start, e.end)):
+        if e.start < pos or e.end < e.start:
+            raise ValueError(f"overlapping or inverted edit {e}")
+        out.append(text[pos:e.start])
+        out.append(e.replacement)
+        pos = e.end
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def quote(value: str) -> str:
+    """``value`` as one shell word, quoted only when needed."""
+    return shlex.quote(value)
+
+
+def insert_option(view: CommandView, option_text: str) -> Edit:
+    """Insert ``option_text`` (e.g. ``"--no-cache"``) right after the subcommand, or the program."""
+    end = view.anchor.end
+    return Edit(end, end, " " + option_text)
+
+
+def replace_word(word: Word, replacement: str) -> Edit:
+    return Edit(word.start, word.end, replacement)
+
+
+def remove_words(command: SimpleCommand, words: Sequence[Word]) -> Tuple[Edit, ...]:
+    """Remove ``words`` of ``command`` with the blanks before each (after it, for the first)."""
+    parts = command.parts
+    edits = []
+    for word in words:
+        i = next(k for k, p in enumerate(parts) if p is word)
+        if i > 0 and isinstance(parts[i - 1], str):
+            edits.append(Edit(word.start - len(parts[i - 1]), word.end, ""))
+        elif i + 1 < len(parts) and isinstance(parts[i + 1], str):
+            edits.append(Edit(word.start, word.end + len(parts[i + 1]), ""))
+        else:
+            edits.append(Edit(word.start, word.end, ""))
+    return tuple(edits)
+
+
+def _placement(script: Script, command: SimpleCommand, top_level: bool) -> Tuple[CommandList, int]:
+    ctx = context_of(script, command)
+    if not top_level:
+        return ctx.list, ctx.index
+    body = script.body
+    for index, item in enumerate(body.items):
+        if item.start <= command.start < item.end:
+            return body, index
+    raise ValueError("command is not part of this script")  # pragma: no cover - context_of found it
+
+
+def chain_end(lst: CommandList, index: int) -> int:
+    """Index of the last item of the ``&&``/``||`` chain that item ``index`` belongs to."""
+    ops = lst.operators
+    while index + 1 < len(lst.items) and ops[index].op in ("&&", "||"):
+        index += 1
+    return index
+
+
+def append_to_chain(script: Script, command: SimpleCommand, addition: str, style,
+                    top_level: bool = False) -> Edit:
+    """Add ``addition`` (shell text) after the last command of the and-or chain ``command`` is in,
+    joined with ``style.joiner``. With ``top_level`` the chain is that of the script's top-level
+    list (e.g. outside the ``if`` that contains ``command``)."""
+    lst, index = _placement(script, command, top_level)
+    last = chain_end(lst, index)
+    if last < len(lst.operators) and lst.operators[last].op == "&":
+        raise ValueError("the chain runs in the background")
+    end = lst.items[last].end
+    return Edit(end, end, style.joiner + addition)
+
+
+def _operator_start(op: Operator) -> int:
+    """Offset of ``op``'s operator token, including the blanks just before it."""
+    pos = op.start
+    blanks = 0
+    for p in op.parts:
+        if isinstance(p, str):
+            if p == op.op:
+                return pos - blanks
+            blanks = len(p) if not p.strip(" \t") else 0
+            pos += len(p)
+        else:
+            blanks = 0
+            pos = p.end
+    return op.start  # pragma: no cover - every operator holds its token
+
+
+def remove_command(script: Script, command: SimpleCommand) -> Edit:
+    """Remove ``command`` (an element of its list) with the joiner that ties it to its chain: the
+    one before it inside an ``&&``/``||`` chain, else the one after it (``a; b && c`` minus ``b``
+    gives ``a; c``). A command that is its list's only element becomes ``true``."""
+    ctx = context_of(script, command)
+    if ctx.pipeline is not None:
+        raise ValueError("cannot remove one command of a pipeline")
+    lst, index = ctx.list, ctx.index
+    items, ops = lst.items, lst.operators
+    item: Node = items[index]
+    if len(items) == 1:
+        return Edit(item.start, item.end, "true")
+    if index == len(items) - 1 or (index > 0 and ops[index - 1].op in ("&&", "||")):
+        return Edit(_operator_start(ops[index - 1]), item.end, "")
+    return Edit(item.start, items[index + 1].start, "")
