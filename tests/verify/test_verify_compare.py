@@ -102,10 +102,20 @@ def test_buildkit_history_without_entries_for_some_instructions():
     assert [layer.line for layer in summary.layers] == [None, 3, 4, 6]
 
 
-def test_exec_form_run_and_mount_flags_match_by_keyword_and_command():
+@pytest.mark.parametrize(
+    "recorded",
+    ["/bin/setup --all", '/bin/sh -c ["/bin/setup", "--all"]'],  # docker, buildah
+)
+def test_exec_form_run_and_mount_flags_match_by_keyword_and_command(recorded):
     text = 'FROM x\nRUN ["/bin/setup", "--all"]\nRUN --mount=type=cache,target=/root/.cache pip install a\n'
-    built = image([("/bin/sh", 7), ("/bin/setup --all", 2), ("/bin/sh -c pip install a", 3)])
+    built = image([("/bin/sh", 7), (recorded, 2), ("/bin/sh -c pip install a", 3)])
     assert [layer.line for layer in attribute(built, stage(text)).layers] == [None, 2, 3]
+
+
+def test_a_different_run_command_is_not_matched():
+    text = "FROM x\nRUN make install\n"
+    built = image([("/bin/sh", 7), ("/bin/sh -c make test", 2)])
+    assert [layer.line for layer in attribute(built, stage(text)).layers] == [None, None]
 
 
 def test_layers_without_history_all_count_as_base():

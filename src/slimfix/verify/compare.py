@@ -137,12 +137,14 @@ def _same_command(recorded: str, instruction: Instruction) -> bool:
     arguments = instruction.arguments
     while arguments.startswith("--"):  # RUN --mount=... flags are not recorded
         _, _, arguments = arguments.partition(" ")
+    forms = {_squeeze(arguments)}
     if arguments.lstrip().startswith("["):
+        # Exec form: buildah records the JSON text, docker the joined argv.
         try:
-            arguments = " ".join(json.loads(arguments))
+            forms.add(_squeeze(" ".join(json.loads(arguments))))
         except (ValueError, TypeError):
             return True
-    return _squeeze(recorded[4:]) == _squeeze(arguments)
+    return _squeeze(recorded[4:]) in forms
 
 
 def _squeeze(text: str) -> str:
