@@ -9,6 +9,7 @@ error; the file is then left exactly as it was.
 from __future__ import annotations
 
 import traceback
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import Iterable, List, Optional, Sequence, Tuple
 
@@ -64,20 +65,40 @@ def apply_edits(text: str, edits: Iterable[Edit]) -> str:
     return "".join(pieces)
 
 
-def _choose(diagnostics: Sequence[Diagnostic], level_of) -> Tuple[List[Diagnostic], List[Edit]]:
-    """Fixes to apply this round: those allowed, first come, none overlapping."""
+def _line_starts(tree) -> List[int]:
+    starts, offset = [], len(tree.bom)
+    for line in tree.body:
+        starts.append(offset)
+        offset += len(line.code)
+    starts.append(offset)
+    return starts
+
+
+def _footprint(fix, starts: List[int]) -> Tuple[int, int]:
+    """The lines (instructions, comments) a fix touches, as an offset range.
+
+    Two fixes on the same instruction are applied in different rounds, so the
+    second sees the first's result (its layout, its new commands)."""
+    first = bisect_right(starts, fix.start) - 1
+    last = bisect_right(starts, max(fix.end - 1, fix.start)) - 1
+    return starts[max(first, 0)], starts[min(last + 1, len(starts) - 1)]
+
+
+def _choose(diagnostics: Sequence[Diagnostic], level_of, tree) -> Tuple[List[Diagnostic], List[Edit]]:
+    """Fixes to apply this round: those allowed, first come, none sharing a line."""
+    starts = _line_starts(tree)
     chosen: List[Diagnostic] = []
     edits: List[Edit] = []
     taken: List[Tuple[int, int]] = []
     candidates = [d for d in diagnostics if d.fix is not None and d.fix.applies(level_of(d.code))]
-    candidates.sort(key=lambda d: (d.fix.start, d.fix.end))
+    candidates.sort(key=lambda d: (d.fix.start, d.fix.end, d.code))
     for diagnostic in candidates:
-        fix = diagnostic.fix
-        if any(fix.start < end and start < fix.end or fix.start == start for start, end in taken):
+        start, end = _footprint(diagnostic.fix, starts)
+        if any(start < t_end and t_start < end for t_start, t_end in taken):
             continue
-        taken.append((fix.start, fix.end))
+        taken.append((start, end))
         chosen.append(diagnostic)
-        edits.extend(fix.edits)
+        edits.extend(diagnostic.fix.edits)
     return chosen, edits
 
 
@@ -105,7 +126,7 @@ def fix_text(source: str, path: str = "", settings: Settings = Settings(), fix: 
         diagnostics = check(tree, rules, path)
         if fix:
             for _ in range(MAX_ROUNDS):
-                chosen, edits = _choose(diagnostics, level_of)
+                chosen, edits = _choose(diagnostics, level_of, tree)
                 if not edits:
                     break
                 new_text = apply_edits(text, edits)

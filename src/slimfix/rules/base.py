@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from enum import IntEnum
+
+from ..edits import Edit
 from typing import TYPE_CHECKING, ClassVar, Iterable, Optional, Tuple
 
 if TYPE_CHECKING:
@@ -22,23 +24,6 @@ class Applicability(IntEnum):
     @property
     def label(self) -> str:
         return self.name.lower().replace("_", "-")
-
-
-@dataclass(frozen=True, order=True)
-class Edit:
-    """Replace ``text[start:end]`` with ``content`` (offsets into the file's text)."""
-
-    start: int
-    end: int
-    content: str = ""
-
-    @classmethod
-    def insert(cls, at: int, content: str) -> "Edit":
-        return cls(at, at, content)
-
-    @classmethod
-    def delete(cls, start: int, end: int) -> "Edit":
-        return cls(start, end, "")
 
 
 @dataclass(frozen=True)

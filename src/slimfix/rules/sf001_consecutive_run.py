@@ -107,7 +107,7 @@ class ConsecutiveRunInstructions(Rule):
         b: RunView = ctx.run(second)  # type: ignore[assignment]
         style = a.style
         start = ctx.offset(first) + len(first.code) - len(first.newline)
-        end = b.file_offset(0)
+        end = b.file_offset(0, after_break=True)
         if not style.multiline:
             style = style.__class__(
                 f" {style.escape}{first.newline}{first.indent}    && ", first.newline, style.escape, first.indent + "    ", True

@@ -10,6 +10,7 @@ from typing import Dict, List, Optional, Tuple
 from ..syntax import Continuation, Dockerfile, Instruction, Text
 from ..syntax.arguments import go_trim_space
 
+MAX_LINE = 100  # a one-line RUN that would grow past this is continued on a new line
 POSIX_SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh", "ksh", "mksh", "busybox"})
 _WINDOWS_HINTS = ("windows", "nanoserver", "servercore")
 
@@ -103,9 +104,9 @@ class RunView:
 
         return parse_shell(self.shell_text)
 
-    def file_offset(self, shell_pos: int) -> int:
-        """Offset in the file of a position in ``shell_text``."""
-        return self.offset + self.instruction.physical_offset(self.shell_start + shell_pos)
+    def file_offset(self, shell_pos: int, after_break: bool = False) -> int:
+        """Offset in the file of a position in ``shell_text`` (see ``Instruction.physical_offset``)."""
+        return self.offset + self.instruction.physical_offset(self.shell_start + shell_pos, after_break)
 
     @cached_property
     def mounts(self) -> List[Mount]:
@@ -135,6 +136,50 @@ class RunView:
     def style(self) -> Style:
         return detect_style(self.instruction)
 
+    @cached_property
+    def commands(self) -> list:
+        """(CommandContext, CommandView or None) for every simple command, in order."""
+        from ..shell.commands import classify
+        from ..shell.walk import walk_commands
+
+        return [(ctx, classify(ctx.command)) for ctx in walk_commands(self.script)]
+
+    def views(self, tool: str) -> list:
+        """Command views of one tool family (``apt``, ``apk``, ``pip``, ``rm``, ...)."""
+        return [view for _, view in self.commands if view is not None and view.tool == tool]
+
+    def removes(self, target: str) -> bool:
+        """Whether an ``rm`` in this RUN surely removes ``target`` (``DIR/*`` allowed)."""
+        from ..shell.rm import removes
+
+        return any(removes(view, target) for view in self.views("rm"))
+
+    def file_edit(self, edit):
+        """A shell-text edit (``slimfix.shell.edit.Edit``) as an edit of the file."""
+        from ..edits import Edit
+
+        if edit.start == edit.end:
+            at = self.file_offset(edit.start)
+            return Edit(at, at, edit.replacement)
+        return Edit(self.file_offset(edit.start, after_break=True), self.file_offset(edit.end), edit.replacement)
+
+    def append(self, addition: str):
+        """An edit that runs ``addition`` after everything else in this RUN, joined
+        with ``&&`` in the author's layout; None where that cannot be done safely
+        (heredoc, unreadable shell, a trailing ``;``, ``&`` or comment)."""
+        from ..edits import Edit
+        from .shellfacts import ends_cleanly
+
+        if self.has_heredoc or self.script.has_opaque or not ends_cleanly(self.script, self.shell_text):
+            return None
+        end = self.script.body.items[-1].end
+        at = self.file_offset(end)
+        joiner = self.style.joiner
+        if not self.style.multiline and len(self.instruction.code.rstrip("\r\n")) + len(joiner + addition) > MAX_LINE:
+            style = self.style
+            joiner = f" {style.escape}{self.instruction.newline or style.newline}{style.indent}&& "
+        return Edit.insert(at, joiner + addition)
+
 
 def _space_chars() -> str:
     from ..syntax.arguments import _GO_SPACE
@@ -147,10 +192,11 @@ def detect_style(instruction: Instruction) -> Style:
     escape = instruction.escape
     parts = instruction.parts
     newline = "\n"
-    leading = trailing = 0
-    indents: List[str] = []
+    leading: List[str] = []  # indents of lines that start with an operator
+    trailing: List[str] = []  # indents of lines after a line that ends with one
     before_escape = " "
     after_continuation = False
+    previous_ends_with_operator = False
     for i, part in enumerate(parts):
         if type(part) is Continuation:
             newline = "\r\n" if part.value.endswith("\r\n") else "\n"
@@ -159,25 +205,25 @@ def detect_style(instruction: Instruction) -> Style:
         if type(part) is not Text:
             continue
         text = part.value
-        continued = i + 1 < len(parts) and type(parts[i + 1]) is Continuation
         if after_continuation:
             body = text.lstrip(" \t")
-            if body:
-                indents.append(text[: len(text) - len(body)])
+            indent = text[: len(text) - len(body)]
             if body.startswith(("&&", "||", ";")):
-                leading += 1
-        if continued:
-            stripped = text.rstrip(" \t")
-            before_escape = text[len(stripped):] or " " if stripped else before_escape
-            if go_trim_space(stripped).endswith(("&&", "||", ";")):
-                trailing += 1
+                leading.append(indent)
+            elif previous_ends_with_operator and body:
+                trailing.append(indent)
+        continued = i + 1 < len(parts) and type(parts[i + 1]) is Continuation
+        stripped = text.rstrip(" \t")
+        previous_ends_with_operator = continued and stripped.endswith(("&&", "||", ";"))
+        if continued and stripped:
+            before_escape = text[len(stripped):] or " "
         after_continuation = False
-    if not indents:
-        return Style(" && ", newline, escape, instruction.indent + "    ", False)
-    indent = indents[-1]
-    if leading >= trailing and leading:
-        return Style(f"{before_escape}{escape}{newline}{indent}&& ", newline, escape, indent, True)
+    multiline = any(type(part) is Continuation for part in parts)
+    if leading and len(leading) >= len(trailing):
+        return Style(f"{before_escape}{escape}{newline}{leading[-1]}&& ", newline, escape, leading[-1], True)
     if trailing:
-        return Style(f" &&{before_escape}{escape}{newline}{indent}", newline, escape, indent, True)
+        return Style(f" &&{before_escape}{escape}{newline}{trailing[-1]}", newline, escape, trailing[-1], True)
     indent = instruction.indent + "    "
-    return Style(f"{before_escape}{escape}{newline}{indent}&& ", newline, escape, indent, True)
+    if multiline:
+        return Style(f"{before_escape}{escape}{newline}{indent}&& ", newline, escape, indent, True)
+    return Style(" && ", newline, escape, indent, False)

@@ -236,15 +236,18 @@ class Instruction(Node):
                 logical += len(part.value)
             physical += len(part.value)
 
-    def physical_offset(self, logical: int) -> int:
+    def physical_offset(self, logical: int, after_break: bool = False) -> int:
         """Offset in ``code`` of logical position ``logical`` (end allowed).
 
         A position between two physical lines maps to the end of the first,
-        before its continuation, where appended text belongs.
+        before its continuation, where appended text belongs; with
+        ``after_break`` it maps to the start of the second instead, where the
+        start of a replaced range belongs.
         """
         result = len(self.indent)
         for start, phys, text in self.segments():
-            if logical <= start + len(text):
+            end = start + len(text)
+            if logical < end or (logical == end and not after_break):
                 return phys + max(0, logical - start)
             result = phys + len(text)
         return result
