@@ -9,6 +9,7 @@ the same child objects. Nodes compare by identity (like LibCST); compare ``code`
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Iterator, Optional, Tuple, Union
 
 _GLOB_CHARS = frozenset("*?[")
@@ -192,6 +193,18 @@ class ProcessSubstitution(Node):
         return None
 
 
+@dataclass(frozen=True, eq=False)
+class ArrayLiteral(Node):
+    """Bash ``( a b [k]=v )`` as the value of an array assignment."""
+
+    parts: Parts
+    words: Tuple["Word", ...]
+
+    @property
+    def value(self) -> Optional[str]:
+        return None
+
+
 SUBSTITUTIONS = (CommandSubstitution, Backtick, ProcessSubstitution)
 
 
@@ -203,7 +216,7 @@ class Word(Node):
     def text(self) -> str:
         return self.code
 
-    @property
+    @cached_property
     def value(self) -> Optional[str]:
         """The word after quote removal, or None when it contains any expansion.
 
@@ -234,6 +247,9 @@ class Word(Node):
                 for q in p.children():
                     if isinstance(q, SUBSTITUTIONS):
                         yield q
+            elif isinstance(p, ArrayLiteral):
+                for w in p.words:
+                    yield from w.substitutions()
 
 
 # --- commands ---------------------------------------------------------------------------------------

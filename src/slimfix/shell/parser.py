@@ -12,6 +12,7 @@ from typing import List, Optional, Tuple
 
 from slimfix.shell.nodes import (
     AnsiCQuoted,
+    ArrayLiteral,
     ArithmeticCommand,
     ArithmeticExpansion,
     Assignment,
@@ -49,6 +50,7 @@ from slimfix.shell.nodes import (
 
 _BLANKS = " \t\r\f\v"
 _DELIMS = frozenset(" \t\r\f\v\n|&;()<>")
+_TRIVIA_START = frozenset(" \t\r\f\v\\#\n")
 _BLANK_RE = re.compile(r"(?:[ \t\r\f\v]|\\\n)+")
 _LITERAL_RE = re.compile(r"[^ \t\r\f\v\n|&;()<>'\"\\$`]+")
 _DQ_LITERAL_RE = re.compile(r"[^\"\\$`]+")
@@ -106,6 +108,8 @@ class _Parser:
     def trivia(self, newlines: bool) -> list:
         """Blanks, line continuations, comments and (optionally) newlines with here-doc bodies."""
         s, n = self.s, self.n
+        if self.pos >= n or s[self.pos] not in _TRIVIA_START:
+            return []
         out: list = []
         while self.pos < n:
             m = _BLANK_RE.match(s, self.pos, n)
@@ -189,7 +193,9 @@ class _Parser:
         n_pending, n_docs = len(self.pending), len(self.heredocs)
         try:
             node = self.pipeline()
-            self._expect_list_follower(close, case)
+            last = node.commands[-1] if isinstance(node, Pipeline) else node
+            # after a compound command a closing keyword may follow directly: `(cd x) fi`
+            self._expect_list_follower(close, case, stops if isinstance(last, (Compound, FunctionDef)) else None)
             return node
         except ParseError as err:
             del self.pending[n_pending:]
@@ -198,7 +204,7 @@ class _Parser:
             self.pos = end
             return self._opaque(start, end, str(err))
 
-    def _expect_list_follower(self, close: bool, case: bool) -> None:
+    def _expect_list_follower(self, close: bool, case: bool, keywords: Optional[frozenset]) -> None:
         s, pos, n = self.s, self.pos, self.n
         m = _BLANK_RE.match(s, pos, n)
         if m is not None:
@@ -212,6 +218,8 @@ class _Parser:
         if c in "\n&|" or (c == ")" and close):
             return
         if c == ";" and (case or not s.startswith((";;", ";&"), pos)):
+            return
+        if keywords and self._keyword(pos) in keywords:
             return
         raise ParseError(pos, f"unexpected {c!r}")
 
@@ -278,9 +286,11 @@ class _Parser:
 
     # --- commands -----------------------------------------------------------------------------------
 
-    def _keyword(self) -> Optional[str]:
-        """The reserved word at the current position, if one stands there as a whole word."""
-        s, pos, n = self.s, self.pos, self.n
+    def _keyword(self, pos: Optional[int] = None) -> Optional[str]:
+        """The reserved word at ``pos`` (default: the current position) if one stands there as a
+        whole word."""
+        s, n = self.s, self.n
+        pos = self.pos if pos is None else pos
         m = _LITERAL_RE.match(s, pos, n)
         if m is None:
             return None
@@ -329,9 +339,13 @@ class _Parser:
         words: list = []
         redirects: list = []
         while True:
-            save = self.pos
-            gap = self.blanks() if parts else ""
-            pos = self.pos
+            save = pos = self.pos
+            gap = ""
+            if parts:
+                m = _BLANK_RE.match(s, pos, n)
+                if m is not None:
+                    gap = m.group()
+                    pos = self.pos = m.end()
             if pos >= n:
                 self.pos = save
                 break
@@ -351,7 +365,11 @@ class _Parser:
                         and _FUNC_PARENS_RE.match(s, pos, n):
                     self.pos = save
                     return self._function_def(start, parts)
-                raise ParseError(pos, "unexpected '('")
+                if gap or not parts or parts[-1] is not (assignments[-1] if assignments else None) \
+                        or assignments[-1].value.parts:
+                    raise ParseError(pos, "unexpected '('")
+                node = assignments[-1] = parts[-1] = self._array_assignment(assignments[-1])
+                continue
             else:
                 w = self.word()
                 if w is None:
@@ -384,6 +402,29 @@ class _Parser:
         rest.extend(w.parts[1:])
         value = Word(split, w.end, tuple(rest))
         return Assignment(w.start, w.end, (name + op, value), name, op, value)
+
+    def _array_assignment(self, empty: Assignment) -> Assignment:
+        """``NAME=`` followed by ``( words... )``."""
+        start = self.pos
+        self.pos += 1
+        parts: list = ["("]
+        words: list = []
+        while True:
+            parts.extend(self.trivia(True))
+            if self.pos >= self.n:
+                raise ParseError(start, "unterminated array")
+            if self.s[self.pos] == ")":
+                parts.append(")")
+                self.pos += 1
+                break
+            w = self.word()
+            if w is None:
+                raise ParseError(self.pos, "unexpected text in array")
+            parts.append(w)
+            words.append(w)
+        array = ArrayLiteral(start, self.pos, tuple(parts), tuple(words))
+        value = Word(start, self.pos, (array,))
+        return Assignment(empty.start, self.pos, (empty.parts[0], value), empty.name, empty.op, value)
 
     def _redirect(self) -> Redirect:
         s = self.s
@@ -682,6 +723,12 @@ class _Parser:
     def word(self) -> Optional[Word]:
         s, n = self.s, self.n
         start = pos = self.pos
+        m = _LITERAL_RE.match(s, pos, n)
+        if m is not None:
+            end = m.end()
+            if end >= n or s[end] in _DELIMS:  # the common case: one plain literal
+                self.pos = end
+                return Word(start, end, (Literal(start, end, m.group()),))
         parts: list = []
         while pos < n:
             m = _LITERAL_RE.match(s, pos, n)

@@ -6,14 +6,17 @@ from dataclasses import dataclass
 from typing import Iterator, List, Optional, Tuple
 
 from slimfix.shell.nodes import (
+    Assignment,
     CaseClause,
     CommandList,
     Compound,
     FunctionDef,
     If,
+    Literal,
     Node,
     Operator,
     Pipeline,
+    Redirect,
     Script,
     SimpleCommand,
     Subshell,
@@ -100,9 +103,14 @@ class _Walker:
             change = errexit_change(node)
             if change is not None:
                 state["e"] = change
-            inner = {**flags, "top_level": False, "in_substitution": True}
-            for w in node.words + tuple(a.value for a in node.assignments) + tuple(
-                    r.target for r in node.redirects):
+            inner = None
+            for p in node.parts:
+                if p.__class__ is str:
+                    continue
+                w = p.value if isinstance(p, Assignment) else p.target if isinstance(p, Redirect) else p
+                if len(w.parts) == 1 and w.parts[0].__class__ is Literal:
+                    continue
+                inner = inner or {**flags, "top_level": False, "in_substitution": True}
                 self.substitutions(w, anc + (node,), inner, state)
             return
         if isinstance(node, Pipeline):
