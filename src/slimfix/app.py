@@ -1,147 +1,244 @@
-"""What ``slimfix [OPTIONS] [PATH]...`` does, apart from parsing its options."""
+"""What ``slimfix [OPTIONS] [PATH]...`` does, once its options are parsed.
+
+Standard output carries the product (the diff, or the fixed standard input)
+when there is one, and the report otherwise; the report then goes to
+standard error. Errors are one line each on standard error.
+"""
 
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, List, Optional, Tuple
-
-import click
+from typing import Dict, List, Optional, Tuple, Union
 
 from .config import ConfigError, Settings, find_config, load_settings
-from .files import SourceError, decode, discover
-from .fixer import FileResult, fix_text
-from .output.diff import unified_diff
-from .output.reports import render
-from .runner import Job, run_jobs
 
-EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
+PROGRESS_MIN_FILES = 50  # show a progress bar on a terminal from this many files
 
 
 @dataclass
 class FixOptions:
-    paths: Tuple[str, ...]
+    paths: Tuple[str, ...] = (".",)
     mode: str = "fix"  # fix | diff | check
-    overrides: Dict[str, object] = field(default_factory=dict)
+    overrides: Dict[str, object] = field(default_factory=dict)  # Settings fields given on the command line
     config_path: Optional[str] = None
     stdin_filename: Optional[str] = None
     output_format: str = "text"
+    output_file: Optional[str] = None
     show_fixes: bool = False
     statistics: bool = False
     quiet: bool = False
+    extra_exclude: Tuple[str, ...] = ()  # --exclude: added to the config's
+    force_exclude: bool = False
+    workers: Optional[int] = None  # None: all cores
+    color: Optional[bool] = None  # None: when standard output is a terminal
+    progress: Optional[bool] = None  # None: on a terminal, for many files
 
 
-def _echo_err(message: str) -> None:
-    click.echo(message, err=True)
+def _err(message: str) -> None:
+    sys.stderr.write(message + "\n")
+    sys.stderr.flush()
 
 
-def _base_settings(options: FixOptions) -> Optional[Settings]:
-    if options.config_path:
-        return load_settings(Path(options.config_path))
-    return None
+class SettingsFinder:
+    """Each file's settings: the nearest config file's (or --config's), flags on top.
 
+    A config file is read once; a broken one is reported once and its files
+    are skipped.
+    """
 
-def _settings(path: str, base: Optional[Settings], options: FixOptions, cache: Dict[Path, Settings]) -> Settings:
-    if base is None:
-        start = Path(path if path != "-" else (options.stdin_filename or "."))
-        found = find_config(start if start.exists() else Path.cwd())
-        key = found or Path("")
-        if key not in cache:
-            cache[key] = load_settings(found)
-        base = cache[key]
-    return base.merged(**options.overrides)
+    def __init__(self, options: FixOptions) -> None:
+        self.overrides = {k: v for k, v in options.overrides.items() if v is not None}
+        self.extra_exclude = tuple(options.extra_exclude)
+        self.fixed_config = Path(options.config_path) if options.config_path else None
+        self._config_of: Dict[str, Optional[Path]] = {}
+        self._loaded: Dict[Optional[Path], Union[Settings, ConfigError]] = {}
+        self.messages: List[str] = []  # warnings and errors, each once
+
+    def _load(self, config: Optional[Path]) -> Settings:
+        if config not in self._loaded:
+            try:
+                loaded: Union[Settings, ConfigError] = load_settings(config)
+                self.messages.extend(f"slimfix: warning: {warning}" for warning in loaded.warnings)
+            except ConfigError as exc:
+                loaded = exc
+                self.messages.append(f"slimfix: error: {exc}")
+            self._loaded[config] = loaded
+        value = self._loaded[config]
+        if isinstance(value, ConfigError):
+            raise value
+        return value.merged(**self.overrides, exclude=value.exclude + self.extra_exclude)
+
+    def for_path(self, path: str) -> Settings:
+        """Raises ConfigError when the file's config is unusable."""
+        if self.fixed_config is not None:
+            return self._load(self.fixed_config)
+        folder = path if os.path.isdir(path) else os.path.dirname(path) or "."
+        folder = os.path.abspath(folder if os.path.isdir(folder) else ".")
+        if folder not in self._config_of:
+            self._config_of[folder] = find_config(Path(folder))
+        return self._load(self._config_of[folder])
+
+    @property
+    def failed(self) -> bool:
+        return any(isinstance(value, ConfigError) for value in self._loaded.values())
 
 
 def run_fix(options: FixOptions) -> int:
     try:
-        base = _base_settings(options)
-        root_settings = _settings(options.paths[0], base, options, {})
-    except ConfigError as exc:
-        _echo_err(f"slimfix: {exc}")
-        return EXIT_ERROR
-    for warning in root_settings.warnings:
-        _echo_err(f"slimfix: warning: {warning}")
+        return _run_fix(options)
+    except KeyboardInterrupt:
+        _err("slimfix: interrupted; every file is either rewritten whole or untouched")
+        return EXIT_INTERRUPTED
 
-    files = discover(options.paths, root_settings.exclude, root_settings.respect_gitignore)
-    results: List[FileResult] = []
-    cache: Dict[Path, Settings] = {}
-    jobs = []
-    config_errors: List[str] = []
-    for path in files:
-        try:
-            settings = _settings(path, base, options, cache)
-        except ConfigError as exc:
-            config_errors.append(f"slimfix: {exc}")
+
+def _run_fix(options: FixOptions) -> int:
+    from .files import discover
+    from .runner import Job
+
+    finder = SettingsFinder(options)
+    files: List[str] = []
+    for given in options.paths:
+        if given == "-":
+            files.append("-")
             continue
+        try:
+            settings = finder.for_path(given)
+        except ConfigError:
+            continue
+        files.extend(discover([given], settings.exclude, settings.respect_gitignore, options.force_exclude))
+    files = list(dict.fromkeys(files))
+
+    jobs: List[Job] = []
+    skipped = 0
+    for path in files:
         if path == "-":
-            results.append(_run_stdin(options, settings))
-        else:
-            jobs.append(Job(path, settings, write=options.mode == "fix", fix=True))
-    results.extend(run_jobs(jobs))
+            continue
+        try:
+            jobs.append(Job(path, finder.for_path(path), write=options.mode == "fix"))
+        except ConfigError:
+            skipped += 1
 
-    status = EXIT_OK
-    for message in config_errors:
-        _echo_err(message)
-        status = EXIT_ERROR
-    diffs = []
-    for result in results:
-        if result.error:
-            _echo_err(result.error)
-            status = EXIT_ERROR
-        if result.internal_error:
-            _echo_err(f"{result.path}: {result.internal_error.splitlines()[0]}")
-            status = EXIT_ERROR
-        if options.mode == "diff" and result.changed and result.path != "-":
-            diffs.append(unified_diff(result.source, result.output, result.path))
-    if diffs:
-        sys.stdout.write(_color("".join(diffs)))
-    if options.mode == "fix" and any(r.path == "-" for r in results):
-        pass  # standard input's output was written by _run_stdin
-    if not options.quiet or options.output_format != "text":
-        report = render(results, options.output_format, options.mode, options.show_fixes, options.statistics)
-        if report:
-            stream_err = options.mode == "diff" or any(r.path == "-" for r in results)
-            click.echo(report, err=stream_err and options.output_format == "text")
-    if status == EXIT_OK:
-        would_change = any(r.changed for r in results)
-        remaining = any(r.diagnostics for r in results)
-        if (options.mode in ("diff", "check") and would_change) or remaining:
-            status = EXIT_FINDINGS
-    return status
+    from .fixer import FileResult
+
+    results: List[FileResult] = []
+    if "-" in files:
+        results.append(_run_stdin(options, finder))
+    results.extend(_run_jobs(jobs, options))
+
+    if not options.quiet or finder.failed:
+        for message in dict.fromkeys(finder.messages):
+            _err(message)
+    return _report(results, options, config_failed=finder.failed or skipped > 0, read_stdin="-" in files)
 
 
-def _run_stdin(options: FixOptions, settings: Settings) -> FileResult:
+def _run_jobs(jobs, options: FixOptions):
+    from .runner import run_jobs
+
+    show = options.progress
+    if show is None:
+        show = not options.quiet and len(jobs) >= PROGRESS_MIN_FILES and sys.stderr.isatty()
+    if not show or not jobs:
+        return run_jobs(jobs, options.workers)
+    import click
+
+    with click.progressbar(length=len(jobs), label="slimfix", file=sys.stderr, show_pos=True) as bar:
+        return run_jobs(jobs, options.workers, progress=lambda: bar.update(1))
+
+
+def _run_stdin(options: FixOptions, finder: SettingsFinder):
+    from .files import SourceError, decode, is_excluded
+    from .fixer import FileResult, fix_text
+
     name = options.stdin_filename or "-"
     raw = sys.stdin.buffer.read()
+    echo = options.mode == "fix"  # standard output gets the text back, fixed or not
+
+    def unchanged(result: FileResult) -> FileResult:
+        if echo:
+            _write_stdout_bytes(raw)
+        return result
+
+    try:
+        settings = finder.for_path(options.stdin_filename or ".")
+    except ConfigError as exc:
+        return unchanged(FileResult(name, "", "", error=f"{name}: {exc}"))
+    if options.force_exclude and options.stdin_filename and is_excluded(options.stdin_filename, settings.exclude):
+        return unchanged(FileResult(name, "", ""))
     try:
         text = decode(raw, name)
     except SourceError as exc:
-        return FileResult(name, "", "", error=str(exc))
+        return unchanged(FileResult(name, "", "", error=str(exc)))
     result = fix_text(text, name, settings, fix=True)
     if result.error:
         result.error = f"{name}:{result.error}"
-    if options.mode == "fix":
-        sys.stdout.buffer.write(result.output.encode("utf-8"))
-        sys.stdout.flush()
-    elif options.mode == "diff" and result.changed:
-        sys.stdout.write(unified_diff(result.source, result.output, name))
+    if echo:
+        _write_stdout_bytes(result.output.encode("utf-8"))
     return result
 
 
-def _color(diff: str) -> str:
-    if not sys.stdout.isatty():
-        return diff
-    out = []
-    for line in diff.splitlines(keepends=True):
-        if line.startswith(("+++", "---")):
-            out.append(click.style(line, bold=True))
-        elif line.startswith("+"):
-            out.append(click.style(line, fg="green"))
-        elif line.startswith("-"):
-            out.append(click.style(line, fg="red"))
-        elif line.startswith("@@"):
-            out.append(click.style(line, fg="cyan"))
-        else:
-            out.append(line)
-    return "".join(out)
+def _write_stdout_bytes(data: bytes) -> None:
+    sys.stdout.flush()
+    sys.stdout.buffer.write(data)
+    sys.stdout.buffer.flush()
+
+
+def _use_color(options: FixOptions) -> bool:
+    if options.color is not None:
+        return options.color
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return sys.stdout.isatty()
+
+
+def _report(results, options: FixOptions, config_failed: bool, read_stdin: bool) -> int:
+    from .output.diff import colorize, unified_diff
+    from .output.reports import error_message, render
+
+    errors = [message for message in map(error_message, results) if message]
+    for message in errors:
+        _err(message)
+
+    stdout_is_product = options.mode == "diff" or (options.mode == "fix" and read_stdin)
+    if options.mode == "diff":
+        diff = "".join(unified_diff(r.source, r.output, r.path) for r in results if r.changed and not r.error)
+        if diff:
+            sys.stdout.write(colorize(diff) if _use_color(options) else diff)
+            sys.stdout.flush()
+
+    if options.output_format != "text" or not options.quiet:
+        report = render(results, options.output_format, options.mode, options.show_fixes, options.statistics)
+        try:
+            _emit(report, options, to_stderr=stdout_is_product)
+        except OSError as exc:
+            _err(f"slimfix: error: cannot write {options.output_file}: {exc.strerror or exc}")
+            return EXIT_ERROR
+
+    if errors or config_failed:
+        return EXIT_ERROR
+    would_change = options.mode != "fix" and any(r.changed for r in results)
+    remaining = any(r.diagnostics for r in results)
+    return EXIT_FINDINGS if would_change or remaining else EXIT_OK
+
+
+def _emit(report: str, options: FixOptions, to_stderr: bool) -> None:
+    if options.output_file:
+        folder = os.path.dirname(options.output_file)
+        if folder:
+            os.makedirs(folder, exist_ok=True)
+        with open(options.output_file, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(report + ("\n" if report else ""))
+        return
+    if not report:
+        return
+    stream = sys.stderr if to_stderr else sys.stdout
+    stream.write(report + "\n")
+    stream.flush()
+
+
+__all__ = ["EXIT_ERROR", "EXIT_FINDINGS", "EXIT_OK", "FixOptions", "run_fix"]

@@ -1,11 +1,7 @@
-"""The command line: ``slimfix [OPTIONS] [PATH]...`` and its subcommands.
+"""The command line: ``slimfix [OPTIONS] [PATH]...`` and its commands.
 
-Exit codes:
-  0  nothing to do, or everything fixed
-  1  --check / --diff: a file would change, or a finding remains that has no
-     applicable fix (in fix mode: such findings remain)
-  2  errors: bad input, unreadable or unwritable file, bad configuration,
-     internal error
+Only click is imported up front; rules, parser and reports load when a
+command needs them, so ``--help`` and ``--version`` start fast.
 """
 
 from __future__ import annotations
@@ -19,6 +15,22 @@ from . import __version__
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 FORMATS = ("text", "json", "sarif", "github", "gitlab")
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+EPILOG = """\b
+Commands:
+  slimfix rules            list every rule: code, name, fix safety
+  slimfix rule CODE        print a rule's documentation (or --explain CODE)
+  slimfix verify ...       build images before and after, compare them
+
+\b
+Exit codes:
+  0  nothing to do, or everything fixed
+  1  --check / --diff: a file would change; any mode: findings remain
+     that no applied fix removes
+  2  errors: bad input (unreadable, binary, not UTF-8, unparsable),
+     a file that could not be written, a bad configuration
+"""
 
 
 def _split(values: Tuple[str, ...]) -> Optional[Tuple[str, ...]]:
@@ -28,6 +40,11 @@ def _split(values: Tuple[str, ...]) -> Optional[Tuple[str, ...]]:
     for value in values:
         out.extend(part.strip() for part in value.split(",") if part.strip())
     return tuple(out)
+
+
+class _FixCommand(click.Command):
+    def format_usage(self, ctx, formatter):
+        formatter.write_usage("slimfix", "[OPTIONS] [PATH]...")
 
 
 class _DefaultGroup(click.Group):
@@ -47,57 +64,61 @@ class _DefaultGroup(click.Group):
             try:
                 return getattr(importlib.import_module(module), attr)
             except ImportError as exc:
-                raise click.ClickException(f"'{name}' is not available: {exc}") from None
+                raise click.UsageError(f"'{name}' is not available: {exc}") from None
         return super().get_command(ctx, name)
 
     def parse_args(self, ctx, args):
-        if not args or (args[0] not in ("-h", "--help", "--version") and args[0] not in self.list_commands(ctx)):
-            args = ["fix", *args]
+        if not args or (args[0] != "--version" and args[0] not in self.list_commands(ctx)):
+            args = ["fix", *args]  # also sends -h/--help to fix, whose help is the main one
         return super().parse_args(ctx, args)
 
-    def format_usage(self, ctx, formatter):
-        formatter.write_usage("slimfix", "[OPTIONS] [PATH]... | COMMAND [ARGS]...")
 
-
-@click.group(cls=_DefaultGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="slimfix")
+@click.group(cls=_DefaultGroup, context_settings=CONTEXT, add_help_option=False)
+@click.version_option(__version__, "--version", prog_name="slimfix")
 def main() -> None:
-    """slimfix rewrites Dockerfiles so the images they build are smaller.
-
-    Run `slimfix [OPTIONS] [PATH]...` (see `slimfix fix --help`), or a command below.
-
-    \b
-    Exit codes: 0 nothing to do or all fixed; 1 changes needed (--check,
-    --diff) or findings without an applicable fix remain; 2 errors (bad
-    input, unreadable file, bad configuration).
-    """
+    """slimfix rewrites Dockerfiles so the images they build are smaller."""
 
 
-@main.command("fix", context_settings={"help_option_names": ["-h", "--help"]})
-@click.argument("paths", nargs=-1)
-@click.option("--diff", "mode", flag_value="diff", help="Print a unified diff (git apply accepts it); write nothing.")
+@main.command("fix", cls=_FixCommand, context_settings=CONTEXT, epilog=EPILOG)
+@click.argument("paths", nargs=-1, metavar="[PATH]...")
+@click.option("--diff", "mode", flag_value="diff", help="Print a unified diff (git apply and patch -p1 accept it); write nothing.")
 @click.option("--check", "mode", flag_value="check", help="Write nothing; exit 1 when a file would change.")
-@click.option("--select", multiple=True, help="Rule codes or prefixes to run (comma-separated; ALL for all).")
-@click.option("--ignore", multiple=True, help="Rule codes or prefixes to skip.")
-@click.option("--extend-select", multiple=True, help="Rules to run in addition to the selected ones.")
+@click.option("--select", multiple=True, metavar="CODES", help="Rules to run: codes or prefixes, comma-separated (ALL: all).")
+@click.option("--ignore", multiple=True, metavar="CODES", help="Rules to skip.")
+@click.option("--extend-select", multiple=True, metavar="CODES", help="Rules to run besides the selected ones.")
 @click.option("--unsafe-fixes/--no-unsafe-fixes", default=None, help="Also apply fixes marked unsafe.")
-@click.option("--exclude", multiple=True, help="Glob patterns of paths to skip.")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Use this config file.")
-@click.option("--stdin-filename", help="Path to name standard input by (messages, config lookup).")
-@click.option("--output-format", type=click.Choice(FORMATS), default="text", show_default=True)
-@click.option("--show-fixes", is_flag=True, help="List each fix applied.")
-@click.option("--statistics", is_flag=True, help="Count findings by rule.")
-@click.option("-q", "--quiet", is_flag=True, help="Print only errors and the diff.")
-@click.option("--no-respect-gitignore", is_flag=True, help="Also process files .gitignore excludes.")
-def fix_command(paths, mode, select, ignore, extend_select, unsafe_fixes, exclude, config_path, stdin_filename,
-                output_format, show_fixes, statistics, quiet, no_respect_gitignore) -> None:
-    """Fix Dockerfiles in place (default), or --diff / --check them.
+@click.option("--exclude", multiple=True, metavar="GLOBS", help="Paths to skip when searching folders (adds to the config's).")
+@click.option("--force-exclude", is_flag=True, help="Apply excludes to files named on the command line too (for pre-commit).")
+@click.option("--no-respect-gitignore", is_flag=True, help="Also search files that .gitignore excludes.")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Use this config file instead of the nearest one.")
+@click.option("--stdin-filename", metavar="PATH", help="Name standard input (-) by this path, for messages and config.")
+@click.option("--output-format", type=click.Choice(FORMATS), default="text", show_default=True, help="Report format.")
+@click.option("-o", "--output-file", type=click.Path(dir_okay=False), help="Write the report to this file.")
+@click.option("--show-fixes", is_flag=True, help="Also list the fixes applied.")
+@click.option("--statistics", is_flag=True, help="Count findings by rule instead of listing them.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only errors, and the diff or fixed input.")
+@click.option("-j", "--workers", type=click.IntRange(min=0), default=0, metavar="N", help="Worker processes (0: one per core).")
+@click.option("--color", type=click.Choice(("auto", "always", "never")), default="auto", help="Color the diff.")
+@click.option("--progress/--no-progress", default=None, help="Progress bar (default: on a terminal, for many files).")
+@click.option("--explain", metavar="CODE", help="Print a rule's documentation and exit.")
+@click.help_option("-h", "--help")
+def fix_command(paths, mode, select, ignore, extend_select, unsafe_fixes, exclude, force_exclude, no_respect_gitignore,
+                config_path, stdin_filename, output_format, output_file, show_fixes, statistics, quiet, workers, color,
+                progress, explain) -> None:
+    """Make Dockerfiles build smaller images: rewrite them in place (the
+    default), or show the change (--diff) or test for it (--check).
 
-    PATH may be a file, a folder (searched for Dockerfile, Dockerfile.*,
-    *.Dockerfile, *.dockerfile, Containerfile) or - for standard input.
+    PATH is a file, a folder (searched for Dockerfile, Dockerfile.*,
+    *.Dockerfile, *.dockerfile, Containerfile, honouring .gitignore and
+    --exclude) or - for standard input, which is written fixed to standard
+    output. Default: the current folder.
     """
+    if explain:
+        _print_rule(explain)
+        return
     from .app import FixOptions, run_fix
 
+    exclude_flags = _split(exclude)
     options = FixOptions(
         paths=tuple(paths) or (".",),
         mode=mode or "fix",
@@ -106,21 +127,26 @@ def fix_command(paths, mode, select, ignore, extend_select, unsafe_fixes, exclud
             ignore=_split(ignore),
             extend_select=_split(extend_select),
             unsafe_fixes=unsafe_fixes,
-            exclude=_split(exclude),
             respect_gitignore=False if no_respect_gitignore else None,
         ),
         config_path=config_path,
         stdin_filename=stdin_filename,
         output_format=output_format,
+        output_file=output_file,
         show_fixes=show_fixes,
         statistics=statistics,
         quiet=quiet,
+        force_exclude=force_exclude,
+        workers=workers or None,
+        color={"auto": None, "always": True, "never": False}[color],
+        progress=progress,
+        extra_exclude=exclude_flags or (),
     )
     sys.exit(run_fix(options))
 
 
-@main.command("rules")
-@click.option("--output-format", type=click.Choice(("text", "json")), default="text")
+@main.command("rules", context_settings=CONTEXT)
+@click.option("--output-format", type=click.Choice(("text", "json")), default="text", show_default=True)
 def rules_command(output_format: str) -> None:
     """List every rule: code, name, fix safety."""
     from .docs import rules_table
@@ -128,18 +154,22 @@ def rules_command(output_format: str) -> None:
     click.echo(rules_table(output_format))
 
 
-@main.command("rule")
+@main.command("rule", context_settings=CONTEXT)
 @click.argument("code")
 def rule_command(code: str) -> None:
     """Print a rule's documentation (e.g. slimfix rule SF002)."""
+    _print_rule(code)
+
+
+def _print_rule(code: str) -> None:
     from .docs import rule_page
     from .rules import get_rule
 
     rule = get_rule(code)
     if rule is None:
-        click.echo(f"slimfix: unknown rule {code!r} (see `slimfix rules`)", err=True)
+        click.echo(f"slimfix: error: unknown rule {code!r} (see `slimfix rules`)", err=True)
         sys.exit(EXIT_ERROR)
-    click.echo(rule_page(rule))
+    click.echo(rule_page(rule), nl=False)
 
 
 if __name__ == "__main__":  # pragma: no cover

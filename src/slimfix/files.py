@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import stat
 import subprocess
 import tempfile
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Iterable, List, Optional, Sequence, Set
+from pathlib import Path, PurePosixPath
+from typing import Dict, Iterable, List, Optional, Sequence
 
 DOCKERFILE_PATTERNS = ("Dockerfile", "Dockerfile.*", "*.Dockerfile", "*.dockerfile", "Containerfile", "Containerfile.*")
-SKIP_DIRS = {".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", ".tox", ".mypy_cache"}
+SKIP_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", ".tox", ".mypy_cache"})
 
 
 class SourceError(Exception):
@@ -22,54 +23,100 @@ def is_dockerfile_name(name: str) -> bool:
     return any(fnmatch.fnmatchcase(name, pattern) for pattern in DOCKERFILE_PATTERNS)
 
 
-def _excluded(path: Path, patterns: Sequence[str]) -> bool:
-    text = path.as_posix()
-    return any(
-        fnmatch.fnmatchcase(text, pattern) or fnmatch.fnmatchcase(path.name, pattern) or fnmatch.fnmatchcase(text, f"*/{pattern}")
-        for pattern in patterns
-    )
+def is_excluded(path: str, patterns: Sequence[str]) -> bool:
+    """Whether ``path`` or one of its folders matches an exclude pattern.
+
+    A pattern matches a whole path (``vendor/*``), any trailing part of it
+    (``*/vendor/*`` is implied) or a single name (``vendor``, ``*.dev.Dockerfile``).
+    """
+    if not patterns:
+        return False
+    parts = PurePosixPath(path.replace(os.sep, "/")).parts
+    for end in range(len(parts), 0, -1):
+        prefix = "/".join(parts[:end]).replace("//", "/")
+        name = parts[end - 1]
+        for pattern in patterns:
+            pattern = pattern.rstrip("/")
+            if pattern.startswith("./"):
+                pattern = pattern[2:]
+            if (
+                fnmatch.fnmatchcase(name, pattern)
+                or fnmatch.fnmatchcase(prefix, pattern)
+                or fnmatch.fnmatchcase(prefix, f"*/{pattern}")
+            ):
+                return True
+    return False
 
 
-def _git_ignored(root: Path, candidates: List[Path]) -> Set[Path]:
-    """The candidates git ignores (via .gitignore and friends); empty outside git."""
-    if not candidates:
-        return set()
+def _git_listing(folder: Path) -> Optional[List[str]]:
+    """Files git would show in ``folder`` (tracked, plus untracked that no
+    ignore rule excludes), relative to it; None outside a git work tree."""
     try:
         proc = subprocess.run(
-            ["git", "-C", str(root), "check-ignore", "--stdin", "-z"],
-            input="\0".join(str(path.resolve()) for path in candidates) + "\0",
-            capture_output=True,
-            text=True,
-            timeout=60,
+            ["git", "-C", str(folder), "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            timeout=120,
         )
     except (OSError, subprocess.SubprocessError):
-        return set()
-    if proc.returncode not in (0, 1):
-        return set()
-    return {Path(name) for name in proc.stdout.split("\0") if name}
+        return None
+    if proc.returncode != 0:
+        return None
+    names = proc.stdout.decode("utf-8", "surrogateescape").split("\0")
+    return sorted({name for name in names if name})
 
 
-def discover(paths: Iterable[str], exclude: Sequence[str] = (), respect_gitignore: bool = True) -> List[str]:
-    """Files to process: given files as they are, Dockerfiles found in folders."""
-    out: List[str] = []
-    for given in paths:
-        path = Path(given)
-        if given == "-" or not path.is_dir():
-            if given == "-" or not _excluded(path, exclude):
-                out.append(given)
-            continue
-        found: List[Path] = []
-        for folder, dirs, files in os.walk(path):
-            dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not _excluded(Path(folder, d), exclude))
-            for name in sorted(files):
-                candidate = Path(folder, name)
-                if is_dockerfile_name(name) and not _excluded(candidate, exclude):
+def _walk(folder: Path, exclude: Sequence[str]) -> List[str]:
+    found: List[str] = []
+    for current, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not is_excluded(os.path.join(current, d), exclude))
+        for name in sorted(files):
+            if is_dockerfile_name(name):
+                candidate = os.path.join(current, name)
+                if not is_excluded(candidate, exclude):
                     found.append(candidate)
-        if respect_gitignore:
-            ignored = _git_ignored(path, found)
-            found = [p for p in found if p.resolve() not in ignored]
-        out.extend(str(p) for p in found)
-    return out
+    return found
+
+
+def _search(folder: Path, exclude: Sequence[str], respect_gitignore: bool) -> List[str]:
+    """Dockerfiles under ``folder``, honouring git's ignore rules when asked."""
+    listing = _git_listing(folder) if respect_gitignore else None
+    if listing is None:
+        return _walk(folder, exclude)
+    found: List[str] = []
+    for name in listing:
+        parts = name.rstrip("/").split("/")
+        if SKIP_DIRS.intersection(parts[:-1]):
+            continue
+        path = os.path.join(str(folder), *parts)
+        if os.path.isdir(path):  # a submodule or a nested repository
+            if parts[-1] not in SKIP_DIRS and not is_excluded(path, exclude):
+                found.extend(_search(Path(path), exclude, respect_gitignore))
+        elif is_dockerfile_name(parts[-1]) and os.path.isfile(path) and not is_excluded(path, exclude):
+            found.append(path)
+    return found
+
+
+def discover(
+    paths: Iterable[str],
+    exclude: Sequence[str] = (),
+    respect_gitignore: bool = True,
+    force_exclude: bool = False,
+) -> List[str]:
+    """Files to process, in a stable order, each once.
+
+    Folders are searched for Dockerfiles. Files named on the command line are
+    taken as they are (``-`` is standard input) unless ``force_exclude`` and
+    an exclude pattern matches them, as pre-commit needs.
+    """
+    out: Dict[str, None] = {}
+    for given in paths:
+        if given != "-" and os.path.isdir(given):
+            for found in _search(Path(given), exclude, respect_gitignore):
+                out.setdefault(os.path.normpath(found))
+        elif given == "-" or not (force_exclude and is_excluded(given, exclude)):
+            out.setdefault(given)
+    return list(out)
 
 
 @dataclass(frozen=True)
@@ -77,11 +124,13 @@ class Source:
     path: str
     text: str
     raw: bytes
-    mode: Optional[int]
-    mtime_ns: Optional[int]
+    mode: Optional[int] = None
+    uid: Optional[int] = None
+    gid: Optional[int] = None
 
 
 def decode(raw: bytes, path: str) -> str:
+    """UTF-8 text (a BOM stays part of it); bad input raises a one-line error."""
     if b"\0" in raw:
         raise SourceError(f"{path}: binary file, not a Dockerfile")
     try:
@@ -91,52 +140,65 @@ def decode(raw: bytes, path: str) -> str:
         raise SourceError(f"{path}:{line}:1: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
 
 
+def _os_error(path: str, doing: str, exc: OSError) -> SourceError:
+    if isinstance(exc, FileNotFoundError):
+        return SourceError(f"{path}: no such file")
+    if isinstance(exc, IsADirectoryError):
+        return SourceError(f"{path}: is a directory")
+    return SourceError(f"{path}: cannot {doing}: {exc.strerror or exc}")
+
+
 def read_source(path: str) -> Source:
     try:
         with open(path, "rb") as handle:
+            info = os.fstat(handle.fileno())
+            if stat.S_ISDIR(info.st_mode):
+                raise IsADirectoryError(path)
             raw = handle.read()
-            stat = os.fstat(handle.fileno())
-    except FileNotFoundError:
-        raise SourceError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise SourceError(f"{path}: is a directory") from None
     except OSError as exc:
-        raise SourceError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    return Source(path, decode(raw, path), raw, stat.st_mode, stat.st_mtime_ns)
+        raise _os_error(path, "read", exc) from None
+    return Source(path, decode(raw, path), raw, info.st_mode, info.st_uid, info.st_gid)
 
 
 def write_atomic(source: Source, text: str) -> None:
-    """Replace the file with ``text``: same folder temp file, then rename.
+    """Replace the file's content with ``text``, or raise SourceError and leave it alone.
 
-    The file's mode is kept; text is written as UTF-8 with its own line endings
-    and BOM (they are part of ``text``). Refuses when the file changed on disk
-    since it was read.
+    Writes a temporary file in the same folder and renames it over the file
+    (through a symlink, to its target). Mode and (when allowed) owner are kept;
+    BOM and line endings are part of ``text``. Refuses when the file is
+    read-only or changed on disk since it was read.
     """
-    path = Path(source.path)
-    if source.mode is not None and not source.mode & 0o222:
-        raise SourceError(f"{source.path}: read-only file; not overwritten")
+    if source.mode is not None and not source.mode & stat.S_IWUSR:
+        raise SourceError(f"{source.path}: read-only file; not rewritten")
+    if source.mode is not None and not stat.S_ISREG(source.mode):
+        raise SourceError(f"{source.path}: not a regular file; not rewritten")
+    target = Path(os.path.realpath(source.path))
     try:
-        current = path.read_bytes()
+        current = target.read_bytes()
     except OSError as exc:
-        raise SourceError(f"{source.path}: cannot re-read before writing: {exc.strerror or exc}") from None
+        raise _os_error(source.path, "re-read before writing", exc) from None
     if current != source.raw:
-        raise SourceError(f"{source.path}: changed on disk since it was read; not overwritten")
-    folder = path.parent if str(path.parent) else Path(".")
+        raise SourceError(f"{source.path}: changed on disk since it was read; not rewritten")
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".slimfix", dir=folder)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".slimfix.tmp", dir=target.parent)
     except OSError as exc:
-        raise SourceError(f"{source.path}: cannot write: {exc.strerror or exc}") from None
+        raise _os_error(source.path, "write", exc) from None
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(text.encode("utf-8"))
             handle.flush()
             os.fsync(handle.fileno())
         if source.mode is not None:
-            os.chmod(tmp, source.mode & 0o7777)
-        os.replace(tmp, path)
+            os.chmod(tmp, stat.S_IMODE(source.mode))
+        if source.uid is not None and hasattr(os, "chown"):
+            try:
+                os.chown(tmp, source.uid, source.gid if source.gid is not None else -1)
+            except OSError:
+                pass  # not allowed to give it away: the file becomes ours
+        os.replace(tmp, target)
     except OSError as exc:
         try:
             os.unlink(tmp)
         except OSError:
             pass
-        raise SourceError(f"{source.path}: cannot write: {exc.strerror or exc}") from None
+        raise _os_error(source.path, "write", exc) from None

@@ -1,42 +1,54 @@
-"""Process many files: read, fix, write; one result per file, never raising."""
+"""Process many files: read, fix, write back; one result per file, never raising.
+
+Many files run in worker processes (all cores by default). A worker that
+dies takes no result with it: what it had not finished runs again here.
+"""
 
 from __future__ import annotations
 
+import multiprocessing
 import os
+import sys
+import traceback
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Callable, List, Optional, Sequence
 
-from .config import ConfigError, Settings, find_config, load_settings
+from .config import Settings
 from .files import SourceError, read_source, write_atomic
 from .fixer import FileResult, fix_text
 
-PARALLEL_THRESHOLD = 16  # fewer files than this run in-process
+PARALLEL_THRESHOLD = 32  # fewer files than this run in this process: a pool costs more
 
 
-@dataclass
+@dataclass(frozen=True)
 class Job:
     path: str
     settings: Settings
     write: bool  # rewrite the file in place when fixes change it
-    fix: bool  # compute fixes (False: report only)
 
 
-def settings_for(path: str, base: Optional[Settings], overrides: dict) -> Settings:
-    """The nearest config file's settings under the command line's."""
-    if base is None:
-        start = Path(path) if path != "-" else Path.cwd()
-        base = load_settings(find_config(start if start.exists() else Path.cwd()))
-    return base.merged(**overrides)
+def default_workers() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
 
 
 def run_job(job: Job) -> FileResult:
     try:
+        return _run(job)
+    except Exception:  # never lose the other files' results to one bug
+        return FileResult(job.path, "", "", internal_error="internal error:\n" + traceback.format_exc())
+
+
+def _run(job: Job) -> FileResult:
+    try:
         source = read_source(job.path)
     except SourceError as exc:
         return FileResult(job.path, "", "", error=str(exc))
-    result = fix_text(source.text, job.path, job.settings, fix=job.fix)
+    result = fix_text(source.text, job.path, job.settings, fix=True)
     if result.error:
         result.error = f"{job.path}:{result.error}"
     if job.write and result.changed and not result.internal_error:
@@ -45,26 +57,49 @@ def run_job(job: Job) -> FileResult:
         except SourceError as exc:
             result.error = str(exc)
             result.output = result.source
+            result.fixed = []
     return result
 
 
-def run_jobs(jobs: Sequence[Job], workers: Optional[int] = None, progress: Optional[Callable[[], None]] = None) -> List[FileResult]:
-    """Run jobs, in parallel processes when there are many; results in job order."""
-    workers = workers or os.cpu_count() or 1
-    if len(jobs) < PARALLEL_THRESHOLD or workers == 1:
-        results = []
-        for job in jobs:
-            results.append(run_job(job))
-            if progress:
-                progress()
-        return results
-    results = []
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        for result in pool.map(run_job, jobs, chunksize=max(1, len(jobs) // (workers * 8))):
-            results.append(result)
-            if progress:
-                progress()
+def warm_up() -> None:
+    """Load the rules and build the parser once, before workers fork from us."""
+    try:
+        fix_text("FROM scratch\nRUN true\n", "", Settings(select=("ALL",)))
+    except Exception:  # each job will report the problem itself
+        pass
+
+
+def _pool_context():
+    # fork shares the warmed-up parser and rules; elsewhere use the default
+    if sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("fork")
+    return None
+
+
+def run_jobs(
+    jobs: Sequence[Job],
+    workers: Optional[int] = None,
+    progress: Optional[Callable[[], None]] = None,
+) -> List[FileResult]:
+    """Run ``jobs``; results in job order."""
+    workers = min(workers or default_workers(), max(1, len(jobs)))
+    results: List[FileResult] = []
+    if workers > 1 and len(jobs) >= PARALLEL_THRESHOLD:
+        warm_up()
+        chunk = max(1, min(64, len(jobs) // (workers * 8)))
+        try:
+            with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context()) as pool:
+                for result in pool.map(run_job, jobs, chunksize=chunk):
+                    results.append(result)
+                    if progress:
+                        progress()
+        except (BrokenProcessPool, OSError):
+            pass  # the rest runs below, in this process
+    for job in jobs[len(results):]:
+        results.append(run_job(job))
+        if progress:
+            progress()
     return results
 
 
-__all__ = ["ConfigError", "Job", "run_job", "run_jobs", "settings_for"]
+__all__ = ["Job", "default_workers", "run_job", "run_jobs"]

@@ -8,6 +8,7 @@ from typing import List
 from . import posix_path
 
 NO_NEWLINE = "\\ No newline at end of file\n"
+_COLORS = (("+++", "\x1b[1m"), ("---", "\x1b[1m"), ("+", "\x1b[32m"), ("-", "\x1b[31m"), ("@@", "\x1b[36m"))
 
 
 def _lines(text: str) -> List[str]:
@@ -19,18 +20,31 @@ def _lines(text: str) -> List[str]:
     return out
 
 
+def _header_name(prefix: str, name: str) -> str:
+    # as git: a name with a space ends in a tab, so patch reads it whole
+    return f"{prefix}/{name}" + ("\t" if " " in name else "")
+
+
 def unified_diff(before: str, after: str, path: str) -> str:
     """A git-style diff of one file (``a/`` and ``b/`` prefixes), or ""."""
     if before == after:
         return ""
     name = posix_path(path) if path not in ("-", "") else "stdin"
-    old, new = _lines(before), _lines(after)
     out = []
-    for line in difflib.unified_diff(old, new, f"a/{name}", f"b/{name}", n=3):
-        if line.startswith(("---", "+++")):
-            out.append(line.rstrip("\n") + "\n")
-            continue
+    for line in difflib.unified_diff(_lines(before), _lines(after), _header_name("a", name), _header_name("b", name), n=3):
         out.append(line)
         if not line.endswith("\n"):
             out.append("\n" + NO_NEWLINE)
     return "".join(out)
+
+
+def colorize(diff: str) -> str:
+    """The diff with terminal colors: headers bold, additions green, removals red."""
+    out = []
+    for line in diff.split("\n"):
+        for prefix, color in _COLORS:
+            if line.startswith(prefix):
+                line = f"{color}{line}\x1b[0m"
+                break
+        out.append(line)
+    return "\n".join(out)
