@@ -6,8 +6,8 @@ from dataclasses import fields
 
 import slimfix
 
-from buildkit_directives import read_header
-from buildkit_head import Accepted, Rejected, expect, plausible_error_line, record_of
+from .buildkit_directives import read_header
+from .buildkit_head import Accepted, Rejected, expect, plausible_error_line, record_of
 
 
 def disagreements(text: str) -> list[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from buildkit_text import BOM, GO_SPACE, physical_lines, trim_newline
+from .buildkit_text import BOM, GO_SPACE, physical_lines, trim_newline
 
 VALID_NAMES = ("syntax", "escape", "check")
 # directiveRegexp after the "#" and leading whitespace are cut; \s in Go is [\t\n\f\r ].

@@ -8,7 +8,7 @@ because the flags slimfix reports must be the ones BuildKit reports.
 
 from __future__ import annotations
 
-from buildkit_text import GO_SPACE, RE_WHITESPACE
+from .buildkit_text import GO_SPACE, RE_WHITESPACE
 
 _BYTE_SPACE = {" ", "\t", "\n", "\v", "\f", "\r", "\x85", "\xa0"}
 

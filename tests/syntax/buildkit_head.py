@@ -29,9 +29,9 @@ from typing import Optional, Union
 
 import dockerfile
 
-from buildkit_directives import read_header
-from buildkit_flags import split_command
-from buildkit_text import (
+from .buildkit_directives import read_header
+from .buildkit_flags import split_command
+from .buildkit_text import (
     BOM,
     GO_SPACE,
     RE_WHITESPACE,

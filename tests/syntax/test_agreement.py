@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 import slimfix
-from agreement import disagreements
-from buildkit_head import Accepted, CannotEmulate, Rejected, expect, plausible_error_line
-from known_parser_bugs import marked
-from fixture_files import (
+from .agreement import disagreements
+from .buildkit_head import Accepted, CannotEmulate, Rejected, expect, plausible_error_line
+from .known_parser_bugs import marked
+from .fixture_files import (
     accepted_fixtures,
     corpus_root,
     corpus_texts,

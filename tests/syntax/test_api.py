@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 import slimfix
-from fixture_files import ROUNDTRIP, SEED, read_text
-from known_parser_bugs import ENV_LABEL_SEPARATORS, xfail
+from .fixture_files import ROUNDTRIP, SEED, read_text
+from .known_parser_bugs import ENV_LABEL_SEPARATORS, xfail
 
 
 def parse_fixture(directory, name):

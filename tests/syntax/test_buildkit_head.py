@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import pytest
 
-from buildkit_directives import read_header
-from buildkit_flags import split_command
-from buildkit_head import Accepted, CannotEmulate, Rejected, expect, plausible_error_line
-from fixture_files import NEGATIVE, ROUNDTRIP, read_text
+from .buildkit_directives import read_header
+from .buildkit_flags import split_command
+from .buildkit_head import Accepted, CannotEmulate, Rejected, expect, plausible_error_line
+from .fixture_files import NEGATIVE, ROUNDTRIP, read_text
 
 
 def records(name):

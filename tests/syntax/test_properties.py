@@ -8,9 +8,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import slimfix
-from agreement import disagreements
-from buildkit_head import CannotEmulate
-from known_parser_bugs import ENV_LABEL_SEPARATORS, NBSP_IN_FLAGS, xfail
+from .agreement import disagreements
+from .buildkit_head import CannotEmulate
+from .known_parser_bugs import ENV_LABEL_SEPARATORS, NBSP_IN_FLAGS, xfail
 
 KEYWORDS = tuple(
     "FROM RUN CMD ENTRYPOINT SHELL COPY ADD ENV LABEL ARG EXPOSE USER WORKDIR VOLUME "

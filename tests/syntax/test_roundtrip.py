@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 import slimfix
-from buildkit_head import Accepted, CannotEmulate, expect
-from known_parser_bugs import marked
-from fixture_files import (
+from .buildkit_head import Accepted, CannotEmulate, expect
+from .known_parser_bugs import marked
+from .fixture_files import (
     ROUNDTRIP,
     accepted_fixtures,
     corpus_root,
