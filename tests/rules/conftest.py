@@ -24,3 +24,18 @@ def hadolint_codes(text: str, tmp_path: Path) -> Optional[List[str]]:
     if proc.returncode != 0 and not proc.stdout.strip():
         pytest.fail(f"hadolint failed: {proc.stderr}")
     return sorted(item["code"] for item in json.loads(proc.stdout or "[]"))
+
+
+def comment_lines(text: str) -> List[str]:
+    """Every comment line of a Dockerfile, top-level or inside a continuation."""
+    from slimfix import parse
+    from slimfix.syntax import Comment, ContinuationComment
+
+    out = []
+    for line in parse(text).body:
+        if isinstance(line, Comment):
+            out.append(line.code.strip())
+        for part in getattr(line, "parts", ()):
+            if isinstance(part, ContinuationComment):
+                out.append(part.value.strip())
+    return sorted(out)

@@ -7,7 +7,7 @@ from typing import Iterable, List, Optional
 from ..semantics.context import FileContext
 from ..semantics.run import RunView
 from ..semantics.shellfacts import ends_cleanly, first_leak, is_and_chain
-from ..syntax import BlankLine, Comment, Directive, Instruction
+from ..syntax import BlankLine, Comment, ContinuationComment, Directive, Instruction
 from .base import Applicability, Diagnostic, Edit, Fix, Rule
 
 
@@ -113,6 +113,20 @@ class ConsecutiveRunInstructions(Rule):
                 f" {style.escape}{first.newline}{first.indent}    && ", first.newline, style.escape, first.indent + "    ", True
             )
         comments = "".join(line.code for line in between if isinstance(line, Comment))
+        comments += _comments_before(second, end - ctx.offset(second))
         head, sep, tail = style.joiner.rpartition(style.newline)
         joiner = head + sep + comments + tail
         return Fix((Edit(start, end, joiner),), Applicability.SAFE, "join with the previous RUN")
+
+
+def _comments_before(instruction: Instruction, offset: int) -> str:
+    """The comment lines inside ``instruction`` before ``offset`` (of its code)."""
+    out = []
+    position = len(instruction.indent)
+    for part in instruction.parts:
+        if position >= offset:
+            break
+        if isinstance(part, ContinuationComment):
+            out.append(part.value if part.value.endswith("\n") else part.value + instruction.newline)
+        position += len(part.value)
+    return "".join(out)
