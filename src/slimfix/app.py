@@ -95,10 +95,28 @@ def run_fix(options: FixOptions) -> int:
         return EXIT_INTERRUPTED
 
 
+def _unknown_selectors(options: FixOptions) -> List[str]:
+    from .rules import all_rules
+
+    rules = all_rules()
+    out = []
+    for flag in ("select", "ignore", "extend_select"):
+        for selector in options.overrides.get(flag) or ():
+            wanted = selector.strip().upper()
+            if wanted != "ALL" and not any(r.code.startswith(wanted) or r.name.upper() == wanted for r in rules):
+                out.append(f"slimfix: error: --{flag.replace('_', '-')}: no rule matches {selector!r} (see `slimfix rules`)")
+    return out
+
+
 def _run_fix(options: FixOptions) -> int:
     from .files import discover
     from .runner import Job
 
+    unknown = _unknown_selectors(options)
+    if unknown:
+        for message in unknown:
+            _err(message)
+        return EXIT_ERROR
     finder = SettingsFinder(options)
     files: List[str] = []
     for given in options.paths:

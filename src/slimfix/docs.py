@@ -1,10 +1,25 @@
-"""Rule documentation: the `slimfix rules` table and one page per rule (docs/rules/)."""
+"""Rule documentation: the `slimfix rules` table, one page per rule, docs/rules/.
+
+``python -m slimfix.docs [FOLDER]`` writes the pages (default: docs/rules);
+``--check`` only reports pages that are missing, stale or left over, and
+exits 1 when there are any.
+"""
 
 from __future__ import annotations
 
 import json
+import sys
+from pathlib import Path
+from typing import Dict, List, Optional, Sequence
 
 from .rules import Rule, all_rules
+
+GENERATED = "<!-- Generated from the rule's docstring by `python -m slimfix.docs`; do not edit. -->"
+INDEX = "README.md"
+
+
+def _fix_label(rule: Rule) -> str:
+    return rule.fix_applicability.label
 
 
 def rules_table(fmt: str = "text") -> str:
@@ -16,31 +31,110 @@ def rules_table(fmt: str = "text") -> str:
                     "code": r.code,
                     "name": r.name,
                     "summary": r.summary,
-                    "fix": r.fix_applicability.label,
-                    "hadolint": list(r.hadolint),
+                    "fix": _fix_label(r),
                     "default": not r.explicit_only,
+                    "hadolint": list(r.hadolint),
                 }
                 for r in rules
             ],
             indent=2,
         )
-    width = max(len(r.name) for r in rules)
-    lines = [f"{'code':6}  {'name':{width}}  {'fix':12}  hadolint  summary"]
+    rows = [("code", "name", "fix", "default", "hadolint", "summary")]
     for r in rules:
-        fix = r.fix_applicability.label + ("" if not r.explicit_only else " (opt-in)")
-        lines.append(f"{r.code:6}  {r.name:{width}}  {fix:12}  {','.join(r.hadolint) or '-':8}  {r.summary}")
-    return "\n".join(lines)
+        rows.append((r.code, r.name, _fix_label(r), "no" if r.explicit_only else "yes", ",".join(r.hadolint) or "-", r.summary))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
+    return "\n".join("  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[-1] for row in rows)
 
 
 def rule_page(rule: Rule) -> str:
     """The rule's page in Markdown, generated from its docstring."""
+    default = "no: runs only when selected by its code" if rule.explicit_only else "yes"
     head = [
-        f"# {rule.code} {rule.name}",
+        f"# {rule.code}: {rule.name}",
         "",
-        f"{rule.summary}",
+        rule.summary,
         "",
-        f"- Fix: {rule.fix_applicability.label}" + (" (runs only when selected by its code)" if rule.explicit_only else ""),
+        f"- Fix: {_fix_label(rule)}",
+        f"- Runs by default: {default}",
+        f"- hadolint: {', '.join(rule.hadolint) or 'none'}",
     ]
-    if rule.hadolint:
-        head.append(f"- hadolint: {', '.join(rule.hadolint)}")
     return "\n".join(head) + "\n\n" + rule.documentation().rstrip() + "\n"
+
+
+def index_page(rules: Sequence[Rule]) -> str:
+    lines = [
+        "# Rules",
+        "",
+        "| Code | Name | Fix | Default | hadolint | Summary |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for r in rules:
+        lines.append(
+            f"| [{r.code}]({r.code}.md) | {r.name} | {_fix_label(r)} | {'no' if r.explicit_only else 'yes'} "
+            f"| {', '.join(r.hadolint) or '-'} | {r.summary} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def pages() -> Dict[str, str]:
+    """File name -> content of every generated page."""
+    rules = all_rules()
+    out = {INDEX: f"{GENERATED}\n{index_page(rules)}"}
+    for rule in rules:
+        out[f"{rule.code}.md"] = f"{GENERATED}\n{rule_page(rule)}"
+    return out
+
+
+def differences(folder: Path) -> List[str]:
+    """What is out of date in ``folder``: one line per page."""
+    expected = pages()
+    out = []
+    for name, content in sorted(expected.items()):
+        path = folder / name
+        if not path.is_file():
+            out.append(f"{path}: missing")
+        elif path.read_text(encoding="utf-8") != content:
+            out.append(f"{path}: out of date")
+    if folder.is_dir():
+        for path in sorted(folder.glob("*.md")):
+            if path.name not in expected and path.read_text(encoding="utf-8").startswith(GENERATED):
+                out.append(f"{path}: no such rule any more")
+    return out
+
+
+def write(folder: Path) -> List[str]:
+    """Bring ``folder`` up to date; the names of the files changed."""
+    folder.mkdir(parents=True, exist_ok=True)
+    changed = []
+    expected = pages()
+    for name, content in expected.items():
+        path = folder / name
+        if not path.is_file() or path.read_text(encoding="utf-8") != content:
+            path.write_text(content, encoding="utf-8", newline="\n")
+            changed.append(str(path))
+    for path in folder.glob("*.md"):
+        if path.name not in expected and path.read_text(encoding="utf-8").startswith(GENERATED):
+            path.unlink()
+            changed.append(str(path))
+    return sorted(changed)
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    check = "--check" in args
+    rest = [a for a in args if a != "--check"]
+    folder = Path(rest[0] if rest else "docs/rules")
+    if check:
+        stale = differences(folder)
+        for line in stale:
+            print(line)
+        if stale:
+            print("run `python -m slimfix.docs` to regenerate the rule pages")
+        return 1 if stale else 0
+    for name in write(folder):
+        print(f"wrote {name}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -5,8 +5,6 @@ from __future__ import annotations
 import fnmatch
 import os
 import stat
-import subprocess
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Dict, Iterable, List, Optional, Sequence
@@ -51,6 +49,8 @@ def is_excluded(path: str, patterns: Sequence[str]) -> bool:
 def _git_listing(folder: Path) -> Optional[List[str]]:
     """Files git would show in ``folder`` (tracked, plus untracked that no
     ignore rule excludes), relative to it; None outside a git work tree."""
+    import subprocess
+
     try:
         proc = subprocess.run(
             ["git", "-C", str(folder), "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
@@ -109,14 +109,16 @@ def discover(
     taken as they are (``-`` is standard input) unless ``force_exclude`` and
     an exclude pattern matches them, as pre-commit needs.
     """
-    out: Dict[str, None] = {}
+    out: Dict[str, str] = {}  # real path -> path as shown
     for given in paths:
         if given != "-" and os.path.isdir(given):
             for found in _search(Path(given), exclude, respect_gitignore):
-                out.setdefault(os.path.normpath(found))
-        elif given == "-" or not (force_exclude and is_excluded(given, exclude)):
-            out.setdefault(given)
-    return list(out)
+                out.setdefault(os.path.realpath(found), os.path.normpath(found))
+        elif given == "-":
+            out.setdefault("-", "-")
+        elif not (force_exclude and is_excluded(given, exclude)):
+            out.setdefault(os.path.realpath(given), os.path.normpath(given))
+    return list(out.values())
 
 
 @dataclass(frozen=True)
@@ -175,10 +177,14 @@ def write_atomic(source: Source, text: str) -> None:
     target = Path(os.path.realpath(source.path))
     try:
         current = target.read_bytes()
+    except FileNotFoundError:
+        raise SourceError(f"{source.path}: removed since it was read; not rewritten") from None
     except OSError as exc:
         raise _os_error(source.path, "re-read before writing", exc) from None
     if current != source.raw:
         raise SourceError(f"{source.path}: changed on disk since it was read; not rewritten")
+    import tempfile
+
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".slimfix.tmp", dir=target.parent)
     except OSError as exc:

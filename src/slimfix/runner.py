@@ -6,12 +6,9 @@ dies takes no result with it: what it had not finished runs again here.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import sys
 import traceback
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Callable, List, Optional, Sequence
 
@@ -71,6 +68,8 @@ def warm_up() -> None:
 
 def _pool_context():
     # fork shares the warmed-up parser and rules; elsewhere use the default
+    import multiprocessing
+
     if sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("fork")
     return None
@@ -85,6 +84,9 @@ def run_jobs(
     workers = min(workers or default_workers(), max(1, len(jobs)))
     results: List[FileResult] = []
     if workers > 1 and len(jobs) >= PARALLEL_THRESHOLD:
+        from concurrent.futures import ProcessPoolExecutor
+        from concurrent.futures.process import BrokenProcessPool
+
         warm_up()
         chunk = max(1, min(64, len(jobs) // (workers * 8)))
         try:
