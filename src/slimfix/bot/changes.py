@@ -1,0 +1,98 @@
+"""Run slimfix over a checked-out tree, with the repository's own configuration."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Dict, List, Optional
+
+from ..config import ConfigError, Settings, find_config, load_settings
+from ..files import discover
+from ..fixer import FileResult
+from ..rules import Diagnostic
+from ..runner import Job, run_jobs
+from .errors import BotError
+
+
+@dataclass
+class FileChange:
+    path: str  # relative to the repository root, with forward slashes
+    before: str
+    after: str
+    fixed: List[Diagnostic]
+    report: Any = None  # a slimfix.verify VerifyReport, when the images were built
+
+    @property
+    def savings(self) -> int:
+        return sum(d.savings for d in self.fixed)
+
+
+@dataclass
+class ChangeSet:
+    files: List[FileChange] = field(default_factory=list)
+    skipped: List[str] = field(default_factory=list)  # "path: why" for files left as they are
+    warnings: List[str] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.files)
+
+    @property
+    def savings(self) -> int:
+        return sum(f.savings for f in self.files)
+
+    @property
+    def digest(self) -> str:
+        """Names this set of changes, whatever else the target branch gained."""
+        h = hashlib.sha256()
+        for f in sorted(self.files, key=lambda f: f.path):
+            for part in (f.path, f.before, f.after):
+                h.update(part.encode("utf-8"))
+                h.update(b"\0")
+        return h.hexdigest()[:16]
+
+
+class _RepositorySettings:
+    """The nearest config file at or above a file, never above the repository."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root.resolve()
+        self._cache: Dict[Optional[Path], Settings] = {}
+
+    def __call__(self, path: Path) -> Settings:
+        found = find_config(path)
+        if found is not None and self.root not in found.resolve().parents:
+            found = None
+        if found not in self._cache:
+            try:
+                self._cache[found] = load_settings(found)
+            except ConfigError as exc:
+                raise BotError(f"the repository's slimfix configuration is invalid: {exc}") from None
+        return self._cache[found]
+
+
+def compute_changes(root: Path) -> ChangeSet:
+    """Fix every Dockerfile under ``root`` in place; report what changed."""
+    settings_for = _RepositorySettings(root)
+    top = settings_for(root)
+    changes = ChangeSet(warnings=[_relative(w, root) for w in top.warnings])
+    paths = discover([str(root)], top.exclude, top.respect_gitignore)
+    jobs = [Job(path, settings_for(Path(path)), write=True) for path in paths]
+    for result in run_jobs(jobs):
+        _collect(changes, result, root)
+    changes.files.sort(key=lambda f: f.path)
+    return changes
+
+
+def _relative(text: str, root: Path) -> str:
+    return text.replace(str(root.resolve()) + "/", "").replace(str(root) + "/", "")
+
+
+def _collect(changes: ChangeSet, result: FileResult, root: Path) -> None:
+    path = Path(result.path).resolve().relative_to(root.resolve()).as_posix()
+    if result.error:
+        changes.skipped.append(_relative(result.error, root))
+    elif result.internal_error:
+        changes.skipped.append(f"{path}: {result.internal_error.splitlines()[0]}")
+    elif result.changed:
+        changes.files.append(FileChange(path, result.source, result.output, list(result.fixed)))

@@ -1,0 +1,7 @@
+"""The one exception the bot reports to the user (exit status 2)."""
+
+from __future__ import annotations
+
+
+class BotError(Exception):
+    """A failure the user can act on; the message says what happened and what to do."""

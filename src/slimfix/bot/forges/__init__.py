@@ -1,0 +1,105 @@
+"""The forges the bot talks to, behind one small interface.
+
+``make_forge`` imports a forge's client library only when that forge is used;
+they come with the ``bot`` extra.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import List, Optional
+
+from ..errors import BotError
+from ..secrets import Secrets
+
+
+@dataclass(frozen=True)
+class Request:
+    """A merge request (GitLab) or pull request (GitHub), as the bot needs it."""
+
+    number: int  # GitLab iid, GitHub number
+    url: str
+    state: str  # "open", "closed" or "merged"
+    title: str
+    body: str
+    target: str
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == "open"
+
+
+class Forge:
+    """No forge: the bot pushes the branch and says what it would have asked."""
+
+    name = "none"
+    kind = "merge request"  # what the forge calls a request
+    has_api = False
+
+    def default_branch(self) -> Optional[str]:
+        return None
+
+    def find(self, branch: str) -> List[Request]:
+        """Requests from ``branch``, newest first."""
+        return []
+
+    def create(self, branch: str, base: str, title: str, body: str) -> Request:
+        raise NotImplementedError
+
+    def update(self, request: Request, title: str, body: str) -> Request:
+        raise NotImplementedError
+
+    def close(self, request: Request) -> None:
+        raise NotImplementedError
+
+    def comments(self, request: Request) -> List[str]:
+        return []
+
+    def comment(self, request: Request, text: str) -> None:
+        raise NotImplementedError
+
+    def push_options(self, new_branch: bool, base: str, title: str, description: str) -> List[str]:
+        return []
+
+    def close_client(self) -> None:
+        pass
+
+
+class GitLabPushOptions(Forge):
+    """GitLab without an API token: ``git push -o merge_request.*`` creates and
+    updates the merge request; closing it and commenting need a token."""
+
+    name = "gitlab"
+
+    def push_options(self, new_branch: bool, base: str, title: str, description: str) -> List[str]:
+        # On a branch that already has its merge request, "create" only draws a warning:
+        # the other options update that merge request.
+        options = ["merge_request.create", "merge_request.remove_source_branch"] if new_branch else []
+        return options + [
+            f"merge_request.target={base}",
+            f"merge_request.title={title}",
+            f"merge_request.description={description}",
+        ]
+
+
+def make_forge(name: str, api_url: Optional[str], project: str, token: str, secrets: Secrets) -> Forge:
+    if name == "none":
+        return Forge()
+    if name == "gitlab" and not token:
+        return GitLabPushOptions()
+    if not api_url:
+        raise BotError(f"cannot tell the {name} API address for this remote: pass --api-url")
+    if name == "github":
+        if not token:
+            raise BotError(
+                "GitHub needs a token to open pull requests: set GITHUB_TOKEN (or GH_TOKEN), "
+                "or use --forge none to push the branch only"
+            )
+        from .github import GitHub
+
+        return GitHub(api_url, project, token, secrets)
+    if name == "gitlab":
+        from .gitlab import GitLab
+
+        return GitLab(api_url, project, token, secrets)
+    raise BotError(f"unknown forge {name!r}")

@@ -1,0 +1,130 @@
+"""GitHub pull requests through the REST API (githubkit)."""
+
+from __future__ import annotations
+
+from typing import Callable, List, Optional
+
+from ..errors import BotError
+from ..secrets import Secrets
+from . import Forge, Request
+
+try:
+    from githubkit import GitHub as _Client
+    from githubkit.exception import RateLimitExceeded, RequestError, RequestFailed, RequestTimeout
+except ImportError as exc:  # pragma: no cover - depends on the installation
+    raise BotError(f"GitHub support needs the bot extra (pip install 'slimfix[bot]'): {exc}") from None
+
+TIMEOUT = 30.0  # seconds for one API call
+PAGE = 100
+
+
+class GitHub(Forge):
+    name = "github"
+    kind = "pull request"
+    has_api = True
+
+    def __init__(self, api_url: str, project: str, token: str, secrets: Secrets) -> None:
+        owner, _, repo = project.partition("/")
+        if not owner or not repo or "/" in repo:
+            raise BotError(f"a GitHub repository is named OWNER/NAME, not {project!r} (see --project)")
+        self.owner, self.repo = owner, repo
+        self.api_url = api_url
+        self.secrets = secrets
+        self.client = _Client(
+            token,
+            base_url=api_url,
+            timeout=TIMEOUT,
+            auto_retry=False,  # report a rate limit instead of sleeping through it
+            http_cache=False,  # every look must see the current state
+            user_agent="slimfix-bot",
+        )
+
+    def _call(self, doing: str, call: Callable, *args, **kwargs):
+        try:
+            return call(self.owner, self.repo, *args, **kwargs).json()
+        except RateLimitExceeded as exc:
+            wait = int(exc.retry_after.total_seconds())
+            raise BotError(f"GitHub API rate limit exceeded while {doing}; try again in {wait} s") from None
+        except RequestFailed as exc:
+            raise BotError(self._explain(doing, exc.response.status_code, _message(exc.response))) from None
+        except RequestTimeout:
+            raise BotError(f"the GitHub API at {self.api_url} did not answer in {TIMEOUT:.0f} s while {doing}") from None
+        except RequestError as exc:
+            raise BotError(self.secrets.redact(f"cannot reach the GitHub API at {self.api_url} while {doing}: {exc.exc}")) from None
+
+    def _explain(self, doing: str, status: int, message: str) -> str:
+        said = f": {message}" if message else ""
+        where = f"{self.owner}/{self.repo}"
+        if status == 401:
+            return f"GitHub rejected the token while {doing} (401{said}); check GITHUB_TOKEN"
+        if status == 403:
+            return (f"no permission on {where} while {doing} (403{said}); the token needs write access to "
+                    "contents and pull requests")
+        if status == 404:
+            return f"GitHub has no repository {where} that this token can see (404 while {doing})"
+        return self.secrets.redact(f"GitHub refused {doing} ({status}{said})")
+
+    def default_branch(self) -> Optional[str]:
+        data = self._call("reading the repository", self.client.rest.repos.get)
+        if data.get("permissions", {}).get("push") is False:
+            raise BotError(f"the token cannot push to {self.owner}/{self.repo}")
+        return data.get("default_branch")
+
+    def find(self, branch: str) -> List[Request]:
+        data = self._call(
+            "looking for its pull request", self.client.rest.pulls.list,
+            head=f"{self.owner}:{branch}", state="all", sort="created", direction="desc", per_page=PAGE,
+        )
+        return [_request(item) for item in data]
+
+    def create(self, branch: str, base: str, title: str, body: str) -> Request:
+        data = self._call("opening the pull request", self.client.rest.pulls.create,
+                          title=title, head=branch, base=base, body=body, maintainer_can_modify=True)
+        return _request(data)
+
+    def update(self, request: Request, title: str, body: str) -> Request:
+        data = self._call(f"updating pull request #{request.number}", self.client.rest.pulls.update,
+                          request.number, title=title, body=body)
+        return _request(data)
+
+    def close(self, request: Request) -> None:
+        self._call(f"closing pull request #{request.number}", self.client.rest.pulls.update,
+                   request.number, state="closed")
+
+    def comments(self, request: Request) -> List[str]:
+        out: List[str] = []
+        page = 1
+        while True:
+            data = self._call(f"reading the comments of #{request.number}", self.client.rest.issues.list_comments,
+                              request.number, per_page=PAGE, page=page)
+            out.extend(item.get("body") or "" for item in data)
+            if len(data) < PAGE:
+                return out
+            page += 1
+
+    def comment(self, request: Request, text: str) -> None:
+        self._call(f"commenting on #{request.number}", self.client.rest.issues.create_comment,
+                   request.number, body=text)
+
+    def close_client(self) -> None:
+        pass  # githubkit opens and closes a connection per call
+
+
+def _message(response) -> str:
+    try:
+        data = response.json()
+    except Exception:
+        return ""
+    return str(data.get("message", "")) if isinstance(data, dict) else ""
+
+
+def _request(data: dict) -> Request:
+    state = "merged" if data.get("merged_at") else data.get("state", "open")
+    return Request(
+        number=int(data["number"]),
+        url=data.get("html_url", ""),
+        state=state,
+        title=data.get("title") or "",
+        body=data.get("body") or "",
+        target=(data.get("base") or {}).get("ref", ""),
+    )

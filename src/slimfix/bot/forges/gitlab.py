@@ -1,0 +1,106 @@
+"""GitLab merge requests through the REST API (python-gitlab)."""
+
+from __future__ import annotations
+
+from typing import Callable, List, Optional
+
+from ..errors import BotError
+from ..secrets import Secrets
+from . import Forge, Request
+
+try:
+    import gitlab
+    import requests
+except ImportError as exc:  # pragma: no cover - depends on the installation
+    raise BotError(f"GitLab support needs the bot extra (pip install 'slimfix[bot]'): {exc}") from None
+
+TIMEOUT = 30.0  # seconds for one API call
+_NO_RETRY = {"obey_rate_limit": False, "retry_transient_errors": False}  # report, never sleep
+_STATES = {"opened": "open", "locked": "open", "closed": "closed", "merged": "merged"}
+
+
+class GitLab(Forge):
+    name = "gitlab"
+    kind = "merge request"
+    has_api = True
+
+    def __init__(self, api_url: str, project: str, token: str, secrets: Secrets) -> None:
+        self.api_url = api_url
+        self.path = project
+        self.secrets = secrets
+        self.client = gitlab.Gitlab(api_url, private_token=token, timeout=TIMEOUT, user_agent="slimfix-bot")
+        self.project = self.client.projects.get(project, lazy=True)
+
+    def _call(self, doing: str, call: Callable, *args, **kwargs):
+        try:
+            return call(*args, **kwargs, **_NO_RETRY)
+        except gitlab.exceptions.GitlabError as exc:
+            raise BotError(self._explain(doing, exc.response_code, exc.error_message)) from None
+        except requests.exceptions.Timeout:
+            raise BotError(f"the GitLab API at {self.api_url} did not answer in {TIMEOUT:.0f} s while {doing}") from None
+        except requests.exceptions.RequestException as exc:
+            raise BotError(self.secrets.redact(f"cannot reach the GitLab API at {self.api_url} while {doing}: {exc}")) from None
+
+    def _explain(self, doing: str, status: Optional[int], message) -> str:
+        said = f": {message}" if message else ""
+        if status == 401:
+            return f"GitLab rejected the token while {doing} (401{said}); check GITLAB_TOKEN"
+        if status == 403:
+            return (f"no permission on {self.path} while {doing} (403{said}); the token needs the api scope "
+                    "and at least the Developer role")
+        if status == 404:
+            return f"GitLab has no project {self.path} that this token can see (404 while {doing})"
+        if status == 429:
+            return f"GitLab API rate limit exceeded while {doing} (429); try again later"
+        return self.secrets.redact(f"GitLab refused {doing} ({status}{said})")
+
+    def _mr(self, request: Request):
+        return self.project.mergerequests.get(request.number, lazy=True)
+
+    def default_branch(self) -> Optional[str]:
+        project = self._call("reading the project", self.client.projects.get, self.path)
+        return project.attributes.get("default_branch")
+
+    def find(self, branch: str) -> List[Request]:
+        items = self._call("looking for its merge request", self.project.mergerequests.list,
+                           source_branch=branch, state="all", order_by="created_at", sort="desc", per_page=20,
+                           get_all=False)
+        return [_request(item.attributes) for item in items]
+
+    def create(self, branch: str, base: str, title: str, body: str) -> Request:
+        data = {"source_branch": branch, "target_branch": base, "title": title, "description": body,
+                "remove_source_branch": True}
+        item = self._call("opening the merge request", self.project.mergerequests.create, data)
+        return _request(item.attributes)
+
+    def update(self, request: Request, title: str, body: str) -> Request:
+        mr = self._mr(request)
+        mr.title, mr.description = title, body
+        self._call(f"updating merge request !{request.number}", mr.save)
+        return Request(request.number, request.url, request.state, title, body, request.target)
+
+    def close(self, request: Request) -> None:
+        mr = self._mr(request)
+        mr.state_event = "close"
+        self._call(f"closing merge request !{request.number}", mr.save)
+
+    def comments(self, request: Request) -> List[str]:
+        notes = self._call(f"reading the comments of !{request.number}", self._mr(request).notes.list, get_all=True)
+        return [note.attributes.get("body") or "" for note in notes]
+
+    def comment(self, request: Request, text: str) -> None:
+        self._call(f"commenting on !{request.number}", self._mr(request).notes.create, {"body": text})
+
+    def close_client(self) -> None:
+        self.client.session.close()
+
+
+def _request(data: dict) -> Request:
+    return Request(
+        number=int(data["iid"]),
+        url=data.get("web_url", ""),
+        state=_STATES.get(data.get("state", ""), "closed"),
+        title=data.get("title") or "",
+        body=data.get("description") or "",
+        target=data.get("target_branch", ""),
+    )

@@ -1,0 +1,42 @@
+"""``--verify``: build each changed Dockerfile before and after (slimfix.verify,
+imported only here) and keep the rewrites that still build."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+from .changes import ChangeSet
+from .errors import BotError
+
+
+def measure(changes: ChangeSet, root: Path, note: Callable[[str], None]) -> None:
+    """Attach a verify report to each change; put back the files whose rewrite breaks."""
+    try:
+        from .. import verify as verifier
+    except ImportError as exc:
+        raise BotError(f"--verify needs slimfix.verify, which is not available: {exc}") from None
+    cannot = tuple(
+        getattr(verifier, name)
+        for name in ("NoBuilderError", "BuilderLimitError", "BuilderError", "ImageReadError")
+        if hasattr(verifier, name)
+    )
+    kept = []
+    for change in changes.files:
+        path = root / change.path
+        note(f"building {change.path} before and after the fixes ...")
+        try:
+            report = verifier.verify(change.before, change.after, path.parent)
+        except verifier.OriginalBuildError:
+            changes.skipped.append(f"{change.path}: not measured, the original does not build")
+            kept.append(change)
+            continue
+        except cannot as exc:
+            raise BotError(f"--verify could not build {change.path}: {exc}") from None
+        if report.verdict == "breaking":
+            path.write_bytes(change.before.encode("utf-8"))
+            changes.skipped.append(f"{change.path}: left out, the rewritten Dockerfile does not build or fails its smoke test")
+            continue
+        change.report = report
+        kept.append(change)
+    changes.files = kept
