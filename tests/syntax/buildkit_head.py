@@ -239,7 +239,12 @@ def _can_hold_heredocs(logical: str) -> bool:
     return keyword in HEREDOC_KEYWORDS
 
 
+_HEREDOC_THEN_NESTED_PARAMETER = re.compile(r"<<[^\s]*\$\{[A-Za-z_][A-Za-z0-9_]*[:+\-?#%/]")
+
+
 def _steer_line(line: str, escape: str, subs: list, work: str) -> str:
+    if _HEREDOC_THEN_NESTED_PARAMETER.search(line):
+        raise CannotEmulate("'<<' and a ${name:-...} in one word (D8)")
     out = []
     pos = 0
     for match in _SPACED_HEREDOC.finditer(line):

@@ -17,23 +17,6 @@ EMPTY_HEREDOC_WORD = 'RUN <<"" is taken as a heredoc; BuildKit finds no word, so
 ERROR_ORDER = "unterminated heredoc is reported before an earlier instruction's error"
 
 FIXTURES = {
-    "cr-alone-mid-line.Dockerfile": ENV_LABEL_SEPARATORS,
-    "env-key-value-continued.Dockerfile": ENV_LABEL_SEPARATORS,
-    "env-key-value.Dockerfile": ENV_LABEL_SEPARATORS,
-    "env-legacy.Dockerfile": ENV_LABEL_SEPARATORS,
-    "every-instruction.Dockerfile": ENV_LABEL_SEPARATORS,
-    "head-env-label-separators.Dockerfile": ENV_LABEL_SEPARATORS,
-    "label-forms.Dockerfile": ENV_LABEL_SEPARATORS,
-    "lowercase-keywords.Dockerfile": ENV_LABEL_SEPARATORS,
-    "onbuild.Dockerfile": ENV_LABEL_SEPARATORS,
-    "tabs.Dockerfile": ENV_LABEL_SEPARATORS,
-    "unicode-line-separators-are-not-newlines.Dockerfile": ENV_LABEL_SEPARATORS,
-    "unicode.Dockerfile": ENV_LABEL_SEPARATORS,
-    "flags-no-break-space-is-not-a-separator.Dockerfile": NBSP_IN_FLAGS,
-    "heredoc-word-with-parameter-default.Dockerfile": HEREDOC_WORD_WITH_PARAMETER,
-    "heredoc-empty-quoted-word-is-no-heredoc--line3.Dockerfile": EMPTY_HEREDOC_WORD,
-    "env-error-before-unterminated-heredoc--line2.Dockerfile": ERROR_ORDER,
-    "json-error-before-unterminated-heredoc--line2.Dockerfile": ERROR_ORDER,
 }
 # fixtures whose only known bug is in the parsed fields, not in parsing at all
 ROUND_TRIP_UNAFFECTED = {ENV_LABEL_SEPARATORS, NBSP_IN_FLAGS}

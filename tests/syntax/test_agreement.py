@@ -33,7 +33,10 @@ def test_fixture_agrees_with_buildkit(path):
 @pytest.mark.parametrize("path", negative_fixtures(), ids=fixture_id)
 def test_negative_fixture_is_rejected_by_buildkit_at_its_line(path):
     text, line = read_text(path), expected_error_line(path)
-    expected = expect(text)
+    try:
+        expected = expect(text)
+    except CannotEmulate as why:
+        pytest.skip(f"HEAD's answer cannot be derived from the v0.12.5 oracle: {why}")
     assert isinstance(expected, Rejected)
     if expected.line is not None:
         assert expected.line == line

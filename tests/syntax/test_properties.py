@@ -10,7 +10,6 @@ from hypothesis import strategies as st
 import slimfix
 from .agreement import disagreements
 from .buildkit_head import CannotEmulate
-from .known_parser_bugs import ENV_LABEL_SEPARATORS, NBSP_IN_FLAGS, xfail
 
 KEYWORDS = tuple(
     "FROM RUN CMD ENTRYPOINT SHELL COPY ADD ENV LABEL ARG EXPOSE USER WORKDIR VOLUME "
@@ -173,7 +172,6 @@ def check(text: str) -> None:
     assert problems == []
 
 
-@xfail(ENV_LABEL_SEPARATORS, NBSP_IN_FLAGS)
 @PROFILE
 @given(dockerfiles())
 def test_generated_dockerfiles(text):

@@ -60,25 +60,36 @@ def split_command(line: str, escape: str) -> tuple[str, tuple[str, ...], str]:
 
 
 def extract_builder_flags(line: str, escape: str) -> tuple[str, tuple[str, ...]]:
-    """Leading ``--name=value`` words, as BuildKit's ``extractBuilderFlags``."""
+    """Leading ``--name=value`` words, as BuildKit's ``extractBuilderFlags``.
+
+    BuildKit reads this part byte by byte (each byte taken as a code point),
+    so this does too: a U+00A0 after a flag is not a separator, and non-ASCII
+    text inside a flag comes out as Go makes it.
+    """
+    data = line.encode("utf-8", "surrogateescape")
+    esc = ord(escape)
     words: list[str] = []
     in_spaces, in_word, in_quote = 0, 1, 2
     phase = in_spaces
     buf: list[str] = []
-    quote = ""
+    quote = 0
     blank_ok = False
-    n = len(line)
+    n = len(data)
     pos = 0
+
+    def rest(at: int) -> str:
+        return data[at:].decode("utf-8", "surrogateescape")
+
     while pos <= n:
-        ch = line[pos] if pos < n else ""
+        ch = data[pos] if pos < n else -1
         if phase == in_spaces:
             if pos == n:
                 break
-            if is_go_space(ch):
+            if is_go_space(chr(ch)):
                 pos += 1
                 continue
-            if ch != "-" or pos + 1 == n or line[pos + 1] != "-":
-                return line[pos:], tuple(words)
+            if ch != 45 or pos + 1 == n or data[pos + 1] != 45:  # "--"
+                return rest(pos), tuple(words)
             phase = in_word
         if phase in (in_word, in_quote) and pos == n:
             word = "".join(buf)
@@ -86,30 +97,30 @@ def extract_builder_flags(line: str, escape: str) -> tuple[str, tuple[str, ...]]
                 words.append(word)
             break
         if phase == in_word:
-            if is_go_space(ch):
+            if is_go_space(chr(ch)):
                 word = "".join(buf)
                 phase = in_spaces
                 if word == "--":
-                    return line[pos:], tuple(words)
+                    return rest(pos), tuple(words)
                 if blank_ok or word:
                     words.append(word)
                 buf.clear()
                 blank_ok = False
                 pos += 1
                 continue
-            if ch in ("'", '"'):
+            if ch in (39, 34):  # ' "
                 quote = ch
                 blank_ok = True
                 phase = in_quote
                 pos += 1
                 continue
-            if ch == escape:
+            if ch == esc:
                 if pos + 1 == n:
                     pos += 1
                     continue
                 pos += 1
-                ch = line[pos]
-            buf.append(ch)
+                ch = data[pos]
+            buf.append(chr(ch))
             pos += 1
             continue
         # in_quote
@@ -117,14 +128,14 @@ def extract_builder_flags(line: str, escape: str) -> tuple[str, tuple[str, ...]]
             phase = in_word
             pos += 1
             continue
-        if ch == escape:
+        if ch == esc:
             if pos + 1 == n:
                 phase = in_word
                 pos += 1
                 continue
             pos += 1
-            ch = line[pos]
-        buf.append(ch)
+            ch = data[pos]
+        buf.append(chr(ch))
         pos += 1
     return "", tuple(words)
 
@@ -194,7 +205,8 @@ def parse_words(rest: str, escape: str) -> list[str]:
 
 
 def _parse_name_val(rest: str, key: str, escape: str) -> tuple[str, ...]:
-    """Flat name, value, name, value, ... for ENV and LABEL (both syntaxes)."""
+    """name, value, separator triples for ENV and LABEL, as BuildKit's nodes:
+    the separator is ``=`` for ``KEY=value`` and ``""`` for the legacy ``KEY value``."""
     words = parse_words(rest, escape)
     if not words:
         return ()
@@ -202,7 +214,7 @@ def _parse_name_val(rest: str, key: str, escape: str) -> tuple[str, ...]:
         parts = _RE_WHITESPACE.split(rest, maxsplit=1)
         if len(parts) < 2:
             raise ArgumentError(f"{key} must have two arguments")
-        return (parts[0], parts[1])
+        return (parts[0], parts[1], "")
     out: list[str] = []
     for word in words:
         if "=" not in word:
@@ -210,7 +222,7 @@ def _parse_name_val(rest: str, key: str, escape: str) -> tuple[str, ...]:
                 f"Syntax error - can't find = in {_go_quote(word)}. Must be of the form: name=value"
             )
         name, value = word.split("=", 1)
-        out += [name, value]
+        out += [name, value, "="]
     return tuple(out)
 
 

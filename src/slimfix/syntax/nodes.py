@@ -212,6 +212,14 @@ class Instruction(Node):
         """The keyword that acts: ONBUILD's inner one, else the keyword."""
         return self.sub_keyword or self.keyword
 
+    @property
+    def pairs(self) -> Tuple[Tuple[str, str], ...]:
+        """(name, value) pairs of ENV and LABEL (and of ONBUILD ENV/LABEL)."""
+        if self.effective_keyword not in ("ENV", "LABEL"):
+            return ()
+        values = self.value
+        return tuple((values[i], values[i + 1]) for i in range(0, len(values) - 2, 3))
+
     def flag_values(self, name: str) -> Tuple[str, ...]:
         """Values of ``--name=value`` flags (``--name`` alone gives ``""``)."""
         out = []

@@ -137,8 +137,15 @@ def parse(source: str) -> Dockerfile:
     lines = split_lines(text)
     try:
         directives, escape = read_directives(lines)
+    except PrelexError as exc:
+        raise ParseError(exc.message, exc.line) from None
+    try:
         blocks = find_heredocs(lines, escape) if "<<" in text else []
     except PrelexError as exc:
+        # BuildKit stops at the first bad line: an instruction before this
+        # heredoc may be rejected first.
+        if exc.line > 1:
+            parse(bom + "".join(lines[: exc.line - 1]))
         raise ParseError(exc.message, exc.line) from None
     if blocks:
         kept = []

@@ -36,13 +36,13 @@ class _Words:
     """Accumulates words; mirrors Go's ``wordsStruct`` over a shared buffer."""
 
     def __init__(self, buf: list[str]) -> None:
-        self.buf = buf
+        self.buf = buf  # pieces; a word exists only once they are non-empty
         self.words: list[str] = []
         self.in_word = False
 
     def add_char(self, ch: str) -> None:
         if _go_is_space(ch) and self.in_word:
-            if self.buf:
+            if any(self.buf):
                 self.words.append("".join(self.buf))
                 self.buf.clear()
                 self.in_word = False
@@ -62,7 +62,7 @@ class _Words:
         self.in_word = True
 
     def get_words(self) -> list[str]:
-        if self.buf:
+        if any(self.buf):
             self.words.append("".join(self.buf))
             self.buf.clear()
             self.in_word = False
