@@ -161,10 +161,10 @@ def _run_jobs(jobs, options: FixOptions):
         show = not options.quiet and len(jobs) >= PROGRESS_MIN_FILES and sys.stderr.isatty()
     if not show or not jobs:
         return run_jobs(jobs, options.workers)
-    import click
+    from .output.progress import ProgressBar
 
-    with click.progressbar(length=len(jobs), label="slimfix", file=sys.stderr, show_pos=True) as bar:
-        return run_jobs(jobs, options.workers, progress=lambda: bar.update(1))
+    with ProgressBar(len(jobs), sys.stderr, erase=sys.stderr.isatty()) as bar:
+        return run_jobs(jobs, options.workers, progress=bar.update)
 
 
 def _run_stdin(options: FixOptions, finder: SettingsFinder):

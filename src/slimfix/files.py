@@ -139,7 +139,8 @@ def decode(raw: bytes, path: str) -> str:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise SourceError(f"{path}:{line}:1: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+        column = exc.start - raw.rfind(b"\n", 0, exc.start)  # in bytes
+        raise SourceError(f"{path}:{line}:{column}: not UTF-8 text ({exc.reason})") from None
 
 
 def _os_error(path: str, doing: str, exc: OSError) -> SourceError:

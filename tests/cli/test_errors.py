@@ -1,0 +1,147 @@
+"""Bad input and failed writes: one line on stderr each, exit 2, the other files
+still processed, and no file's bytes lost."""
+
+from __future__ import annotations
+
+import os
+import stat
+
+import pytest
+
+from slimfix import fixer, runner
+from slimfix.config import Settings
+from slimfix.files import SourceError, read_source, write_atomic
+from slimfix.rules import all_rules
+
+from .conftest import JOINABLE, JOINED, invoke, run, write
+
+BAD_INPUTS = {
+    "binary": (b"FROM alpine\n\x00\x01\x02", "bad/Dockerfile: binary file, not a Dockerfile"),
+    "not-utf8": (b"FROM alpine\nRUN echo caf\xe9\n", "bad/Dockerfile:2:13: not UTF-8 text (invalid continuation byte)"),
+    "parse-error": (b"FROM alpine\nRUN a\nFROBNICATE now\n", "bad/Dockerfile:3:1: unknown instruction: FROBNICATE"),
+}
+
+
+def _errors(stderr: str):
+    return [line for line in stderr.splitlines() if line]
+
+
+@pytest.mark.parametrize("case", sorted(BAD_INPUTS))
+@pytest.mark.parametrize("mode", ["fix", "check", "diff"])
+def test_bad_input_is_one_line_and_exit_2(case, mode, tmp_path):
+    raw, message = BAD_INPUTS[case]
+    bad = write(tmp_path / "bad" / "Dockerfile", raw)
+    good = write(tmp_path / "good" / "Dockerfile", JOINABLE)
+    flags = [] if mode == "fix" else [f"--{mode}"]
+    result = run([*flags, "--select", "SF001", "bad", "good"], cwd=tmp_path)
+    assert result.code == 2
+    assert [line for line in _errors(result.stderr) if line.startswith("bad/")] == [message]
+    assert _errors(result.stderr)[0] == message
+    assert bad.read_bytes() == raw
+    assert good.read_text() == (JOINED if mode == "fix" else JOINABLE)
+    report = result.stdout if mode != "diff" else result.stderr
+    assert "1 file could not be processed" in report
+    if mode == "diff":
+        assert result.stdout.startswith("--- a/good/Dockerfile\n")
+
+
+def test_read_only_file_is_not_rewritten(tmp_path):
+    locked = write(tmp_path / "locked" / "Dockerfile", JOINABLE)
+    good = write(tmp_path / "good" / "Dockerfile", JOINABLE)
+    locked.chmod(0o444)
+    result = run(["--select", "SF001", "locked", "good"], cwd=tmp_path)
+    assert result.code == 2
+    assert _errors(result.stderr) == ["locked/Dockerfile: read-only file; not rewritten"]
+    assert locked.read_text() == JOINABLE and stat.S_IMODE(locked.stat().st_mode) == 0o444
+    assert good.read_text() == JOINED
+    assert run(["--check", "--select", "SF001", "locked"], cwd=tmp_path).code == 1  # reading is fine
+
+
+def test_missing_file_is_an_error_and_the_rest_is_processed(tmp_path):
+    good = write(tmp_path / "Dockerfile", JOINABLE)
+    result = run(["--select", "SF001", "gone/Dockerfile", "Dockerfile"], cwd=tmp_path)
+    assert result.code == 2
+    assert _errors(result.stderr) == ["gone/Dockerfile: no such file"]
+    assert good.read_text() == JOINED
+
+
+def test_errors_in_parallel_runs(tmp_path):
+    for i in range(40):
+        write(tmp_path / f"svc{i:02}" / "Dockerfile", JOINABLE)
+    bad = write(tmp_path / "svc07" / "Dockerfile", b"\xff\xfe")
+    result = run(["--select", "SF001", "-j", "2", "."], cwd=tmp_path)
+    assert result.code == 2
+    assert _errors(result.stderr) == ["svc07/Dockerfile:1:1: not UTF-8 text (invalid start byte)"]
+    assert bad.read_bytes() == b"\xff\xfe"
+    assert (tmp_path / "svc39" / "Dockerfile").read_text() == JOINED
+    assert "39 files rewritten, 0 left unchanged: 39 fixes (SF001: 39)." in result.stdout
+
+
+def _fix_then(action):
+    """fix_text that runs ``action(path)`` after fixing, as if another program
+    touched the file while slimfix worked on it."""
+    real = fixer.fix_text
+
+    def fix_text(text, path, settings, fix=True):
+        result = real(text, path, settings, fix=fix)
+        action(path)
+        return result
+
+    return fix_text
+
+
+def test_file_changed_on_disk_meanwhile_is_not_overwritten(tmp_path, monkeypatch):
+    path = write(tmp_path / "Dockerfile", JOINABLE)
+    monkeypatch.setattr(runner, "fix_text", _fix_then(lambda p: write(tmp_path / "Dockerfile", "FROM other\n")))
+    result = runner.run_job(runner.Job(str(path), Settings(select=("SF001",)), write=True))
+    assert result.error == f"{path}: changed on disk since it was read; not rewritten"
+    assert path.read_text() == "FROM other\n"
+    assert result.fixed == [] and not result.changed
+
+
+def test_file_removed_meanwhile_is_reported(tmp_path, monkeypatch):
+    path = write(tmp_path / "Dockerfile", JOINABLE)
+    monkeypatch.setattr(runner, "fix_text", _fix_then(lambda p: os.unlink(p)))
+    result = runner.run_job(runner.Job(str(path), Settings(select=("SF001",)), write=True))
+    assert result.error == f"{path}: removed since it was read; not rewritten"
+    assert not path.exists()
+
+
+def test_a_crashing_rule_leaves_its_file_alone(in_tmp, monkeypatch):
+    rule = next(r for r in all_rules() if r.code == "SF001")
+
+    def explode(ctx):
+        if "boom" in ctx.text:
+            raise RuntimeError("rule bug")
+        return type(rule).check(rule, ctx)
+
+    monkeypatch.setattr(rule, "check", explode)
+    boom = write(in_tmp / "boom" / "Dockerfile", "# boom\n" + JOINABLE)
+    good = write(in_tmp / "good" / "Dockerfile", JOINABLE)
+    result = invoke(["--select", "SF001", "boom", "good"])
+    assert result.code == 2
+    assert _errors(result.stderr) == ["boom/Dockerfile: internal error: RuntimeError: rule bug; file left unchanged"]
+    assert boom.read_text() == "# boom\n" + JOINABLE
+    assert good.read_text() == JOINED
+
+
+def test_write_keeps_mode_and_owner_and_follows_symlinks(tmp_path):
+    real = write(tmp_path / "real" / "Dockerfile", JOINABLE)
+    real.chmod(0o640)
+    link = tmp_path / "Dockerfile"
+    link.symlink_to(real)
+    write_atomic(read_source(str(link)), JOINED)
+    assert link.is_symlink() and real.read_text() == JOINED
+    assert stat.S_IMODE(real.stat().st_mode) == 0o640
+    assert [p.name for p in real.parent.iterdir()] == ["Dockerfile"], "no temporary file left behind"
+
+
+def test_write_refuses_what_it_must_not_touch(tmp_path):
+    path = write(tmp_path / "Dockerfile", JOINABLE)
+    source = read_source(str(path))
+    path.write_text("FROM changed\n")
+    with pytest.raises(SourceError, match="changed on disk since it was read"):
+        write_atomic(source, JOINED)
+    assert path.read_text() == "FROM changed\n"
+    with pytest.raises(SourceError, match="is a directory"):
+        read_source(str(tmp_path))
