@@ -17,15 +17,15 @@ _NEEDS_LISTS = frozenset({"install", "upgrade", "download", "build"})
 
 
 def updates(run: RunView) -> bool:
-    return any(view.action == "update_index" for view in run.views("apt"))
+    return "apt" in run.shell_text and any(view.action == "update_index" for view in run.views("apt"))
 
 
 def needs_lists(run: RunView) -> bool:
-    return any(view.action in _NEEDS_LISTS for view in run.views("apt"))
+    return "apt" in run.shell_text and any(view.action in _NEEDS_LISTS for view in run.views("apt"))
 
 
 def cleans(run: RunView) -> bool:
-    return run.removes(LISTS + "/*") or run.mounts_over(LISTS)
+    return run.mounts_over(LISTS) or ("/var/lib/apt" in run.shell_text and run.removes(LISTS + "/*"))
 
 
 class AptListsKept(Rule):
