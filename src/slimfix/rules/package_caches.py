@@ -1,0 +1,187 @@
+"""What the package-cache rules (SF003, SF004, SF007-SF010) share: the commands of a RUN they may
+edit, the environment and earlier RUNs a RUN sees, cache mounts, and option insertions."""
+
+from __future__ import annotations
+
+import re
+from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+
+from ..semantics.context import FileContext
+from ..semantics.run import RunView
+from ..semantics.stages import parent_stage
+from ..shell.commands import CommandView
+from ..shell.edit import insert_option
+from ..shell.rm import removes
+from ..shell.walk import CommandContext
+from ..syntax import Instruction
+from .base import Edit
+
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def commands(run: RunView, tools: Iterable[str]) -> List[Tuple[CommandContext, CommandView]]:
+    """Commands of ``tools`` in ``run`` that a rule may reason about and edit: not inside a
+    command substitution (their output is used, or they run in a context slimfix cannot see)."""
+    wanted = frozenset(tools)
+    return [(c, v) for c, v in run.commands if v is not None and v.tool in wanted and not c.in_substitution]
+
+
+def after(run: RunView, position: int) -> List[Tuple[CommandContext, CommandView]]:
+    """Known commands of ``run`` that start after ``position`` in its shell text."""
+    return [(c, v) for c, v in run.commands if v is not None and c.command.start > position]
+
+
+def lineage(ctx: FileContext, instruction: Instruction) -> List[Instruction]:
+    """Instructions whose effects ``instruction`` sees, in build order: every instruction of the
+    stages its stage is built FROM, then those of its own stage before it."""
+    stage = ctx.stage(instruction)
+    if stage is None:
+        return []
+    chain = [stage]
+    parent = parent_stage(ctx.tree, stage)
+    while parent is not None and parent not in chain:
+        chain.append(parent)
+        parent = parent_stage(ctx.tree, parent)
+    out: List[Instruction] = []
+    for ancestor in reversed(chain[1:]):
+        out.extend(ancestor.instructions)
+    for earlier in stage.instructions:
+        if earlier is instruction:
+            break
+        out.append(earlier)
+    return out
+
+
+def root_image(ctx: FileContext, instruction: Instruction) -> str:
+    """The external image the stage of ``instruction`` is ultimately built from."""
+    stage = ctx.stage(instruction)
+    seen = []
+    while stage is not None and stage not in seen:
+        seen.append(stage)
+        parent = parent_stage(ctx.tree, stage)
+        if parent is None:
+            return stage.base_image
+        stage = parent
+    return ""
+
+
+def environment(ctx: FileContext, instruction: Instruction) -> Dict[str, str]:
+    """Variables set for ``instruction``: ``ENV`` of its stage and the stages it is built FROM,
+    ``ARG`` of its own stage (ARGs do not outlive their stage; one without a default counts as
+    set to "", as the author means to pass it)."""
+    stage = ctx.stage(instruction)
+    own = set(id(i) for i in stage.instructions) if stage is not None else set()
+    env: Dict[str, str] = {}
+    for earlier in lineage(ctx, instruction):
+        if earlier.keyword == "ENV":
+            values = earlier.value
+            for i in range(0, len(values) - 1, 2):
+                env[values[i]] = _unquote(values[i + 1])
+        elif earlier.keyword == "ARG" and id(earlier) in own:
+            for item in earlier.value:
+                name, _, value = item.partition("=")
+                if _NAME.fullmatch(name):
+                    env[name] = _unquote(value)
+    return env
+
+
+def _unquote(value: str) -> str:
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+        return value[1:-1]
+    return value
+
+
+def variable(ctx: FileContext, instruction: Instruction, run: RunView, view: CommandView,
+             names: Sequence[str]) -> Optional[str]:
+    """The value ``view`` sees for the first of ``names`` that is set: inline (``NAME=1 cmd``,
+    ``env NAME=1 cmd``), exported earlier in the RUN, or from ``ENV``/``ARG``; else None."""
+    for name in names:
+        value = view.env_value(name)
+        if value is not None:
+            return value
+    exported = _exports(run, view.command.start)
+    env = environment(ctx, instruction)
+    for name in names:
+        if name in exported:
+            return exported[name]
+        if name in env:
+            return env[name]
+    return None
+
+
+def _exports(run: RunView, before: int) -> Dict[str, str]:
+    out: Dict[str, str] = {}
+    for c, v in run.commands:
+        if v is None or v.tool != "export" or c.command.start >= before or c.in_substitution:
+            continue
+        for word in v.args:
+            name, eq, value = (word.value or "").partition("=")
+            if eq:
+                out[name] = value
+    return out
+
+
+def earlier_scripts(ctx: FileContext, instruction: Instruction, run: RunView, position: int) -> List[str]:
+    """Shell text that runs before ``position`` of ``run``: earlier RUNs in the lineage (with their
+    heredoc bodies) and the start of ``run`` itself."""
+    out = []
+    for earlier in lineage(ctx, instruction):
+        if earlier.keyword == "RUN":
+            out.append(earlier.original)
+            out.extend(h.content for h in earlier.heredocs)
+    out.append(run.shell_text[:position])
+    return out
+
+
+def cache_mounted(run: RunView, paths: Iterable[str] = (), suffixes: Iterable[str] = ()) -> bool:
+    """A cache or tmpfs mount covers one of ``paths``, or has a target ending with one of
+    ``suffixes`` (for caches under a home directory: ``/.npm``)."""
+    if any(run.mounts_over(path) for path in paths):
+        return True
+    suffixes = tuple(suffixes)
+    for mount in run.mounts:
+        target = mount.target.rstrip("/")
+        if mount.type in ("cache", "tmpfs") and target and suffixes and target.endswith(suffixes):
+            return True
+    return False
+
+
+def removes_any(run: RunView, position: int, paths: Iterable[str] = (), suffixes: Iterable[str] = ()) -> bool:
+    """An ``rm -r`` after ``position`` removes one of ``paths`` (absolute, ``DIR/*`` allowed), or
+    an argument ending with one of ``suffixes`` (``~/.npm``, ``$HOME/.cache/yarn/*``)."""
+    paths, suffixes = tuple(paths), tuple(suffixes)
+    for c, v in after(run, position):
+        if v.tool != "rm" or not v.has("recursive"):
+            continue
+        if any(removes(v, path) for path in paths):
+            return True
+        for word in v.args:
+            text = word.text.strip("\"'").rstrip("/")
+            if text.endswith("/*"):
+                text = text[:-2]
+            if suffixes and text.endswith(suffixes):
+                return True
+    return False
+
+
+def abbreviates(view: CommandView, option: str, shortest: int) -> bool:
+    """``view`` has an option the data does not know that abbreviates ``option`` (``--no-cache``
+    for pip's ``--no-cache-dir``), at least ``shortest`` characters long: tools built on optparse
+    and OptionParser accept unambiguous prefixes."""
+    for o in view.unknown_options:
+        name = o.name.partition("=")[0]
+        if len(name) >= shortest and option.startswith(name):
+            return True
+    return False
+
+
+def insertions(run: RunView, views: Iterable[CommandView], option: str) -> Optional[Tuple[Edit, ...]]:
+    """File edits inserting ``option`` after the subcommand of each of ``views``; None when part of
+    the RUN could not be read (an edit could land in text slimfix does not understand)."""
+    if run.script.has_opaque:
+        return None
+    return tuple(run.file_edit(insert_option(view, option)) for view in views)
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
