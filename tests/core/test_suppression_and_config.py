@@ -1,0 +1,86 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from slimfix.config import ConfigError, Settings, find_config, load_settings
+from slimfix.config import Settings as _S
+from slimfix.fixer import fix_text
+
+NAIVE = "FROM debian:bookworm\nRUN apt-get update\nRUN apt-get install -y curl\n"
+
+
+def codes(text: str, settings: Settings = _S(select=("SF001", "SF002"))) -> set:
+    return {d.code for d in fix_text(text, "D", settings, fix=False).diagnostics}
+
+
+def test_without_suppression_both_rules_report():
+    assert codes(NAIVE) == {"SF001", "SF002"}
+
+
+def test_slimfix_ignore_with_codes_above_an_instruction():
+    text = "FROM debian:bookworm\nRUN apt-get update\n# slimfix: ignore[SF001]\nRUN apt-get install -y curl\n"
+    assert codes(text) == {"SF002"}
+
+
+def test_bare_ignore_silences_every_rule_for_the_next_instruction_only():
+    text = "FROM debian:bookworm\n# slimfix: ignore\nRUN apt-get update\nRUN apt-get install -y curl\n"
+    assert codes(text) == {"SF001"}
+
+
+def test_blank_line_ends_the_comment_block():
+    text = "FROM debian:bookworm\n# slimfix: ignore\n\nRUN apt-get update && apt-get install -y x\n"
+    assert codes(text) == {"SF002"}
+
+
+def test_file_level_ignore():
+    assert codes("# slimfix: ignore-file[SF002]\n" + NAIVE) == {"SF001"}
+    assert codes(NAIVE + "# slimfix: ignore-file\n") == set()
+
+
+def test_hadolint_pragmas_map_to_slimfix_rules():
+    text = "FROM debian:bookworm\n# hadolint ignore=DL3009,DL3059\nRUN apt-get update\nRUN apt-get install -y curl\n"
+    assert codes(text) == {"SF001"}  # the SF001 finding sits on the second RUN
+    assert codes("# hadolint global ignore=DL3059\n" + NAIVE) == {"SF002"}
+
+
+def test_config_from_pyproject_and_unknown_key_warning(tmp_path: Path):
+    (tmp_path / "pyproject.toml").write_text('[tool.slimfix]\nselect = ["SF001"]\nunsafe-fixes = true\ncolour = "red"\n')
+    sub = tmp_path / "svc"
+    sub.mkdir()
+    found = find_config(sub)
+    assert found == tmp_path / "pyproject.toml"
+    settings = load_settings(found)
+    assert settings.select == ("SF001",) and settings.unsafe_fixes is True
+    assert any("unknown key 'colour'" in w for w in settings.warnings)
+
+
+def test_dot_slimfix_toml_wins_over_pyproject_in_the_same_folder(tmp_path: Path):
+    (tmp_path / "pyproject.toml").write_text('[tool.slimfix]\nselect = ["SF001"]\n')
+    (tmp_path / ".slimfix.toml").write_text('ignore = ["SF002"]\n')
+    assert find_config(tmp_path) == tmp_path / ".slimfix.toml"
+    assert load_settings(find_config(tmp_path)).ignore == ("SF002",)
+
+
+def test_pyproject_without_table_is_not_a_config(tmp_path: Path):
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\n')
+    assert find_config(tmp_path) is None or find_config(tmp_path).parent != tmp_path
+
+
+def test_flags_win_over_the_file():
+    base = Settings(select=("SF001",), unsafe_fixes=True)
+    merged = base.merged(select=("SF002",), unsafe_fixes=None)
+    assert merged.select == ("SF002",) and merged.unsafe_fixes is True
+
+
+@pytest.mark.parametrize("body, message", [
+    ('select = "SF001"\nignore = [1]\n', "'ignore' must be a list of strings"),
+    ('unsafe-fixes = "yes"\n', "'unsafe-fixes' must be true or false"),
+    ('select = [\n', "invalid TOML"),
+])
+def test_bad_config_is_a_clear_error(tmp_path: Path, body: str, message: str):
+    path = tmp_path / ".slimfix.toml"
+    path.write_text(body)
+    with pytest.raises(ConfigError, match=message):
+        load_settings(path)
