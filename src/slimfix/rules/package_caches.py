@@ -23,6 +23,8 @@ def commands(run: RunView, tools: Iterable[str]) -> List[Tuple[CommandContext, C
     """Commands of ``tools`` in ``run`` that a rule may reason about and edit: not inside a
     command substitution (their output is used, or they run in a context slimfix cannot see)."""
     wanted = frozenset(tools)
+    if not any(tool in run.shell_text for tool in wanted):  # every program name contains its tool's
+        return []
     return [(c, v) for c, v in run.commands if v is not None and v.tool in wanted and not c.in_substitution]
 
 

@@ -1,0 +1,153 @@
+"""SF004: apk keeps its package index in the layer."""
+
+from __future__ import annotations
+
+import re
+from typing import Iterable, List, Optional
+
+from ..semantics.context import FileContext
+from ..semantics.images import ImageRef
+from ..semantics.run import RunView
+from ..shell.commands import CommandView
+from ..shell.edit import remove_command
+from ..shell.walk import CommandContext
+from .base import Applicability, Diagnostic, Fix, Rule
+from .package_caches import after, cache_mounted, commands, insertions, plural, removes_any, root_image
+
+OPTION = "--no-cache"
+CACHE = "/var/cache/apk"
+SAVINGS = 3_000_000
+_FETCHING = frozenset({"install", "upgrade"})  # actions that read (and refresh) the index
+_WITHOUT_INDEX = frozenset({"install", "upgrade", "remove"})
+# apk learned --no-cache in Alpine 3.3
+_TOO_OLD = re.compile(r"^(2\.|3\.[0-2](\.|$|-))")
+
+
+def _needs_option(view: CommandView) -> bool:
+    return (view.action in _FETCHING and not view.has("no_cache") and not view.has("cache_dir")
+            and not view.has("simulate") and not view.unknown_options)
+
+
+def _fine_without_index(view: CommandView) -> bool:
+    """An apk command that does not need an index ``apk update`` stored: it gets or has
+    ``--no-cache``, or it only removes packages."""
+    if view.action not in _WITHOUT_INDEX or view.unknown_options or view.has("cache_dir"):
+        return False
+    return view.action == "remove" or view.has("no_cache") or _needs_option(view)
+
+
+def _plain_update(view: CommandView) -> bool:
+    return (view.subcommand == "update" and not view.has("no_cache") and not view.has("cache_dir")
+            and all(o.known and o.value_word is None for o in view.options))
+
+
+class ApkCacheKept(Rule):
+    """
+    ## What it does
+    Finds `apk add` and `apk upgrade` commands without `--no-cache`, and adds
+    it after the subcommand. An `apk update` whose index only serves commands
+    of the same `RUN` that now use `--no-cache` is removed with its `&&`:
+    `apk update && apk add curl` becomes `apk add --no-cache curl`.
+
+    ## Why is this bad?
+    Without `--no-cache`, apk stores the repository index (`APKINDEX`) in
+    `/var/cache/apk`, where it stays in the layer. With `--no-cache` apk
+    fetches a fresh index into memory for each command, so there is nothing
+    to clean up and no stale index for later layers.
+
+    ## Example
+    ```dockerfile
+    RUN apk update && apk add curl
+    ```
+
+    ## Use instead
+    ```dockerfile
+    RUN apk add --no-cache curl
+    ```
+
+    ## Fix safety
+    Safe: `--no-cache` changes where apk keeps the index, not what it
+    installs. An `apk update` is only removed when every later apk command in
+    the `RUN` is an `add`, `upgrade` or `del` that has or gets `--no-cache`;
+    a later `RUN` that runs apk without `--no-cache` fetches the index itself
+    when it is missing. Nothing is reported when a cache or tmpfs mount covers
+    `/var/cache/apk` or `/etc/apk/cache`, for commands with `--cache-dir`,
+    `--simulate`, or an option slimfix does not know, or inside `$(...)`. No
+    fix is offered for Alpine before 3.3 (no `--no-cache` yet), when part of
+    the `RUN` cannot be read, or for a `RUN` that is nothing but
+    `apk update` (delete it by hand).
+
+    ## Estimated savings
+    3 MB per `RUN`: the `main` and `community` indexes of one Alpine release;
+    nothing when the same `RUN` already deletes `/var/cache/apk/*`.
+    """
+
+    code = "SF004"
+    name = "apk-cache-kept"
+    summary = "apk keeps its package index in the layer"
+    hadolint = ("DL3019",)
+    fix_applicability = Applicability.SAFE
+
+    def check(self, ctx: FileContext) -> Iterable[Diagnostic]:
+        for instruction in ctx.tree.instructions:
+            run = ctx.run(instruction)
+            if run is None or cache_mounted(run, (CACHE, "/etc/apk/cache")):
+                continue
+            apk = commands(run, ("apk",))
+            targets = [v for _, v in apk if _needs_option(v)]
+            update = _removable_update(run, apk)
+            if not targets and update is None:
+                continue
+            yield self._diagnose(ctx, instruction, run, targets, update)
+
+    def _diagnose(self, ctx: FileContext, instruction, run: RunView, targets: List[CommandView],
+                  update: Optional[CommandContext]) -> Diagnostic:
+        what = []
+        if targets:
+            what.append(f"{plural(len(targets), 'command')} without `{OPTION}`")
+        if update is not None:
+            what.append("`apk update` stores an index")
+        message = "apk keeps its index in /var/cache/apk (" + "; ".join(what) + ")"
+        edits = insertions(run, targets, OPTION)
+        reason = _too_old(ctx, instruction) or ("part of the RUN cannot be read" if edits is None else None)
+        done = [f"add `{OPTION}`"] if targets else []
+        if reason is None and update is not None:
+            unremovable = _unremovable(run, update)
+            if unremovable is None:
+                edits += (run.file_edit(remove_command(run.script, update.command)),)
+                done.append("remove `apk update`")
+            elif not targets:
+                reason = unremovable
+        if reason is not None or not edits:
+            return self.diagnostic(instruction, f"{message} (no automatic fix: {reason})")
+        start = min(c.command.start for c, _ in commands(run, ("apk",)))
+        savings = 0 if removes_any(run, start, (CACHE + "/*",)) else SAVINGS
+        return self.diagnostic(instruction, message, fix=Fix(edits, Applicability.SAFE, " and ".join(done)),
+                               savings=savings)
+
+
+def _removable_update(run: RunView, apk) -> Optional[CommandContext]:
+    """The first ``apk update`` whose index only serves commands that no longer need it."""
+    for c, v in apk:
+        if not _plain_update(v):
+            continue
+        later = [lv for _, lv in after(run, c.command.start) if lv.tool == "apk"]
+        if all(_fine_without_index(lv) for lv in later):
+            return c
+    return None
+
+
+def _too_old(ctx: FileContext, instruction) -> Optional[str]:
+    image = ImageRef.parse(root_image(ctx, instruction))
+    if image.name == "alpine" and _TOO_OLD.match(image.tag):
+        return "apk of Alpine before 3.3 has no --no-cache"
+    return None
+
+
+def _unremovable(run: RunView, update: CommandContext) -> Optional[str]:
+    """Why ``apk update`` cannot simply be deleted, or None."""
+    if update.pipeline is not None:
+        return "`apk update` is part of a pipeline"
+    if update.list is run.script.body and len(update.list.items) == 1:
+        return "the RUN only runs `apk update`; delete it"
+    return None

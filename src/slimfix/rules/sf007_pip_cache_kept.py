@@ -1,0 +1,120 @@
+"""SF007: pip keeps its download and wheel cache in the layer."""
+
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+from ..semantics.context import FileContext
+from ..semantics.run import RunView
+from ..shell.commands import CommandView
+from ..syntax import Instruction
+from .base import Applicability, Diagnostic, Fix, Rule
+from .package_caches import abbreviates, cache_mounted, commands, earlier_scripts, insertions, plural, variable
+
+OPTION = "--no-cache-dir"
+PACKAGE_SAVINGS = 5_000_000
+PROJECT_SAVINGS = 50_000_000
+# `pip config set global.no-cache-dir ...` (any section) turns the cache off for later commands
+_CONFIGURED = re.compile(r"\bpip[0-9.]*\s+config\s+(?:--\S+\s+)*set\s+\S*no-cache-dir\b")
+_CACHE_SUFFIXES = ("/.cache/pip", "/.cache")
+
+
+def _installs(view: CommandView) -> bool:
+    """``pip install`` with something to install (packages, a requirements file, a project)."""
+    if view.subcommand != "install" or view.has("simulate"):
+        return False
+    return bool(view.args) or view.has("requirement") or view.has("editable")
+
+
+def _cache_off(view: CommandView) -> bool:
+    return view.has("no_cache") or view.has("cache_dir") or abbreviates(view, OPTION, len("--no-ca"))
+
+
+def _savings(view: CommandView) -> int:
+    projects = len(view.option_values("requirement")) + len(view.option_values("editable"))
+    packages = 0
+    for word in view.args:
+        value = word.value or ""
+        if value.startswith((".", "/")) or value.endswith((".txt", ".toml")):
+            projects += 1
+        else:
+            packages += 1
+    return max(PACKAGE_SAVINGS, packages * PACKAGE_SAVINGS + projects * PROJECT_SAVINGS)
+
+
+class PipCacheKept(Rule):
+    """
+    ## What it does
+    Finds `pip install` commands (`pip`, `pip3`, `pip3.12`, `python -m pip`,
+    also behind `sudo`, `env` and the like) without `--no-cache-dir`, and adds
+    it after `install`.
+
+    ## Why is this bad?
+    pip keeps every package it downloads and every wheel it builds in
+    `~/.cache/pip`. In an image build nothing reuses that cache, yet it stays
+    in the layer, often as large as the installed packages themselves.
+
+    ## Example
+    ```dockerfile
+    RUN pip install -r requirements.txt
+    ```
+
+    ## Use instead
+    ```dockerfile
+    RUN pip install --no-cache-dir -r requirements.txt
+    ```
+
+    ## Fix safety
+    Safe: the option only stops pip from writing its cache. Nothing is
+    reported when the cache is already off or elsewhere: `--cache-dir` (or
+    the `--no-cache` abbreviation) on the command, `PIP_NO_CACHE_DIR` set by
+    `ENV` (in the stage or one it is built from), by an `ARG` default of the
+    stage, inline (`PIP_NO_CACHE_DIR=1 pip install`, `env
+    PIP_NO_CACHE_DIR=1 pip install`) or by an earlier `export`; an earlier
+    `pip config set global.no-cache-dir`; a cache or tmpfs mount on
+    `/root/.cache/pip`, on `PIP_CACHE_DIR`, or on any target ending with
+    `.cache/pip` or `.cache`. `pip install` without anything to install,
+    `--dry-run`, `pip download` and `pip wheel` are not reported, nor
+    commands inside `$(...)`. No fix is offered when part of the `RUN` cannot
+    be read.
+
+    ## Estimated savings
+    Per command: 5 MB per package named on the command line and 50 MB per
+    requirements file, local project or editable install (a rough size of
+    the downloaded wheels and sources a typical requirements file pulls in),
+    at least 5 MB.
+    """
+
+    code = "SF007"
+    name = "pip-cache-kept"
+    summary = "pip keeps its cache in the layer"
+    hadolint = ("DL3042",)
+    fix_applicability = Applicability.SAFE
+
+    def check(self, ctx: FileContext) -> Iterable[Diagnostic]:
+        for instruction in ctx.tree.instructions:
+            run = ctx.run(instruction)
+            if run is None or cache_mounted(run, ("/root/.cache/pip",), _CACHE_SUFFIXES):
+                continue
+            found = [v for c, v in commands(run, ("pip",)) if self._keeps_cache(ctx, instruction, run, v)]
+            if not found:
+                continue
+            message = f"pip keeps its cache in the layer ({plural(len(found), 'command')}); add `{OPTION}`"
+            edits = insertions(run, found, OPTION)
+            if edits is None:
+                yield self.diagnostic(instruction, message + " (no automatic fix: part of the RUN cannot be read)")
+                continue
+            fix = Fix(edits, Applicability.SAFE, f"add `{OPTION}`")
+            yield self.diagnostic(instruction, message, fix=fix, savings=sum(_savings(v) for v in found))
+
+    @staticmethod
+    def _keeps_cache(ctx: FileContext, instruction: Instruction, run: RunView, view: CommandView) -> bool:
+        if not _installs(view) or _cache_off(view):
+            return False
+        if variable(ctx, instruction, run, view, ("PIP_NO_CACHE_DIR",)) is not None:
+            return False
+        cache_dir = variable(ctx, instruction, run, view, ("PIP_CACHE_DIR",))
+        if cache_dir and cache_mounted(run, (cache_dir,)):
+            return False
+        return not any(_CONFIGURED.search(text) for text in earlier_scripts(ctx, instruction, run, view.command.start))
