@@ -133,3 +133,11 @@ def test_builder_rejecting_an_instruction_is_a_limit_not_a_breaking_rewrite(
     images = {**IMAGES, REWRITTEN: log}
     with pytest.raises(BuilderLimitError, match="COPY only supports"):
         verify(ORIGINAL, REWRITTEN, tmp_path, builder=StandInBuilder(images, docker_archive))
+
+
+def test_kept_images_are_named_in_the_report(docker_archive, tmp_path):
+    builder = StandInBuilder(IMAGES, docker_archive)
+    report = verify(ORIGINAL, REWRITTEN, tmp_path, builder=builder, keep_images=True)
+    assert builder.removed == []
+    assert {report.original.image, report.rewritten.image} == set(builder.built)
+    assert report.to_dict()["rewritten"]["image"] == report.rewritten.image

@@ -33,21 +33,30 @@ def own_layers(image):
     return [layer for layer in image.summary.layers if not layer.from_base]
 
 
+def kept_verify(builder, scenario: Path, smoke: str, **options):
+    """Verify a scenario keeping its images, so later builds of it hit the layer cache."""
+    report = verify(
+        original(scenario),
+        rewrite(scenario),
+        scenario,
+        smoke=smoke,
+        builder=builder,
+        keep_images=True,
+        **options,
+    )
+    yield report
+    for image in (report.original, report.rewritten):
+        builder.remove(image.image)
+
+
 @pytest.fixture(scope="module")
 def apt_report(buildah):
-    return verify(original(APT), rewrite(APT), APT, smoke="psql --version", builder=buildah)
+    yield from kept_verify(buildah, APT, "psql --version")
 
 
 @pytest.fixture(scope="module")
 def cext_report(buildah):
-    return verify(
-        original(CEXT),
-        rewrite(CEXT),
-        CEXT,
-        smoke=IMPORT_SMOKE,
-        compare_output=True,
-        builder=buildah,
-    )
+    yield from kept_verify(buildah, CEXT, IMPORT_SMOKE, compare_output=True)
 
 
 def test_apt_lists_removed_in_the_same_run_make_the_image_smaller(apt_report):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import tempfile
 import uuid
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from .builders import Builder, BuilderError, NoBuilderError, detect_builder, excerpt
@@ -68,45 +69,61 @@ def verify(
     tags = {role: f"localhost/slimfix-verify/{role}:{token}" for role in ("original", "rewritten")}
     built: list[str] = []
     try:
-        with tempfile.TemporaryDirectory(prefix="slimfix-verify-") as scratch:
-            work = Path(scratch)
-            texts = {"original": original_dockerfile_text, "rewritten": rewritten_dockerfile_text}
-            summaries: dict[str, ImageSummary | None] = {}
-            logs: dict[str, str] = {}
-            for role, text in texts.items():
-                dockerfile = work / f"Dockerfile.{role}"
-                dockerfile.write_text(text)
-                result = builder.build(dockerfile, context, tags[role], timeout=timeout)
-                if not result.ok:
-                    _raise_if_limit(builder, result.log)
-                    if role == "original":
-                        raise OriginalBuildError(excerpt(result.log))
-                    summaries[role], logs[role] = None, excerpt(result.log)
-                    continue
-                built.append(tags[role])
-                summaries[role] = _summarise(builder, tags[role], text, work / f"{role}.tar")
-            original = ImageReport("original", summaries["original"])
-            rewritten = ImageReport("rewritten", summaries["rewritten"], logs.get("rewritten", ""))
-            if rewritten.summary is None:
-                return VerifyReport(builder.name, builder.version(), original, rewritten)
-            assert original.summary is not None
-            smoke_result = None
-            if smoke is not None:
-                smoke_result = run_smoke(
-                    builder, tags["original"], tags["rewritten"], smoke, compare_output
-                )
-            return VerifyReport(
-                builder.name,
-                builder.version(),
-                original,
-                rewritten,
-                difference(original.summary, rewritten.summary),
-                smoke_result,
+        images = {
+            role: _build_image(builder, role, text, context, tags[role], built, timeout)
+            for role, text in (
+                ("original", original_dockerfile_text),
+                ("rewritten", rewritten_dockerfile_text),
             )
+        }
+        if keep_images:
+            images = {
+                role: replace(image, image=tags[role]) if image.built else image
+                for role, image in images.items()
+            }
+        original, rewritten = images["original"], images["rewritten"]
+        if original.summary is None or rewritten.summary is None:
+            return VerifyReport(builder.name, builder.version(), original, rewritten)
+        smoke_result = None
+        if smoke is not None:
+            smoke_result = run_smoke(
+                builder, tags["original"], tags["rewritten"], smoke, compare_output
+            )
+        return VerifyReport(
+            builder.name,
+            builder.version(),
+            original,
+            rewritten,
+            difference(original.summary, rewritten.summary),
+            smoke_result,
+        )
     finally:
         if not keep_images:
             for tag in built:
                 builder.remove(tag)
+
+
+def _build_image(
+    builder: Builder,
+    role: str,
+    text: str,
+    context: Path,
+    tag: str,
+    built: list[str],
+    timeout: float | None,
+) -> ImageReport:
+    """Build one Dockerfile; a failed original raises, a failed rewrite is reported."""
+    with tempfile.TemporaryDirectory(prefix="slimfix-verify-") as scratch:
+        dockerfile = Path(scratch) / f"Dockerfile.{role}"
+        dockerfile.write_text(text)
+        result = builder.build(dockerfile, context, tag, timeout=timeout)
+        if not result.ok:
+            _raise_if_limit(builder, result.log)
+            if role == "original":
+                raise OriginalBuildError(excerpt(result.log))
+            return ImageReport(role, None, excerpt(result.log))
+        built.append(tag)
+        return ImageReport(role, _summarise(builder, tag, text, Path(scratch) / "image.tar"))
 
 
 def _summarise(builder: Builder, tag: str, text: str, archive: Path) -> ImageSummary:

@@ -17,6 +17,7 @@ class ImageReport:
     role: str  # "original" or "rewritten"
     summary: ImageSummary | None  # None when the build failed
     build_log: str = ""  # excerpt, when the build failed
+    image: str = ""  # the built image's tag, when it was kept
 
     @property
     def built(self) -> bool:
@@ -145,6 +146,8 @@ def render_markdown(report: VerifyReport) -> str:
 
 def _image_dict(image: ImageReport) -> dict:
     data: dict = {"built": image.built}
+    if image.image:
+        data["image"] = image.image
     if image.summary is not None:
         data["total_size"] = image.summary.total_size
         data["base_size"] = image.summary.base_size
