@@ -14,7 +14,7 @@ from ..shell.edit import insert_option
 from ..shell.rm import removes
 from ..shell.walk import CommandContext
 from ..syntax import Instruction
-from .base import Edit
+from .base import Edit, Fix
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
@@ -129,8 +129,7 @@ def earlier_scripts(ctx: FileContext, instruction: Instruction, run: RunView, po
     out = []
     for earlier in lineage(ctx, instruction):
         if earlier.keyword == "RUN":
-            out.append(earlier.original)
-            out.extend(h.content for h in earlier.heredocs)
+            out.append("\n".join([earlier.original, *(h.content for h in earlier.heredocs)]))
     out.append(run.shell_text[:position])
     return out
 
@@ -187,3 +186,24 @@ def insertions(run: RunView, views: Iterable[CommandView], option: str) -> Optio
 
 def plural(count: int, word: str) -> str:
     return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+_OTHER_USER = frozenset({"sudo", "gosu", "su-exec"})
+
+
+def user_prefix(view: CommandView) -> Optional[str]:
+    """How to run a cleanup command as the user ``view`` runs as: "" for the RUN's own user,
+    "sudo " when ``view`` starts with a bare ``sudo``, None for any other change of user (its
+    cache is somewhere slimfix cannot name)."""
+    if not _OTHER_USER.intersection(view.wrappers):
+        return ""
+    words = view.command.words
+    if view.wrappers == ("sudo",) and len(words) > 1 and words[0].value == "sudo" and words[1] is view.program_words[0]:
+        return "sudo "
+    return None
+
+
+def append_fix(run: RunView, command: str, applicability) -> Optional[Fix]:
+    """A fix running ``command`` at the end of ``run``, or None where that is unsafe."""
+    edit = run.append(command)
+    return None if edit is None else Fix((edit,), applicability, f"append `{command}`")
