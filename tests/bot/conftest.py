@@ -60,3 +60,21 @@ def run_bot(args: List[str], env: Optional[dict] = None) -> Result:
 
 def human(remote: Remote, tmp_path: Path, name: str = "human") -> Checkout:
     return Checkout(remote, tmp_path / name)
+
+
+@pytest.fixture(scope="session")
+def github_openapi(request: pytest.FixtureRequest):
+    """GitHub's official OpenAPI description, from the npm package @octokit/openapi
+    (fetched once with ``npm pack`` into pytest's cache; never part of the repository)."""
+    import json
+    import os
+
+    from .contracts import OpenAPI, load_github_openapi
+
+    given = os.environ.get("SLIMFIX_GITHUB_OPENAPI")  # an api.github.com.json already on disk
+    if given:
+        return OpenAPI(json.loads(Path(given).read_text()))
+    document, why = load_github_openapi(Path(request.config.cache.mkdir("octokit-openapi")))
+    if document is None:
+        pytest.skip(why)
+    return OpenAPI(document)
