@@ -1,0 +1,156 @@
+"""SF005: Alpine build dependencies kept in the image."""
+
+from __future__ import annotations
+
+from typing import Iterable, Optional
+
+from ..semantics.builddeps import Finding, Rewrite, command_text, findings, fix_edits, package_list
+from ..semantics.context import FileContext
+from ..semantics.run import RunView
+from .base import Applicability, Diagnostic, Fix, Rule
+
+VIRTUAL = ".build-deps"
+
+
+class ApkBuildDepsKept(Rule):
+    """
+    ## What it does
+    Finds build-only Alpine packages (compilers, `build-base`, `musl-dev`,
+    `linux-headers`, `*-dev`, ...) installed with `apk add` for a build step
+    (`pip install`, `npm install`, `gem install`, `make`, `go build`, ...) and
+    never removed. The fix installs them as a virtual package, `apk add
+    --virtual .build-deps ...`, and removes it with `apk del .build-deps` in
+    the same `RUN` as the build. The other packages stay, installed by their
+    own `apk add`, and so do the runtime libraries of the `-dev` packages
+    (`postgresql-dev` needs `libpq`), taken from slimfix's package data.
+
+    When the build runs in a later `RUN`, that `RUN` joins the install. The
+    instructions between the two (typically `COPY requirements.txt`) move
+    above the install, with their comments.
+
+    ## Why is this bad?
+    A compiler and headers are needed to build native extensions, not to run
+    them: left in the image they add 100 MB or more, and more attack surface.
+    Removing them in a later `RUN` does not help, the install's layer keeps
+    them; install, build and removal must share one layer.
+
+    ## Example
+    ```dockerfile
+    FROM python:3.12-alpine
+    RUN apk add --no-cache gcc musl-dev postgresql-dev
+    COPY requirements.txt /requirements.txt
+    RUN pip install -r /requirements.txt
+    ```
+
+    ## Use instead
+    ```dockerfile
+    FROM python:3.12-alpine
+    COPY requirements.txt /requirements.txt
+    RUN apk add --no-cache --virtual .build-deps gcc musl-dev postgresql-dev \\
+        && apk add --no-cache libpq \\
+        && pip install -r /requirements.txt \\
+        && apk del .build-deps
+    ```
+
+    ## Fix safety
+    Unsafe: whether the program needs a package at run time is a judgement.
+    A library the build linked against may be missing from the runtime
+    mapping, and the fix then breaks the image at run time. Only the final
+    image's stages (the last stage and those it is built `FROM`) are checked;
+    `apk del .build-deps` removes only what no other installed package needs,
+    so packages of the base image stay.
+
+    No fix is offered (the diagnostic says why) when a `-dev` package has no
+    known runtime library and is not a pure tool; when no build step follows
+    the install in its stage; when packages or options come from variables;
+    when a `RUN` cannot be read or extended (heredoc, unreadable shell, a
+    trailing `;`, `&` or comment); when a later `RUN` of the stage (or of a
+    stage built from it) builds again or removes the packages, or `CMD` or
+    `ENTRYPOINT` runs a build tool; when several commands install build
+    packages; and when an instruction between the install and the build
+    cannot move above the install. `COPY`/`ADD` move only when they write
+    outside the system directories (`/etc`, `/usr` but `/usr/local`, `/var`,
+    `/lib`, ...), to paths the install does not use, with no `--chown` to a
+    named user (the install may create it), and the install runs nothing but
+    package commands; `WORKDIR` alike; `ENV` and `ARG` move when the install
+    does not read the variable and it is none that package managers read
+    (`PATH`, proxies, `DEBIAN_FRONTEND`, `LANG`, ...); `USER`, `SHELL`,
+    `VOLUME` and other `RUN`s never move.
+
+    ## Estimated savings
+    A heuristic by package, installed sizes on Alpine: `build-base` about
+    230 MB, `gcc` 150 MB, `g++` 170 MB (compilers count once); `rust`/`cargo`
+    400 MB, `go` 250 MB, `cmake` 40 MB, `python3-dev` 30 MB, `linux-headers`
+    7 MB, `musl-dev` 5 MB, any other `-dev` package 5 MB.
+    """
+
+    code = "SF005"
+    name = "apk-build-deps-kept"
+    summary = "Alpine build dependencies are kept in the image"
+    hadolint = ()
+    fix_applicability = Applicability.UNSAFE
+
+    def check(self, ctx: FileContext) -> Iterable[Diagnostic]:
+        name = _virtual_name(ctx.text)
+        for finding in findings(ctx, "apk", "alpine", _removes):
+            yield self._diagnose(ctx, finding, name)
+
+    def _diagnose(self, ctx: FileContext, f: Finding, name: str) -> Diagnostic:
+        message = f"build-only packages {package_list(f.names)} stay in the image"
+        if f.reason is not None:
+            return self.diagnostic(f.instruction, f"{message} (no automatic fix: {f.reason})")
+        virtual = f.view.option("virtual")
+        group = virtual.value if virtual is not None and virtual.value else name
+        edits = fix_edits(ctx, f, lambda joiner: _rewrite(f, joiner, group))
+        if edits is None:
+            return self.diagnostic(f.instruction, f"{message} (no automatic fix: comments inside the package list)")
+        if f.join_only:
+            fix = Fix(tuple(edits), Applicability.UNSAFE, f"join the RUN on line {f.build_instruction.start_line}, which removes them")
+            return self.diagnostic(f.instruction, message + "; join the RUN that removes them", fix=fix, savings=f.savings)
+        where = "in the same RUN" if f.build_run is f.run else f"joining the build RUN on line {f.build_instruction.start_line}"
+        fix = Fix(tuple(edits), Applicability.UNSAFE, f"install them as {group} and `apk del {group}` after the build, {where}")
+        return self.diagnostic(f.instruction, message + "; remove them after the build in the same RUN", fix=fix,
+                               savings=f.savings)
+
+
+def _rewrite(f: Finding, joiner: str, group: str) -> Rewrite:
+    """Keep the longer package list in the install command; a new ``apk add`` gets the other."""
+    command = f.view.command
+    virtual = f.view.option("virtual")
+    virtual_words = [w for w in (virtual.word, virtual.value_word) if w is not None] if virtual else []
+    if f.keeps_build_in_place or virtual is not None:
+        after = ""
+        if f.kept or f.runtime:
+            after = joiner + command_text(command, [p.word for p in f.build] + virtual_words, f.runtime)
+        option = "" if virtual is not None else f"--virtual {group}"
+        return Rewrite(tuple(p.word for p in f.kept), option, after=after, removal=f"apk del {group}")
+    build = command_text(command, [p.word for p in f.kept], (), f"--virtual {group}", f.view.anchor)
+    after = "".join(" " + name for name in f.runtime) + joiner + build
+    return Rewrite(tuple(p.word for p in f.build), after=after, removal=f"apk del {group}")
+
+
+def _removes(run: RunView, f: Finding) -> Optional[str]:
+    """"all" when ``run`` deletes the finding's packages (or may: an expansion), "some", else None."""
+    virtual = f.view.option("virtual")
+    names = set(f.names)
+    removed = set()
+    for view in run.views("apk"):
+        if view.action != "remove":
+            continue
+        for package in view.packages:
+            if package.name is None:
+                return "all"
+            if virtual is not None and package.name == virtual.value:
+                return "all"
+            removed.add(package.name)
+    if names <= removed:
+        return "all"
+    return "some" if names & removed else None
+
+
+def _virtual_name(text: str) -> str:
+    name, n = VIRTUAL, 1
+    while name in text:
+        n += 1
+        name = f"{VIRTUAL}-{n}"
+    return name

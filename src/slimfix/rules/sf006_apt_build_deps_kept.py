@@ -1,0 +1,184 @@
+"""SF006: Debian and Ubuntu build dependencies kept in the image."""
+
+from __future__ import annotations
+
+import re
+from typing import Iterable, Optional
+
+from ..semantics.builddeps import Finding, Rewrite, command_text, findings, fix_edits, package_list
+from ..semantics.context import FileContext
+from ..semantics.images import ImageRef, runtime_variant
+from ..semantics.run import RunView
+from .base import Applicability, Diagnostic, Fix, Rule
+
+SAVE_MARKS = 'savedAptMark="$(apt-mark showmanual)"'
+RESTORE_MARKS = (
+    "apt-mark auto '.*' > /dev/null",
+    '{ [ -z "$savedAptMark" ] || apt-mark manual $savedAptMark > /dev/null; }',
+    "apt-get purge -y --auto-remove",
+)
+# Releases whose library package names differ from Debian 12's, which the runtime mapping uses.
+_OTHER_RELEASE = re.compile(r"(^|[-_:])(stretch|buster|bullseye|trixie|xenial|bionic|focal|jammy|noble)($|[-_.])")
+_VERSIONED_BASE = re.compile(r"^(?:.*/)?(debian|ubuntu):(?P<version>[0-9][0-9.]*)")
+
+
+class AptBuildDepsKept(Rule):
+    """
+    ## What it does
+    Finds build-only Debian or Ubuntu packages (`gcc`, `build-essential`,
+    `*-dev`, ...) installed with `apt-get install` for a build step
+    (`pip install`, `npm install`, `make`, ...) and never removed. The fix
+    installs the packages the program keeps first, with the runtime
+    libraries of the `-dev` packages (`libpq-dev` needs `libpq5`, from
+    slimfix's package data), records the manually installed packages, installs
+    the build packages, builds, and then purges what the build added, in the
+    same `RUN`:
+
+    ```sh
+    savedAptMark="$(apt-mark showmanual)"
+    apt-get install -y gcc libpq-dev
+    pip install psycopg2
+    apt-mark auto '.*' > /dev/null
+    [ -z "$savedAptMark" ] || apt-mark manual $savedAptMark > /dev/null
+    apt-get purge -y --auto-remove
+    ```
+
+    This is the form the official images use. `apt-get purge --auto-remove
+    gcc libpq-dev` would be shorter, but on images that ship a compiler
+    (`python:3`, `buildpack-deps`) it would remove the base image's own `gcc`
+    and every package depending on it; restoring the recorded marks keeps
+    whatever was installed by hand before, so only what this `RUN` added (and
+    packages nothing needed already) goes. When the build runs in a later
+    `RUN`, that `RUN` joins the install and the instructions between move
+    above it, as for SF005.
+
+    ## Why is this bad?
+    Compilers and headers are needed to build native extensions, not to run
+    them: left in the image they add 100 MB or more, and more attack surface.
+    Purging them in a later `RUN` does not help, the install's layer keeps
+    them.
+
+    ## Example
+    ```dockerfile
+    FROM python:3.12-slim
+    RUN apt-get update && apt-get install -y --no-install-recommends gcc libpq-dev
+    RUN pip install psycopg2
+    ```
+
+    ## Use instead
+    ```dockerfile
+    FROM python:3.12-slim
+    RUN apt-get update && apt-get install -y --no-install-recommends libpq5 \\
+        && savedAptMark="$(apt-mark showmanual)" \\
+        && apt-get install -y --no-install-recommends gcc libpq-dev \\
+        && pip install psycopg2 \\
+        && apt-mark auto '.*' > /dev/null \\
+        && { [ -z "$savedAptMark" ] || apt-mark manual $savedAptMark > /dev/null; } \\
+        && apt-get purge -y --auto-remove
+    ```
+
+    ## Fix safety
+    Unsafe: whether the program needs a package at run time is a judgement,
+    and a library the build linked against may be missing from the runtime
+    mapping. The runtime names are Debian 12's: when the base image names
+    another release (`bullseye`, `focal`, `ubuntu:22.04`, ...) and a runtime
+    library is needed, no fix is offered. Otherwise the same cases as SF005
+    give no fix: an unknown `-dev` package, no build step in the stage,
+    packages from variables, a `RUN` that cannot be read or extended, a later
+    build or removal, several installing commands, or an instruction that
+    cannot move above the install.
+
+    ## Estimated savings
+    A heuristic by package, installed sizes on Debian: `build-essential`
+    about 230 MB, `gcc` 150 MB, `g++` 170 MB (compilers count once);
+    `cargo`/`rustc` 400 MB, `cmake` 40 MB, `python3-dev` 30 MB, `libc6-dev`
+    12 MB, any other `-dev` package 5 MB. Nothing is counted on the full
+    official images (`python:3`, `node:20`, `golang:1`, `buildpack-deps`),
+    which ship the compilers and common headers already.
+    """
+
+    code = "SF006"
+    name = "apt-build-deps-kept"
+    summary = "Debian/Ubuntu build dependencies are kept in the image"
+    hadolint = ()
+    fix_applicability = Applicability.UNSAFE
+
+    def check(self, ctx: FileContext) -> Iterable[Diagnostic]:
+        for finding in findings(ctx, "apt", "debian", _removes):
+            yield self._diagnose(ctx, finding)
+
+    def _diagnose(self, ctx: FileContext, f: Finding) -> Diagnostic:
+        message = f"build-only packages {package_list(f.names)} stay in the image"
+        reason = f.reason
+        base = ctx.stage(f.instruction).base_image  # type: ignore[union-attr]
+        if reason is None and f.runtime and _other_release(base):
+            reason = f"the runtime library names ({package_list(f.runtime)}) are Debian 12's, the base image is {base}"
+        if reason is not None:
+            return self.diagnostic(f.instruction, f"{message} (no automatic fix: {reason})")
+        edits = fix_edits(ctx, f, lambda joiner: _rewrite(f, joiner))
+        if edits is None:
+            return self.diagnostic(f.instruction, f"{message} (no automatic fix: comments inside the package list)")
+        if f.join_only:
+            fix = Fix(tuple(edits), Applicability.UNSAFE, f"join the RUN on line {f.build_instruction.start_line}, which purges them")
+            return self.diagnostic(f.instruction, message + "; join the RUN that purges them", fix=fix, savings=f.savings)
+        where = "in the same RUN" if f.build_run is f.run else f"joining the build RUN on line {f.build_instruction.start_line}"
+        fix = Fix(tuple(edits), Applicability.UNSAFE, f"purge what the build installed after it, {where}")
+        savings = 0 if _ships_compilers(base) else f.savings
+        return self.diagnostic(f.instruction, message + "; purge them after the build in the same RUN", fix=fix,
+                               savings=savings)
+
+
+def _rewrite(f: Finding, joiner: str) -> Rewrite:
+    """Runtime packages first, then the marks are saved, then the build packages; the longer list
+    stays in the install command."""
+    command = f.view.command
+    removal = joiner.join(RESTORE_MARKS)
+    if f.keeps_build_in_place:
+        before = SAVE_MARKS + joiner
+        if f.kept or f.runtime:
+            before = command_text(command, [p.word for p in f.build], f.runtime) + joiner + before
+        return Rewrite(tuple(p.word for p in f.kept), before=before, removal=removal)
+    build = command_text(command, [p.word for p in f.kept])
+    after = "".join(" " + name for name in f.runtime) + joiner + SAVE_MARKS + joiner + build
+    return Rewrite(tuple(p.word for p in f.build), after=after, removal=removal)
+
+
+def _removes(run: RunView, f: Finding) -> Optional[str]:
+    """"all" when ``run`` purges the finding's packages (or may: an expansion, ``apt-mark auto``),
+    "some", else None."""
+    names = set(f.names)
+    removed = set()
+    for view in run.views("apt-mark"):
+        if view.subcommand == "auto":
+            return "all"
+    for view in run.views("apt"):
+        if view.action not in ("remove", "autoremove"):
+            continue
+        for package in view.packages:
+            if package.name is None:
+                return "all"
+            removed.add(package.name)
+    if names <= removed:
+        return "all"
+    return "some" if names & removed else None
+
+
+def _ships_compilers(base: str) -> bool:
+    """Full official images (``python:3``, ``node:20``, ``buildpack-deps``) come with gcc and many
+    ``-dev`` packages: purging only what the build added saves nothing there."""
+    ref = ImageRef.parse(base)
+    if ref.name == "buildpack-deps":
+        return True
+    return runtime_variant(ref) is not None and "alpine" not in ref.tag
+
+
+def _other_release(base: str) -> bool:
+    image = base.lower()
+    tag = image.rsplit("/", 1)[-1]
+    if _OTHER_RELEASE.search(tag.partition(":")[2]):
+        return True
+    match = _VERSIONED_BASE.match(image)
+    if match is None:
+        return False
+    version = match.group("version")
+    return (match.group(1) == "debian" and version.split(".")[0] != "12") or match.group(1) == "ubuntu"
