@@ -141,7 +141,11 @@ class PodmanBuilder(Builder):
 
 
 class BuildahBuilder(Builder):
-    """Daemonless builds; ``storage_driver`` (e.g. ``vfs``) overrides the configured one."""
+    """Daemonless builds with the store's driver (overlay here).
+
+    ``storage_driver`` (e.g. ``vfs`` where overlay does not work) is passed to
+    every command; a store keeps the driver it was created with.
+    """
 
     name = "buildah"
     heredoc_since = (1, 35)
