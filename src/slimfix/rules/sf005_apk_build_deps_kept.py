@@ -103,7 +103,7 @@ class ApkBuildDepsKept(Rule):
         group = virtual.value if virtual is not None and virtual.value else name
         edits = fix_edits(ctx, f, lambda joiner: _rewrite(f, joiner, group))
         if edits is None:
-            return self.diagnostic(f.instruction, f"{message} (no automatic fix: comments inside the package list)")
+            return self.diagnostic(f.instruction, f"{message} (no automatic fix: a comment inside the RUN would be lost)")
         if f.join_only:
             fix = Fix(tuple(edits), Applicability.UNSAFE, f"join the RUN on line {f.build_instruction.start_line}, which removes them")
             return self.diagnostic(f.instruction, message + "; join the RUN that removes them", fix=fix, savings=f.savings)

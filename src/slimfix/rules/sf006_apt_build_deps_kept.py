@@ -117,7 +117,7 @@ class AptBuildDepsKept(Rule):
             return self.diagnostic(f.instruction, f"{message} (no automatic fix: {reason})")
         edits = fix_edits(ctx, f, lambda joiner: _rewrite(f, joiner))
         if edits is None:
-            return self.diagnostic(f.instruction, f"{message} (no automatic fix: comments inside the package list)")
+            return self.diagnostic(f.instruction, f"{message} (no automatic fix: a comment inside the RUN would be lost)")
         if f.join_only:
             fix = Fix(tuple(edits), Applicability.UNSAFE, f"join the RUN on line {f.build_instruction.start_line}, which purges them")
             return self.diagnostic(f.instruction, message + "; join the RUN that purges them", fix=fix, savings=f.savings)

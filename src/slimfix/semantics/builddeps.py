@@ -89,6 +89,7 @@ _TOOL_SIZES = {
     "protobuf-compiler": 10 * MB, "swig": 8 * MB, "bison": 2 * MB, "flex": 1 * MB,
 }
 _HEADERS_SIZE = 5 * MB
+_COMMENT_LINE = re.compile(r"\n[ \t]*#")
 
 
 @dataclass(frozen=True)
@@ -567,7 +568,7 @@ def _mentions(run: RunView, path: str) -> bool:
 def fix_edits(ctx: FileContext, f: Finding, rewrite: Callable[[str], Rewrite]) -> Optional[List[Edit]]:
     """File edits that split the install (``rewrite(joiner)``), join the build RUN (moving the
     instructions between above the install) and remove the build packages after the build; None
-    when the package list cannot be edited without losing comments inside it."""
+    when that would lose a comment inside an instruction."""
     run, build = f.run, f.build_run
     assert build is not None
     draft = Rewrite() if f.join_only else rewrite(" && ")
@@ -577,7 +578,10 @@ def fix_edits(ctx: FileContext, f: Finding, rewrite: Callable[[str], Rewrite]) -
     if edits is None:
         return None
     if build is not run:
-        edits.extend(_move_and_join(ctx, f, joiner))
+        joined = _move_and_join(ctx, f, joiner)
+        if joined is None:
+            return None
+        edits.extend(joined)
         flags = _joined_flags(f)
         if flags:
             after_keyword = ctx.offset(f.instruction) + len(f.instruction.indent) + len(f.instruction.keyword)
@@ -641,7 +645,7 @@ def remove_words_in_layout(text: str, run: RunView, words: Sequence[Word]) -> Op
         else:
             merged.append([start, end])
     for start, end in merged:
-        if re.search(r"\n[ \t]*#", text[start:end]):
+        if _COMMENT_LINE.search(text[start:end]):
             return None
     return [Edit(start, end, "") for start, end in merged]
 
@@ -720,7 +724,7 @@ def _build_comments(ctx: FileContext, f: Finding) -> List[Comment]:
     return out
 
 
-def _move_and_join(ctx: FileContext, f: Finding, joiner: str) -> List[Edit]:
+def _move_and_join(ctx: FileContext, f: Finding, joiner: str) -> Optional[List[Edit]]:
     run, build = f.run, f.build_run
     lines = ctx.tree.body
     # the moved instructions, each with the comment lines above it, go above the install RUN and
@@ -746,6 +750,10 @@ def _move_and_join(ctx: FileContext, f: Finding, joiner: str) -> List[Edit]:
     join_text = head + sep + comments + tail if sep else joiner
     start = run.file_offset(run.script.body.items[-1].end)
     end = build.file_offset(0, after_break=True)  # type: ignore[union-attr]
+    tail = ctx.text[start:ctx.end_offset(f.instruction)]
+    head = ctx.text[ctx.offset(f.build_instruction):end]
+    if _COMMENT_LINE.search(tail) or _COMMENT_LINE.search(head):
+        return None  # a comment inside one of the two RUNs would be lost
     edits.append(Edit(start, end, join_text))
     return edits
 
