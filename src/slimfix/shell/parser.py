@@ -8,147 +8,58 @@ it. Every node is built from contiguous slices of ``text``, so ``parse_shell(tex
 from __future__ import annotations
 
 import re
-from typing import List, Optional, Tuple
+from typing import Optional
 
+from slimfix.shell.lexer import BLANK_RE, DELIMS, LITERAL_RE, NAME_RE, NO_STOPS, Lexer, ParseError
 from slimfix.shell.nodes import (
-    AnsiCQuoted,
-    ArrayLiteral,
     ArithmeticCommand,
-    ArithmeticExpansion,
+    ArrayLiteral,
     Assignment,
-    Backtick,
     BraceGroup,
     Case,
     CaseClause,
     CommandList,
-    CommandSubstitution,
-    Comment,
     Compound,
     DoubleBracket,
-    DoubleQuoted,
-    Escape,
     For,
     FunctionDef,
-    HereDoc,
     If,
     Literal,
     Node,
     Opaque,
     Operator,
-    ParamExpansion,
     Pipeline,
-    ProcessSubstitution,
     Redirect,
     Script,
     SimpleCommand,
-    SingleQuoted,
     Subshell,
     Until,
     While,
     Word,
 )
+from slimfix.shell.recovery import skip_command
 
-_BLANKS = " \t\r\f\v"
-_DELIMS = frozenset(" \t\r\f\v\n|&;()<>")
-_TRIVIA_START = frozenset(" \t\r\f\v\\#\n")
-_BLANK_RE = re.compile(r"(?:[ \t\r\f\v]|\\\n)+")
-_LITERAL_RE = re.compile(r"[^ \t\r\f\v\n|&;()<>'\"\\$`]+")
-_DQ_LITERAL_RE = re.compile(r"[^\"\\$`]+")
-_NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _ASSIGN_RE = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(\+?=)")
 _REDIRECT_RE = re.compile(r"(\d*)(>>|>&|>\||<<<|<<-|<<|<&|<>|>|<)|()(&>>|&>)")
-_PARAM_NAME_RE = re.compile(r"[#!]?([A-Za-z_][A-Za-z0-9_]*|[0-9]+|[@*#?$!-])")
 _FUNC_PARENS_RE = re.compile(r"\([ \t]*\)")
-_SPECIAL_PARAMS = frozenset("0123456789@*#?$!-")
 _CLOSERS = frozenset(("then", "else", "elif", "fi", "do", "done", "esac", "}"))
 _RESERVED = _CLOSERS | {"if", "case", "for", "while", "until", "{", "!", "function", "select", "[["}
-_OPENERS = frozenset(("if", "case", "do", "{"))
-_ENDERS = frozenset(("fi", "esac", "done", "}"))
-_CMD_POSITION_AFTER = frozenset(("then", "do", "else", "elif", "if", "while", "until", "{", "!", "time"))
-_NO_STOPS: frozenset = frozenset()
-_ANSI_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "a": "\a", "b": "\b", "e": "\x1b", "E": "\x1b",
-                 "f": "\f", "v": "\v", "\\": "\\", "'": "'", '"': '"', "?": "?"}
-_DQ_ESCAPABLE = frozenset('$`"\\\n')
 
 
-class ParseError(Exception):
-    def __init__(self, pos: int, message: str) -> None:
-        super().__init__(f"{message} at offset {pos}")
-        self.pos = pos
-
-
-class _Parser:
+class _Parser(Lexer):
     def __init__(self, text: str) -> None:
-        self.s = text
-        self.n = len(text)
-        self.pos = 0
-        self.pending: List[Tuple[str, bool, int]] = []  # here-docs awaiting the next newline
-        self.heredocs: List[HereDoc] = []
+        super().__init__(text)
         self.opaque = False
 
     # --- entry --------------------------------------------------------------------------------------
 
     def script(self) -> Script:
-        body = self.command_list(False, _NO_STOPS, False)
+        body = self.command_list(False, NO_STOPS, False)
         parts: list = [body]
         parts.extend(self.trivia(True))
         if self.pos < self.n:  # defensive: the list stops only at the end of the text at top level
             parts.append(self._opaque(self.pos, self.n, "unparsed trailing text"))
         return Script(0, self.n, tuple(parts), body, self.opaque, tuple(self.heredocs))
-
-    # --- trivia -------------------------------------------------------------------------------------
-
-    def blanks(self) -> str:
-        m = _BLANK_RE.match(self.s, self.pos, self.n)
-        if m is None:
-            return ""
-        self.pos = m.end()
-        return m.group()
-
-    def trivia(self, newlines: bool) -> list:
-        """Blanks, line continuations, comments and (optionally) newlines with here-doc bodies."""
-        s, n = self.s, self.n
-        if self.pos >= n or s[self.pos] not in _TRIVIA_START:
-            return []
-        out: list = []
-        while self.pos < n:
-            m = _BLANK_RE.match(s, self.pos, n)
-            if m is not None:
-                out.append(m.group())
-                self.pos = m.end()
-                continue
-            c = s[self.pos]
-            if c == "#":
-                e = s.find("\n", self.pos, n)
-                e = n if e < 0 else e
-                out.append(Comment(self.pos, e, s[self.pos:e]))
-                self.pos = e
-            elif c == "\n" and newlines:
-                out.extend(self.newline())
-            else:
-                break
-        return out
-
-    def newline(self) -> list:
-        """Consume one newline and the bodies of here-docs started on the line it ends."""
-        s, n = self.s, self.n
-        self.pos += 1
-        out: list = ["\n"]
-        for delimiter, strip_tabs, redirect_start in self.pending:
-            start = pos = self.pos
-            while pos < n:
-                e = s.find("\n", pos, n)
-                line_end, nxt = (n, n) if e < 0 else (e, e + 1)
-                line = s[pos:line_end]
-                pos = nxt
-                if (line.lstrip("\t") if strip_tabs else line) == delimiter:
-                    break
-            doc = HereDoc(start, pos, s[start:pos], delimiter, redirect_start)
-            self.heredocs.append(doc)
-            out.append(doc)
-            self.pos = pos
-        self.pending = []
-        return out
 
     # --- lists and pipelines ------------------------------------------------------------------------
 
@@ -200,13 +111,13 @@ class _Parser:
         except ParseError as err:
             del self.pending[n_pending:]
             del self.heredocs[n_docs:]
-            end = self._skip_command(start, close, stops, case)
+            end = skip_command(self.s, start, self.n, close, stops, case)
             self.pos = end
             return self._opaque(start, end, str(err))
 
     def _expect_list_follower(self, close: bool, case: bool, keywords: Optional[frozenset]) -> None:
         s, pos, n = self.s, self.pos, self.n
-        m = _BLANK_RE.match(s, pos, n)
+        m = BLANK_RE.match(s, pos, n)
         if m is not None:
             pos = m.end()
         if pos < n and s[pos] == "#":
@@ -291,11 +202,11 @@ class _Parser:
         whole word."""
         s, n = self.s, self.n
         pos = self.pos if pos is None else pos
-        m = _LITERAL_RE.match(s, pos, n)
+        m = LITERAL_RE.match(s, pos, n)
         if m is None:
             return None
         end = m.end()
-        if end < n and s[end] not in _DELIMS:
+        if end < n and s[end] not in DELIMS:
             return None
         word = m.group()
         return word if word in _RESERVED else None
@@ -342,7 +253,7 @@ class _Parser:
             save = pos = self.pos
             gap = ""
             if parts:
-                m = _BLANK_RE.match(s, pos, n)
+                m = BLANK_RE.match(s, pos, n)
                 if m is not None:
                     gap = m.group()
                     pos = self.pos = m.end()
@@ -482,9 +393,9 @@ class _Parser:
     def _subshell(self) -> Compound:
         start = self.pos
         self.pos += 1
-        body = self.command_list(True, _NO_STOPS, False)
+        body = self.command_list(True, NO_STOPS, False)
         parts: list = ["(", body]
-        self._take(")", parts)
+        self.close_paren(parts)
         return self._compound_tail(Subshell, start, parts, body=body)
 
     def _brace_group(self) -> Compound:
@@ -548,16 +459,16 @@ class _Parser:
         self.pos += 3
         parts: list = ["for"]
         gap = self.blanks()
-        m = _NAME_RE.match(s, self.pos, self.n)
-        if not gap or m is None or (m.end() < self.n and s[m.end()] not in _DELIMS):
+        m = NAME_RE.match(s, self.pos, self.n)
+        if not gap or m is None or (m.end() < self.n and s[m.end()] not in DELIMS):
             raise ParseError(self.pos, "expected a loop variable")
         parts.extend((gap, m.group()))
         self.pos = m.end()
         items: Optional[list] = None
         save = self.pos
         lead = self.trivia(True)
-        m_in = _LITERAL_RE.match(s, self.pos, self.n)
-        if m_in is not None and m_in.group() == "in" and (m_in.end() >= self.n or s[m_in.end()] in _DELIMS):
+        m_in = LITERAL_RE.match(s, self.pos, self.n)
+        if m_in is not None and m_in.group() == "in" and (m_in.end() >= self.n or s[m_in.end()] in DELIMS):
             parts.extend(lead)
             parts.append("in")
             self.pos = m_in.end()
@@ -596,7 +507,7 @@ class _Parser:
             raise ParseError(self.pos, "expected a case subject")
         parts.append(subject)
         parts.extend(self.trivia(True))
-        m = _LITERAL_RE.match(s, self.pos, self.n)
+        m = LITERAL_RE.match(s, self.pos, self.n)
         if m is None or m.group() != "in":
             raise ParseError(self.pos, "expected 'in'")
         parts.append("in")
@@ -664,7 +575,7 @@ class _Parser:
             pos = self.pos
             if pos >= n:
                 raise ParseError(pos, "unterminated [[")
-            if s.startswith("]]", pos) and (pos + 2 >= n or s[pos + 2] in _DELIMS):
+            if s.startswith("]]", pos) and (pos + 2 >= n or s[pos + 2] in DELIMS):
                 parts.append("]]")
                 self.pos += 2
                 break
@@ -717,320 +628,6 @@ class _Parser:
             raise ParseError(body.start, "function body must be a compound command")
         parts.append(body)
         return FunctionDef(start, self.pos, tuple(parts), name.code, body)
-
-    # --- words --------------------------------------------------------------------------------------
-
-    def word(self) -> Optional[Word]:
-        s, n = self.s, self.n
-        start = pos = self.pos
-        m = _LITERAL_RE.match(s, pos, n)
-        if m is not None:
-            end = m.end()
-            if end >= n or s[end] in _DELIMS:  # the common case: one plain literal
-                self.pos = end
-                return Word(start, end, (Literal(start, end, m.group()),))
-        parts: list = []
-        while pos < n:
-            m = _LITERAL_RE.match(s, pos, n)
-            if m is not None:
-                parts.append(Literal(pos, m.end(), m.group()))
-                pos = m.end()
-                continue
-            c = s[pos]
-            self.pos = pos
-            if c == "'":
-                e = s.find("'", pos + 1, n)
-                if e < 0:
-                    raise ParseError(pos, "unterminated single quote")
-                parts.append(SingleQuoted(pos, e + 1, s[pos:e + 1]))
-            elif c == '"':
-                parts.append(self._double_quoted(pos, 1))
-            elif c == "\\":
-                text = s[pos:pos + 2]
-                parts.append(Escape(pos, pos + len(text), text, "" if text == "\\\n" else text[-1]))
-            elif c == "$":
-                parts.append(self._dollar(False))
-            elif c == "`":
-                parts.append(self._backtick())
-            elif c in "<>" and not parts and s.startswith("(", pos + 1):
-                parts.append(self._process_substitution())
-            else:
-                break
-            pos = parts[-1].end
-        self.pos = pos
-        if not parts:
-            return None
-        return Word(start, pos, tuple(parts))
-
-    def _double_quoted(self, start: int, prefix: int) -> DoubleQuoted:
-        s, n = self.s, self.n
-        pos = start + prefix
-        parts: list = [s[start:pos]]
-        while True:
-            if pos >= n:
-                raise ParseError(start, "unterminated double quote")
-            m = _DQ_LITERAL_RE.match(s, pos, n)
-            if m is not None:
-                parts.append(Literal(pos, m.end(), m.group()))
-                pos = m.end()
-                continue
-            c = s[pos]
-            if c == '"':
-                parts.append('"')
-                pos += 1
-                break
-            self.pos = pos
-            if c == "\\":
-                text = s[pos:pos + 2]
-                nxt = text[1:]
-                value = ("" if nxt == "\n" else nxt) if nxt in _DQ_ESCAPABLE and nxt else text
-                node: Node = Escape(pos, pos + len(text), text, value)
-            elif c == "$":
-                node = self._dollar(True)
-            else:
-                node = self._backtick()
-            parts.append(node)
-            pos = node.end
-        self.pos = pos
-        return DoubleQuoted(start, pos, tuple(parts))
-
-    def _dollar(self, in_quotes: bool) -> Node:
-        s, n = self.s, self.n
-        start = self.pos
-        nxt = s[start + 1] if start + 1 < n else ""
-        if nxt == "(":
-            if s.startswith("((", start + 1):
-                end = self._scan_arithmetic(start + 3)
-                if end is not None:
-                    return ArithmeticExpansion(start, end, s[start:end])
-            return self._command_substitution()
-        if nxt == "{":
-            end = self._scan_braces(start + 2)
-            m = _PARAM_NAME_RE.match(s, start + 2, end)
-            return ParamExpansion(start, end, s[start:end], m.group(1) if m else "")
-        if not in_quotes and nxt == "'":
-            return self._ansi_c(start)
-        if not in_quotes and nxt == '"':
-            return self._double_quoted(start, 2)
-        m = _NAME_RE.match(s, start + 1, n)
-        if m is not None:
-            return ParamExpansion(start, m.end(), s[start:m.end()], m.group())
-        if nxt and nxt in _SPECIAL_PARAMS:
-            return ParamExpansion(start, start + 2, s[start:start + 2], nxt)
-        return Literal(start, start + 1, "$")
-
-    def _ansi_c(self, start: int) -> AnsiCQuoted:
-        s, n = self.s, self.n
-        pos = start + 2
-        out: list = []
-        while pos < n:
-            c = s[pos]
-            if c == "'":
-                return AnsiCQuoted(start, pos + 1, s[start:pos + 1], "".join(out))
-            if c == "\\" and pos + 1 < n:
-                e = s[pos + 1]
-                out.append(_ANSI_ESCAPES.get(e, "\\" + e))
-                pos += 2
-            else:
-                out.append(c)
-                pos += 1
-        raise ParseError(start, "unterminated $'...'")
-
-    def _command_substitution(self) -> CommandSubstitution:
-        start = self.pos
-        self.pos += 2
-        body = self.command_list(True, _NO_STOPS, False)
-        parts: list = ["$(", body]
-        self._take(")", parts)
-        return CommandSubstitution(start, self.pos, tuple(parts), body)
-
-    def _process_substitution(self) -> ProcessSubstitution:
-        start = self.pos
-        opener = self.s[start:start + 2]
-        self.pos += 2
-        body = self.command_list(True, _NO_STOPS, False)
-        parts: list = [opener, body]
-        self._take(")", parts)
-        return ProcessSubstitution(start, self.pos, tuple(parts), body)
-
-    def _backtick(self) -> Backtick:
-        s, n = self.s, self.n
-        start = self.pos
-        pos = start + 1
-        while pos < n and s[pos] != "`":
-            pos += 2 if s[pos] == "\\" else 1
-        if pos >= n:
-            raise ParseError(start, "unterminated backtick")
-        close = pos
-        inner = s[start + 1:close]
-        if "\\" in inner:
-            self.pos = close + 1
-            return Backtick(start, close + 1, ("`", inner, "`"), None)
-        saved_n = self.n
-        self.n = close
-        self.pos = start + 1
-        try:
-            body = self.command_list(False, _NO_STOPS, False)
-            parts: list = ["`", body]
-            parts.extend(self.trivia(True))
-        finally:
-            self.n = saved_n
-        parts.append("`")
-        self.pos = close + 1
-        return Backtick(start, close + 1, tuple(parts), body)
-
-    # --- scanners -----------------------------------------------------------------------------------
-
-    def _scan_arithmetic(self, pos: int) -> Optional[int]:
-        """End offset of ``((...))`` whose inner text starts at ``pos``, or None if not arithmetic."""
-        s, n = self.s, self.n
-        depth = 0
-        while pos < n:
-            c = s[pos]
-            if c == "(":
-                depth += 1
-            elif c == ")":
-                if depth == 0:
-                    return pos + 2 if s.startswith("))", pos) else None
-                depth -= 1
-            elif c == "\\":
-                pos += 1
-            elif c in "'\"`":
-                e = s.find(c, pos + 1, n)
-                if e < 0:
-                    return None
-                pos = e
-            pos += 1
-        return None
-
-    def _scan_braces(self, pos: int) -> int:
-        """End offset of a ``${...}`` whose content starts at ``pos``."""
-        s, n = self.s, self.n
-        depth = 1
-        while pos < n:
-            c = s[pos]
-            if c == "}":
-                depth -= 1
-                if depth == 0:
-                    return pos + 1
-            elif c == "\\":
-                pos += 1
-            elif c == "$" and s.startswith("${", pos):
-                depth += 1
-                pos += 1
-            elif c == "$" and s.startswith("$(", pos):
-                self.pos = pos
-                pos = self._dollar(True).end
-                continue
-            elif c == "'":
-                e = s.find("'", pos + 1, n)
-                if e < 0:
-                    break
-                pos = e
-            elif c == '"':
-                pos = self._double_quoted(pos, 1).end
-                continue
-            elif c == "`":
-                self.pos = pos
-                pos = self._backtick().end
-                continue
-            pos += 1
-        raise ParseError(pos, "unterminated ${")
-
-    def _skip_command(self, start: int, close: bool, stops: frozenset, case: bool) -> int:
-        """Tolerant scan over a command that failed to parse: to the next list separator outside
-        quotes, parentheses and keyword pairs, or to a closer of the enclosing construct."""
-        s, n = self.s, self.n
-        pos = start
-        while pos < n and s[pos] in ";&|":  # a stray operator where a command should start
-            pos += 1
-        parens = keywords = 0
-        command_position = True
-        while pos < n:
-            c = s[pos]
-            if c in _BLANKS:
-                pos += 1
-            elif c == "\\":
-                pos += 2
-                command_position = False
-            elif c == "#" and s[pos - 1] in _DELIMS:
-                e = s.find("\n", pos, n)
-                pos = n if e < 0 else e
-            elif c in "'\"`":
-                pos = self._skip_quoted(pos)
-                command_position = False
-            elif c == "(":
-                parens += 1
-                pos += 1
-                command_position = True
-            elif c == ")":
-                if parens == 0 and keywords == 0 and close and pos > start:
-                    return self._trim(start, pos)
-                parens = max(parens - 1, 0)
-                pos += 1
-            elif c in "\n;&|":
-                if parens == 0 and keywords == 0:
-                    if c == "|" and not s.startswith("||", pos):
-                        pos += 1
-                    elif c == "&" and s.startswith("&>", pos):
-                        pos += 2
-                    elif c == ";" and not case and s.startswith((";;", ";&"), pos):
-                        pos += 2
-                    else:
-                        return self._trim(start, pos)
-                else:
-                    pos += 1
-                command_position = True
-            elif c in "<>":
-                pos += 1
-                command_position = False
-            elif c == "$":
-                pos = self._skip_braces(pos + 2) if s.startswith("${", pos) else pos + 1
-                command_position = False
-            else:
-                m = _LITERAL_RE.match(s, pos, n)
-                assert m is not None
-                word = m.group()
-                if command_position and (m.end() >= n or s[m.end()] in _DELIMS):
-                    if word in _OPENERS:
-                        keywords += 1
-                    elif word in _ENDERS:
-                        if keywords == 0 and word in stops and pos > start:
-                            return self._trim(start, pos)
-                        keywords = max(keywords - 1, 0)
-                    command_position = word in _CMD_POSITION_AFTER or word in _ENDERS
-                else:
-                    command_position = False
-                pos = m.end()
-        return n
-
-    def _skip_quoted(self, pos: int) -> int:
-        """Offset after the quoted string starting at ``pos`` (end of text if unterminated)."""
-        s, n = self.s, self.n
-        q = s[pos]
-        e = pos + 1
-        while e < n and s[e] != q:
-            e += 2 if s[e] == "\\" and q != "'" else 1
-        return min(e + 1, n)
-
-    def _skip_braces(self, pos: int) -> int:
-        s, n = self.s, self.n
-        depth = 1
-        while pos < n:
-            if s[pos] == "{":
-                depth += 1
-            elif s[pos] == "}":
-                depth -= 1
-                if depth == 0:
-                    return pos + 1
-            pos += 1
-        return n
-
-    def _trim(self, start: int, end: int) -> int:
-        """``end`` moved back over trailing blanks (they belong to the following operator)."""
-        while end > start + 1 and self.s[end - 1] in _BLANKS:
-            end -= 1
-        return max(end, start + 1)
 
     def _opaque(self, start: int, end: int, reason: str) -> Opaque:
         self.opaque = True

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from functools import lru_cache
 from pathlib import Path
@@ -93,6 +93,7 @@ class Catalog:
     tools: Tuple[ToolSpec, ...]
     wrappers: Mapping[str, WrapperSpec]
     launchers: Tuple[LauncherSpec, ...]
+    _by_program: Dict[str, Optional[ToolSpec]] = field(default_factory=dict, repr=False, compare=False)
 
     def tool(self, name: str) -> ToolSpec:
         for t in self.tools:
@@ -102,7 +103,11 @@ class Catalog:
 
     def tool_for(self, program: str) -> Optional[ToolSpec]:
         """The tool run by ``program`` (a basename such as ``apt-get`` or ``pip3.11``)."""
-        return _by_program(self.tools, program)
+        try:
+            return self._by_program[program]
+        except KeyError:
+            found = self._by_program[program] = _by_program(self.tools, program)
+            return found
 
     def launcher_for(self, program: str) -> Optional[LauncherSpec]:
         return _by_program(self.launchers, program)
