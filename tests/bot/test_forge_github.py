@@ -30,8 +30,10 @@ def github(remote: Remote) -> Iterator[GitHubDouble]:
 
 
 def bot(checkout: Checkout, github: GitHubDouble, *extra: str, token: str = TOKEN):
-    args = [str(checkout.path), "--forge", "github", "--api-url", github.url, "--project", "acme/widgets", *extra]
-    return run_bot(args, env={"GITHUB_TOKEN": token})
+    args = [str(checkout.path), "--forge", "github", "--api-url", github.url, "--project", "acme/widgets", "-v", *extra]
+    result = run_bot(args, env={"GITHUB_TOKEN": token})
+    assert token not in result.output  # --verbose logs every call, credentials redacted
+    return result
 
 
 def test_opens_a_pull_request_with_the_fixes(remote: Remote, checkout: Checkout, github: GitHubDouble) -> None:
@@ -139,6 +141,8 @@ def test_a_pull_request_closed_by_hand_is_not_proposed_again(
 
     assert again.exit_code == 0, again.output
     assert len(github.items) == 1 and len(github.writes()) == writes
+    assert BRANCH not in remote.heads()  # its branch goes too
+    assert bot(checkout, github).exit_code == 0 and len(github.writes()) == writes
     checkout.write("worker/Dockerfile", NAIVE.format(package="git")).commit("add worker", push_to="main")
     third = bot(checkout, github)
     assert third.exit_code == 0, third.output

@@ -30,8 +30,10 @@ def gitlab(remote: Remote) -> Iterator[GitLabDouble]:
 
 
 def bot(checkout: Checkout, gitlab: GitLabDouble, *extra: str, token: str = TOKEN):
-    args = [str(checkout.path), "--forge", "gitlab", "--api-url", gitlab.url, "--project", "acme/widgets", *extra]
-    return run_bot(args, env={"GITLAB_TOKEN": token})
+    args = [str(checkout.path), "--forge", "gitlab", "--api-url", gitlab.url, "--project", "acme/widgets", "-v", *extra]
+    result = run_bot(args, env={"GITLAB_TOKEN": token})
+    assert token not in result.output  # --verbose logs every call, credentials redacted
+    return result
 
 
 def test_opens_a_merge_request_with_the_fixes(remote: Remote, checkout: Checkout, gitlab: GitLabDouble) -> None:

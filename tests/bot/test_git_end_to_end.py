@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import tempfile
 from pathlib import Path
 
@@ -209,3 +210,11 @@ def test_a_repository_with_nothing_to_fix(remote: Remote, tmp_path: Path) -> Non
     assert result.exit_code == 0, result.output
     assert "nothing to fix" in result.stdout
     assert remote.push_log() == [[f"update refs/heads/main {'0' * 40} {remote.commit_of('main')}"]]
+
+
+def test_a_checkout_whose_remote_is_a_relative_path(remote: Remote, checkout: Checkout) -> None:
+    relative = os.path.relpath(remote.path, checkout.path)
+    git(checkout.path, "remote", "set-url", "origin", relative)
+    result = run_bot([str(checkout.path), "--forge", "none"])
+    assert result.exit_code == 0, result.output
+    assert remote.show(BRANCH, "Dockerfile") == fixed(NAIVE.format(package="curl"))

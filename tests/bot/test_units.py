@@ -125,7 +125,8 @@ def _request(state: str = "open") -> Request:
     (True, BranchState(), None, False, Action.CREATE),
     (True, BranchState(), None, True, Action.NOTHING),
     (True, BranchState("c1", [], current=True), _request(), False, Action.REFRESH),
-    (True, BranchState("c1", [], current=True), None, True, Action.NOTHING),
+    (True, BranchState("c1", [], current=True), None, True, Action.CLOSE),  # rejected: drop the branch
+    (True, BranchState("c1", [], current=False), None, True, Action.CLOSE),
     (True, BranchState("c1", [], current=False), _request(), False, Action.UPDATE),
     (True, BranchState("c1", ["x human"], current=False), _request(), False, Action.BLOCKED),
     (True, BranchState("c1", ["x human"], current=True), _request(), False, Action.NOTHING),

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import logging
 import sys
+from contextlib import contextmanager
+from typing import Iterator
 
 import click
 
@@ -20,14 +22,21 @@ from .secrets import RedactingFilter, Secrets
 EXIT_OK, EXIT_ERROR = 0, 2
 
 
-def _logging(secrets: Secrets, verbose: bool) -> logging.Handler:
+@contextmanager
+def _logging(secrets: Secrets, verbose: bool) -> Iterator[None]:
+    """Log records (ours, git's commands, the HTTP clients') to stderr, redacted."""
     handler = logging.StreamHandler(sys.stderr)
     handler.addFilter(RedactingFilter(secrets))
     handler.setFormatter(logging.Formatter("%(name)s: %(message)s"))
     root = logging.getLogger()
+    level = root.level
     root.addHandler(handler)
     root.setLevel(logging.DEBUG if verbose else logging.WARNING)
-    return handler
+    try:
+        yield
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(level)
 
 
 @click.command("bot", context_settings={"help_option_names": ["-h", "--help"]})
@@ -52,15 +61,13 @@ def bot_command(repo, forge, branch, base, remote, dry_run, verify, api_url, pro
     pushes the branch only, to any git remote.
     """
     secrets = Secrets()
-    handler = _logging(secrets, verbose)
     output = Output(secrets, click.echo, lambda text: click.echo(text, err=True))
     options = BotOptions(repo=repo, forge=forge, branch=branch, base=base, remote=remote, dry_run=dry_run,
                          verify=verify, api_url=api_url, project=project, author=author, docs_url=docs_url)
-    try:
-        run_bot(options, output)
-    except BotError as exc:
-        click.echo(secrets.redact(f"slimfix bot: error: {exc}"), err=True)
-        sys.exit(EXIT_ERROR)
-    finally:
-        logging.getLogger().removeHandler(handler)
+    with _logging(secrets, verbose):
+        try:
+            run_bot(options, output)
+        except BotError as exc:
+            click.echo(secrets.redact(f"slimfix bot: error: {exc}"), err=True)
+            sys.exit(EXIT_ERROR)
     sys.exit(EXIT_OK)

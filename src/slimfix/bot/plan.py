@@ -42,8 +42,8 @@ def decide(has_changes: bool, branch: BranchState, open_request: Optional[Reques
         if branch.current:
             return Plan(Action.NOTHING, "the branch has commits slimfix did not make and already carries its fixes")
         return Plan(Action.BLOCKED, "new fixes, but the branch has commits slimfix did not make")
+    if open_request is None and rejected:
+        return Plan(Action.CLOSE, "these changes were proposed before and closed without merging")
     if not branch.current:
         return Plan(Action.UPDATE, "the fixes changed")
-    if open_request is None and rejected:
-        return Plan(Action.NOTHING, "these changes were proposed before and closed without merging")
     return Plan(Action.REFRESH, "the branch is up to date")

@@ -34,7 +34,10 @@ def local_remote_url(checkout: Path, remote: str, secrets: Secrets) -> str:
         if inside.returncode != 0:
             raise BotError(f"{checkout} is not a git checkout")
         raise BotError(f"{checkout} has no remote named {remote!r} (use --remote NAME)")
-    return proc.stdout.strip()
+    url = proc.stdout.strip()
+    if "://" not in url and ":" not in url.split("/")[0] and not Path(url).is_absolute():
+        url = str((checkout / url).resolve())  # a path relative to the checkout
+    return url
 
 
 def local_objects(checkout: Path, secrets: Secrets) -> Optional[Path]:
