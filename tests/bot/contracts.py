@@ -96,7 +96,11 @@ def _model_problems(value: Any, annotation: Any, where: str) -> List[str]:
     models = [a for a in _flatten(annotation) if isinstance(a, type) and issubclass(a, BaseModel)]
     if isinstance(value, list):
         inner = [a for t in _flatten(annotation) for a in typing.get_args(t)] or [annotation]
-        return [p for i, item in enumerate(value) for p in _model_problems(item, typing.Union[tuple(inner)], f"{where}[{i}]")]
+        return [
+            p
+            for i, item in enumerate(value)
+            for p in _model_problems(item, typing.Union[tuple(inner)], f"{where}[{i}]")
+        ]
     if not isinstance(value, dict) or not models:
         return []
     model = models[0]
@@ -136,7 +140,7 @@ def githubkit_problems(record: Recorded) -> List[str]:
         try:
             TypeAdapter(hints[name]).validate_python(values[-1])
         except ValidationError as exc:
-            problems.append(f"{where}: query {name}={values[-1]!r}: " + "; ".join(e['msg'] for e in exc.errors()))
+            problems.append(f"{where}: query {name}={values[-1]!r}: " + "; ".join(e["msg"] for e in exc.errors()))
     if "data" in params:
         body_type = [a for a in _flatten(hints["data"]) if getattr(a, "__annotations__", None)]
         models = importlib.import_module(inspect.getmodule(function).__package__.rsplit(".", 1)[0] + ".models")
@@ -146,7 +150,9 @@ def githubkit_problems(record: Recorded) -> List[str]:
         except ValidationError as exc:
             problems.append(f"{where}: body: {exc}")
         fields = {(f.alias or n) for n, f in model.model_fields.items()}
-        problems += [f"{where}: body field {k!r} is not in {model.__name__}" for k in record.body or {} if k not in fields]
+        problems += [
+            f"{where}: body field {k!r} is not in {model.__name__}" for k in record.body or {} if k not in fields
+        ]
     elif record.body is not None:
         problems.append(f"{where}: a body on an operation that takes none")
     if 200 <= record.status < 300:
@@ -170,13 +176,20 @@ def load_github_openapi(cache: Path) -> Tuple[Optional[dict], str]:
             return None, "npm is not installed, so GitHub's OpenAPI description (@octokit/openapi) cannot be fetched"
         cache.mkdir(parents=True, exist_ok=True)
         try:
-            proc = subprocess.run([npm, "pack", OPENAPI_PACKAGE, "--silent", "--pack-destination", str(cache)],
-                                  cwd=cache, capture_output=True, text=True, timeout=240)
+            proc = subprocess.run(
+                [npm, "pack", OPENAPI_PACKAGE, "--silent", "--pack-destination", str(cache)],
+                cwd=cache,
+                capture_output=True,
+                text=True,
+                timeout=240,
+            )
         except subprocess.TimeoutExpired:
             return None, f"npm pack {OPENAPI_PACKAGE} timed out (no network to the npm registry?)"
         if proc.returncode != 0:
             said = proc.stderr.strip()[-300:]
-            return None, f"npm pack {OPENAPI_PACKAGE} failed (npm registry unreachable?)" + (f": {said}" if said else "")
+            return None, f"npm pack {OPENAPI_PACKAGE} failed (npm registry unreachable?)" + (
+                f": {said}" if said else ""
+            )
         tarball = cache / proc.stdout.strip().splitlines()[-1]
         with tarfile.open(tarball) as archive:
             member = archive.extractfile(OPENAPI_MEMBER)
@@ -216,10 +229,17 @@ class OpenAPI:
                 if name not in declared:
                     out.append(f"{where}: {kind} parameter {name!r} is not declared")
                 else:
-                    out += self.check(_from_text(value, self.resolve(declared[name]["schema"])),
-                                      declared[name]["schema"], f"{where}: {kind} {name}", strict=True)
-            out += [f"{where}: required {kind} parameter {n!r} missing"
-                    for n, p in declared.items() if p.get("required") and n not in values]
+                    out += self.check(
+                        _from_text(value, self.resolve(declared[name]["schema"])),
+                        declared[name]["schema"],
+                        f"{where}: {kind} {name}",
+                        strict=True,
+                    )
+            out += [
+                f"{where}: required {kind} parameter {n!r} missing"
+                for n, p in declared.items()
+                if p.get("required") and n not in values
+            ]
         body = operation.get("requestBody")
         if body is not None:
             schema = self.resolve(body)["content"]["application/json"]["schema"]
@@ -274,7 +294,9 @@ class OpenAPI:
                 elif properties or extra is False:
                     out.append(f"{where}: property {key!r} is not declared")
             if strict:
-                out += [f"{where}: required property {k!r} missing" for k in schema.get("required", []) if k not in value]
+                out += [
+                    f"{where}: required property {k!r} missing" for k in schema.get("required", []) if k not in value
+                ]
         if isinstance(value, list) and "items" in schema:
             for i, item in enumerate(value):
                 out += self.check(item, schema["items"], f"{where}[{i}]", strict)
@@ -302,24 +324,54 @@ GITLAB_API: Dict[Tuple[str, str], Dict[str, Any]] = {
     # source: {_DOCS}/merge_requests/#list-project-merge-requests
     ("GET", "/projects/{id}/merge_requests"): {
         "query": {
-            **_PAGING, "approved_by_ids": "array", "approver_ids": "array", "assignee_id": "integer",
-            "author_id": "integer", "author_username": "string", "created_after": "string", "created_before": "string",
-            "iids[]": "integer", "labels": "string", "milestone": "string", "my_reaction_emoji": "string",
-            "order_by": ("created_at", "title", "merged_at", "updated_at"), "reviewer_id": "integer",
-            "reviewer_username": "string", "scope": ("created_by_me", "assigned_to_me", "all"), "search": "string",
-            "sort": ("asc", "desc"), "source_branch": "string", "state": ("opened", "closed", "locked", "merged", "all"),
-            "target_branch": "string", "updated_after": "string", "updated_before": "string", "view": ("simple",),
-            "wip": ("yes", "no"), "with_labels_details": "boolean", "with_merge_status_recheck": "boolean",
+            **_PAGING,
+            "approved_by_ids": "array",
+            "approver_ids": "array",
+            "assignee_id": "integer",
+            "author_id": "integer",
+            "author_username": "string",
+            "created_after": "string",
+            "created_before": "string",
+            "iids[]": "integer",
+            "labels": "string",
+            "milestone": "string",
+            "my_reaction_emoji": "string",
+            "order_by": ("created_at", "title", "merged_at", "updated_at"),
+            "reviewer_id": "integer",
+            "reviewer_username": "string",
+            "scope": ("created_by_me", "assigned_to_me", "all"),
+            "search": "string",
+            "sort": ("asc", "desc"),
+            "source_branch": "string",
+            "state": ("opened", "closed", "locked", "merged", "all"),
+            "target_branch": "string",
+            "updated_after": "string",
+            "updated_before": "string",
+            "view": ("simple",),
+            "wip": ("yes", "no"),
+            "with_labels_details": "boolean",
+            "with_merge_status_recheck": "boolean",
         },
         "response": "merge request",
     },
     # source: {_DOCS}/merge_requests/#create-mr
     ("POST", "/projects/{id}/merge_requests"): {
         "body": {
-            "source_branch": "string", "target_branch": "string", "title": "string", "allow_collaboration": "boolean",
-            "approvals_before_merge": "integer", "allow_maintainer_to_push": "boolean", "assignee_id": "integer",
-            "assignee_ids": "array", "description": "string", "labels": "string", "merge_after": "string",
-            "milestone_id": "integer", "remove_source_branch": "boolean", "reviewer_ids": "array", "squash": "boolean",
+            "source_branch": "string",
+            "target_branch": "string",
+            "title": "string",
+            "allow_collaboration": "boolean",
+            "approvals_before_merge": "integer",
+            "allow_maintainer_to_push": "boolean",
+            "assignee_id": "integer",
+            "assignee_ids": "array",
+            "description": "string",
+            "labels": "string",
+            "merge_after": "string",
+            "milestone_id": "integer",
+            "remove_source_branch": "boolean",
+            "reviewer_ids": "array",
+            "squash": "boolean",
             "target_project_id": "integer",
         },
         "required": ["source_branch", "target_branch", "title"],
@@ -329,11 +381,23 @@ GITLAB_API: Dict[Tuple[str, str], Dict[str, Any]] = {
     # source: {_DOCS}/merge_requests/#update-mr
     ("PUT", "/projects/{id}/merge_requests/{merge_request_iid}"): {
         "body": {
-            "add_labels": "string", "allow_collaboration": "boolean", "allow_maintainer_to_push": "boolean",
-            "assignee_id": "integer", "assignee_ids": "array", "description": "string", "discussion_locked": "boolean",
-            "labels": "string", "merge_after": "string", "milestone_id": "integer", "remove_labels": "string",
-            "remove_source_branch": "boolean", "reviewer_ids": "array", "squash": "boolean",
-            "state_event": ("close", "reopen"), "target_branch": "string", "title": "string",
+            "add_labels": "string",
+            "allow_collaboration": "boolean",
+            "allow_maintainer_to_push": "boolean",
+            "assignee_id": "integer",
+            "assignee_ids": "array",
+            "description": "string",
+            "discussion_locked": "boolean",
+            "labels": "string",
+            "merge_after": "string",
+            "milestone_id": "integer",
+            "remove_labels": "string",
+            "remove_source_branch": "boolean",
+            "reviewer_ids": "array",
+            "squash": "boolean",
+            "state_event": ("close", "reopen"),
+            "target_branch": "string",
+            "title": "string",
         },
         "at_least_one": True,
         "max_length": {"description": 1048576},
@@ -346,7 +410,12 @@ GITLAB_API: Dict[Tuple[str, str], Dict[str, Any]] = {
     },
     # source: {_DOCS}/notes/#create-new-merge-request-note
     ("POST", "/projects/{id}/merge_requests/{merge_request_iid}/notes"): {
-        "body": {"body": "string", "created_at": "string", "internal": "boolean", "merge_request_diff_head_sha": "string"},
+        "body": {
+            "body": "string",
+            "created_at": "string",
+            "internal": "boolean",
+            "merge_request_diff_head_sha": "string",
+        },
         "required": ["body"],
         "max_length": {"body": 1000000},
         "response": "note",
@@ -355,11 +424,38 @@ GITLAB_API: Dict[Tuple[str, str], Dict[str, Any]] = {
 # the documented attributes of the answers (the double sends a subset)
 GITLAB_RESPONSES = {
     "merge request": {
-        "id", "iid", "project_id", "title", "description", "state", "created_at", "updated_at", "target_branch",
-        "source_branch", "author", "source_project_id", "target_project_id", "sha", "web_url",
-        "force_remove_source_branch", "merged_at", "closed_at", "draft", "labels",
+        "id",
+        "iid",
+        "project_id",
+        "title",
+        "description",
+        "state",
+        "created_at",
+        "updated_at",
+        "target_branch",
+        "source_branch",
+        "author",
+        "source_project_id",
+        "target_project_id",
+        "sha",
+        "web_url",
+        "force_remove_source_branch",
+        "merged_at",
+        "closed_at",
+        "draft",
+        "labels",
     },
-    "note": {"id", "body", "author", "created_at", "updated_at", "system", "noteable_id", "noteable_type", "noteable_iid"},
+    "note": {
+        "id",
+        "body",
+        "author",
+        "created_at",
+        "updated_at",
+        "system",
+        "noteable_id",
+        "noteable_type",
+        "noteable_iid",
+    },
 }
 _GITLAB_TYPES = {"string": str, "integer": int, "boolean": bool, "array": list}
 

@@ -57,8 +57,14 @@ class ForgeDouble:
     kind = ""
     prefix = ""
 
-    def __init__(self, token: str, remote: Optional[Remote] = None, default_branch: str = "main",
-                 owner: str = "acme", name: str = "widgets") -> None:
+    def __init__(
+        self,
+        token: str,
+        remote: Optional[Remote] = None,
+        default_branch: str = "main",
+        owner: str = "acme",
+        name: str = "widgets",
+    ) -> None:
         self.token = token
         self.remote = remote
         self.default_branch = default_branch
@@ -110,8 +116,15 @@ class ForgeDouble:
         host, port = self.server.server_address[:2]
         return f"http://{host}:{port}"
 
-    def fail(self, method: str, route: str, status: int, body: Any = None,
-             headers: Optional[Dict[str, str]] = None, times: int = 1) -> None:
+    def fail(
+        self,
+        method: str,
+        route: str,
+        status: int,
+        body: Any = None,
+        headers: Optional[Dict[str, str]] = None,
+        times: int = 1,
+    ) -> None:
         self.failures.append(Failure(method, route, status, body, headers or {}, times))
 
     def writes(self) -> List[Recorded]:
@@ -124,8 +137,13 @@ class ForgeDouble:
         length = int(handler.headers.get("Content-Length") or 0)
         raw = handler.rfile.read(length) if length else b""
         record = Recorded(
-            handler.command, "", parts.path, {}, parse_qs(parts.query, keep_blank_values=True),
-            {k.lower(): v for k, v in handler.headers.items()}, json.loads(raw) if raw else None,
+            handler.command,
+            "",
+            parts.path,
+            {},
+            parse_qs(parts.query, keep_blank_values=True),
+            {k.lower(): v for k, v in handler.headers.items()},
+            json.loads(raw) if raw else None,
         )
         status, body, headers = self._answer(record)
         record.status, record.response = status, body
@@ -141,14 +159,8 @@ class ForgeDouble:
         handler.wfile.write(data)
 
     def _answer(self, record: Recorded) -> Tuple[int, Any, Dict[str, str]]:
-        raw_path = record.path  # matched undecoded: a GitLab project path arrives as group%2Fname
-        for method, template, pattern, handler in self._routes:
-            match = pattern.fullmatch(raw_path)
-            if match and method == record.method:
-                record.route = template
-                record.params = {k: unquote(v) for k, v in match.groupdict().items()}
-                break
-        else:
+        handler = self._route(record)
+        if handler is None:
             return 404, {"message": "Not Found"}, {}
         if not self.authorized(record.headers):
             return 401, self.unauthorized(), {}
@@ -162,6 +174,15 @@ class ForgeDouble:
             except Reply as reply:
                 return reply.status, reply.body, reply.headers
         return status, body, {}
+
+    def _route(self, record: Recorded) -> Optional[Callable]:
+        for method, template, pattern, handler in self._routes:
+            match = pattern.fullmatch(record.path)  # undecoded: a GitLab project path arrives as group%2Fname
+            if match and method == record.method:
+                record.route = template
+                record.params = {k: unquote(v) for k, v in match.groupdict().items()}
+                return handler
+        return None
 
     # for subclasses ----------------------------------------------------------------
 
@@ -222,14 +243,25 @@ class GitHubDouble(ForgeDouble):
         raise Reply(404, {"message": "Not Found", "documentation_url": "https://docs.github.com/rest"})
 
     def user(self) -> Dict[str, Any]:
-        return {"login": "slimfix-bot", "id": 7, "node_id": "U_7", "type": "Bot", "site_admin": False,
-                "html_url": "https://github.example/slimfix-bot"}
+        return {
+            "login": "slimfix-bot",
+            "id": 7,
+            "node_id": "U_7",
+            "type": "Bot",
+            "site_admin": False,
+            "html_url": "https://github.example/slimfix-bot",
+        }
 
     def get_repo(self, record):
         self._repo_of(record)
         return 200, {
-            "id": 1, "node_id": "R_1", "name": self.name, "full_name": f"{self.owner}/{self.name}", "private": False,
-            "html_url": self.web, "default_branch": self.default_branch,
+            "id": 1,
+            "node_id": "R_1",
+            "name": self.name,
+            "full_name": f"{self.owner}/{self.name}",
+            "private": False,
+            "html_url": self.web,
+            "default_branch": self.default_branch,
             "permissions": {"admin": False, "maintain": False, "push": True, "triage": True, "pull": True},
         }
 
@@ -238,31 +270,68 @@ class GitHubDouble(ForgeDouble):
         query = {k: v[-1] for k, v in record.query.items()}
         state = query.get("state", "open")
         found = [
-            p for p in reversed(self.items)
+            p
+            for p in reversed(self.items)
             if (state == "all" or p["state"] == state) and ("head" not in query or p["head"]["label"] == query["head"])
         ]
         per_page, page = int(query.get("per_page", 30)), int(query.get("page", 1))
-        return 200, found[(page - 1) * per_page: page * per_page]
+        return 200, found[(page - 1) * per_page : page * per_page]
 
     def create_pull(self, record):
         self._repo_of(record)
         body = record.body or {}
         head, base = body.get("head", ""), body.get("base", "")
         if not self._branch_commit(head) or not self._branch_commit(base):
-            raise Reply(422, {"message": "Validation Failed", "errors": [
-                {"resource": "PullRequest", "field": "head", "code": "invalid"}]})
+            raise Reply(
+                422,
+                {
+                    "message": "Validation Failed",
+                    "errors": [{"resource": "PullRequest", "field": "head", "code": "invalid"}],
+                },
+            )
         if any(p["state"] == "open" and p["head"]["ref"] == head and p["base"]["ref"] == base for p in self.items):
-            raise Reply(422, {"message": "Validation Failed", "errors": [
-                {"resource": "PullRequest", "code": "custom",
-                 "message": f"A pull request already exists for {self.owner}:{head}."}]})
+            raise Reply(
+                422,
+                {
+                    "message": "Validation Failed",
+                    "errors": [
+                        {
+                            "resource": "PullRequest",
+                            "code": "custom",
+                            "message": f"A pull request already exists for {self.owner}:{head}.",
+                        }
+                    ],
+                },
+            )
         number = len(self.items) + 1
         item = {
-            "url": f"/repos/{self.owner}/{self.name}/pulls/{number}", "id": 1000 + number, "node_id": f"PR_{number}",
-            "html_url": f"{self.web}/pull/{number}", "number": number, "state": "open", "locked": False,
-            "title": body.get("title", ""), "user": self.user(), "body": body.get("body"), "created_at": STAMP,
-            "updated_at": STAMP, "closed_at": None, "merged_at": None, "draft": False,
-            "head": {"label": f"{self.owner}:{head}", "ref": head, "sha": self._branch_commit(head), "user": self.user()},
-            "base": {"label": f"{self.owner}:{base}", "ref": base, "sha": self._branch_commit(base), "user": self.user()},
+            "url": f"/repos/{self.owner}/{self.name}/pulls/{number}",
+            "id": 1000 + number,
+            "node_id": f"PR_{number}",
+            "html_url": f"{self.web}/pull/{number}",
+            "number": number,
+            "state": "open",
+            "locked": False,
+            "title": body.get("title", ""),
+            "user": self.user(),
+            "body": body.get("body"),
+            "created_at": STAMP,
+            "updated_at": STAMP,
+            "closed_at": None,
+            "merged_at": None,
+            "draft": False,
+            "head": {
+                "label": f"{self.owner}:{head}",
+                "ref": head,
+                "sha": self._branch_commit(head),
+                "user": self.user(),
+            },
+            "base": {
+                "label": f"{self.owner}:{base}",
+                "ref": base,
+                "sha": self._branch_commit(base),
+                "user": self.user(),
+            },
         }
         self.items.append(item)
         self.notes[number] = []
@@ -284,15 +353,21 @@ class GitHubDouble(ForgeDouble):
         item = self._pull(record, "issue_number")
         query = {k: v[-1] for k, v in record.query.items()}
         per_page, page = int(query.get("per_page", 30)), int(query.get("page", 1))
-        return 200, self.notes[item["number"]][(page - 1) * per_page: page * per_page]
+        return 200, self.notes[item["number"]][(page - 1) * per_page : page * per_page]
 
     def create_comment(self, record):
         item = self._pull(record, "issue_number")
         notes = self.notes[item["number"]]
-        comment = {"id": 5000 + len(notes), "node_id": f"IC_{len(notes)}", "body": (record.body or {}).get("body", ""),
-                   "user": self.user(), "created_at": STAMP, "updated_at": STAMP,
-                   "html_url": f"{item['html_url']}#issuecomment-{len(notes)}",
-                   "url": f"/repos/{self.owner}/{self.name}/issues/comments/{5000 + len(notes)}"}
+        comment = {
+            "id": 5000 + len(notes),
+            "node_id": f"IC_{len(notes)}",
+            "body": (record.body or {}).get("body", ""),
+            "user": self.user(),
+            "created_at": STAMP,
+            "updated_at": STAMP,
+            "html_url": f"{item['html_url']}#issuecomment-{len(notes)}",
+            "url": f"/repos/{self.owner}/{self.name}/issues/comments/{5000 + len(notes)}",
+        }
         notes.append(comment)
         return 201, comment
 
@@ -349,25 +424,39 @@ class GitLabDouble(ForgeDouble):
         raise Reply(404, {"message": "404 Not found"})
 
     def author(self) -> Dict[str, Any]:
-        return {"id": 7, "username": "slimfix-bot", "name": "slimfix bot", "state": "active",
-                "web_url": "https://gitlab.example/slimfix-bot"}
+        return {
+            "id": 7,
+            "username": "slimfix-bot",
+            "name": "slimfix bot",
+            "state": "active",
+            "web_url": "https://gitlab.example/slimfix-bot",
+        }
 
     def get_project(self, record):
         self._project_of(record)
-        return 200, {"id": self.project_id, "name": self.name, "path": self.name,
-                     "path_with_namespace": self.path_with_namespace, "default_branch": self.default_branch,
-                     "web_url": self.web}
+        return 200, {
+            "id": self.project_id,
+            "name": self.name,
+            "path": self.name,
+            "path_with_namespace": self.path_with_namespace,
+            "default_branch": self.default_branch,
+            "web_url": self.web,
+        }
 
     def list_mrs(self, record):
         self._project_of(record)
         query = {k: v[-1] for k, v in record.query.items()}
         state = query.get("state", "all")
-        found = [m for m in self.items if (state == "all" or m["state"] == state)
-                 and ("source_branch" not in query or m["source_branch"] == query["source_branch"])]
+        found = [
+            m
+            for m in self.items
+            if (state == "all" or m["state"] == state)
+            and ("source_branch" not in query or m["source_branch"] == query["source_branch"])
+        ]
         if query.get("sort", "desc") == "desc":
             found.reverse()
         per_page, page = int(query.get("per_page", 20)), int(query.get("page", 1))
-        return 200, found[(page - 1) * per_page: page * per_page]
+        return 200, found[(page - 1) * per_page : page * per_page]
 
     def create_mr(self, record):
         self._project_of(record)
@@ -380,14 +469,26 @@ class GitLabDouble(ForgeDouble):
             raise Reply(422, {"message": ["Source branch does not exist"]})  # as GitLab answers
         for m in self.items:
             if m["state"] == "opened" and m["source_branch"] == source and m["target_branch"] == target:
-                raise Reply(409, {"message": [f"Another open merge request already exists for this source branch: !{m['iid']}"]})
+                raise Reply(
+                    409, {"message": [f"Another open merge request already exists for this source branch: !{m['iid']}"]}
+                )
         iid = len(self.items) + 1
         item = {
-            "id": 900 + iid, "iid": iid, "project_id": self.project_id, "title": body["title"],
-            "description": body.get("description"), "state": "opened", "created_at": STAMP, "updated_at": STAMP,
-            "target_branch": target, "source_branch": source, "author": self.author(),
-            "source_project_id": self.project_id, "target_project_id": self.project_id,
-            "sha": self._branch_commit(source), "web_url": f"{self.web}/-/merge_requests/{iid}",
+            "id": 900 + iid,
+            "iid": iid,
+            "project_id": self.project_id,
+            "title": body["title"],
+            "description": body.get("description"),
+            "state": "opened",
+            "created_at": STAMP,
+            "updated_at": STAMP,
+            "target_branch": target,
+            "source_branch": source,
+            "author": self.author(),
+            "source_project_id": self.project_id,
+            "target_project_id": self.project_id,
+            "sha": self._branch_commit(source),
+            "web_url": f"{self.web}/-/merge_requests/{iid}",
             "force_remove_source_branch": bool(body.get("remove_source_branch")),
         }
         self.items.append(item)
@@ -411,7 +512,7 @@ class GitLabDouble(ForgeDouble):
         item = self._mr(record)
         query = {k: v[-1] for k, v in record.query.items()}
         per_page, page = int(query.get("per_page", 20)), int(query.get("page", 1))
-        return 200, self.notes[item["iid"]][(page - 1) * per_page: page * per_page]
+        return 200, self.notes[item["iid"]][(page - 1) * per_page : page * per_page]
 
     def create_note(self, record):
         item = self._mr(record)
@@ -419,9 +520,17 @@ class GitLabDouble(ForgeDouble):
         body = (record.body or {}).get("body")
         if not body:
             raise Reply(400, {"error": "body is missing"})
-        note = {"id": 300 + len(notes), "body": body, "author": self.author(), "created_at": STAMP,
-                "updated_at": STAMP, "system": False, "noteable_id": item["id"], "noteable_type": "MergeRequest",
-                "noteable_iid": item["iid"]}
+        note = {
+            "id": 300 + len(notes),
+            "body": body,
+            "author": self.author(),
+            "created_at": STAMP,
+            "updated_at": STAMP,
+            "system": False,
+            "noteable_id": item["id"],
+            "noteable_type": "MergeRequest",
+            "noteable_iid": item["iid"],
+        }
         notes.append(note)
         return 201, note
 

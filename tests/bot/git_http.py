@@ -67,11 +67,19 @@ class GitHTTPServer:
         self.authenticated.append(f"{handler.command} {parts.path}")
         body = _read_body(handler)
         env = {
-            "PATH": os.environ.get("PATH", ""), "HOME": os.environ.get("HOME", ""),
-            "GIT_CONFIG_NOSYSTEM": "1", "GIT_PROJECT_ROOT": str(self.root), "GIT_HTTP_EXPORT_ALL": "1",
-            "PATH_INFO": parts.path, "QUERY_STRING": parts.query, "REQUEST_METHOD": handler.command,
-            "CONTENT_TYPE": handler.headers.get("Content-Type", ""), "CONTENT_LENGTH": str(len(body)),
-            "REMOTE_USER": "bot", "REMOTE_ADDR": "127.0.0.1", "GIT_PROTOCOL": handler.headers.get("Git-Protocol", ""),
+            "PATH": os.environ.get("PATH", ""),
+            "HOME": os.environ.get("HOME", ""),
+            "GIT_CONFIG_NOSYSTEM": "1",
+            "GIT_PROJECT_ROOT": str(self.root),
+            "GIT_HTTP_EXPORT_ALL": "1",
+            "PATH_INFO": parts.path,
+            "QUERY_STRING": parts.query,
+            "REQUEST_METHOD": handler.command,
+            "CONTENT_TYPE": handler.headers.get("Content-Type", ""),
+            "CONTENT_LENGTH": str(len(body)),
+            "REMOTE_USER": "bot",
+            "REMOTE_ADDR": "127.0.0.1",
+            "GIT_PROTOCOL": handler.headers.get("Git-Protocol", ""),
             "HTTP_CONTENT_ENCODING": handler.headers.get("Content-Encoding", ""),
         }
         proc = subprocess.run(["git", "http-backend"], input=body, env=env, capture_output=True, timeout=60)

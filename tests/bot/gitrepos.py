@@ -30,15 +30,15 @@ class Remote:
         hook.write_text(
             "#!/bin/sh\n"
             "set -e\n"
-            "log=\"$(dirname \"$0\")/../pushes.log\"\n"
+            'log="$(dirname "$0")/../pushes.log"\n'
             "echo '--- push' >> \"$log\"\n"
             "i=0\n"
-            "while [ \"$i\" -lt \"${GIT_PUSH_OPTION_COUNT:-0}\" ]; do\n"
-            "  eval \"echo option \\\"\\$GIT_PUSH_OPTION_$i\\\"\" >> \"$log\"\n"
+            'while [ "$i" -lt "${GIT_PUSH_OPTION_COUNT:-0}" ]; do\n'
+            '  eval "echo option \\"\\$GIT_PUSH_OPTION_$i\\"" >> "$log"\n'
             "  i=$((i + 1))\n"
             "done\n"
-            "while read old new ref; do echo \"update $ref $old $new\" >> \"$log\"; done\n"
-            "if [ -f \"$(dirname \"$0\")/../refuse\" ]; then cat \"$(dirname \"$0\")/../refuse\" >&2; exit 1; fi\n"
+            'while read old new ref; do echo "update $ref $old $new" >> "$log"; done\n'
+            'if [ -f "$(dirname "$0")/../refuse" ]; then cat "$(dirname "$0")/../refuse" >&2; exit 1; fi\n'
         )
         hook.chmod(0o755)
 
@@ -59,7 +59,7 @@ class Remote:
         return pushes
 
     def push_options(self) -> List[List[str]]:
-        return [[line[len("option "):] for line in push if line.startswith("option ")] for push in self.push_log()]
+        return [[line[len("option ") :] for line in push if line.startswith("option ")] for push in self.push_log()]
 
     def refuse_pushes(self, message: str) -> None:
         (self.path / "refuse").write_text(message + "\n")
@@ -121,6 +121,11 @@ class Checkout:
             "refs": git(self.path, "for-each-ref"),
             "config": (git_dir / "config").read_text(),
             "worktrees": git(self.path, "worktree", "list", "--porcelain"),
-            "git_dir": "\n".join(sorted(str(p.relative_to(git_dir)) for p in git_dir.rglob("*")
-                                        if "objects" not in p.parts and p.name not in ("index", "FETCH_HEAD"))),
+            "git_dir": "\n".join(
+                sorted(
+                    str(p.relative_to(git_dir))
+                    for p in git_dir.rglob("*")
+                    if "objects" not in p.parts and p.name not in ("index", "FETCH_HEAD")
+                )
+            ),
         }

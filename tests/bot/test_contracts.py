@@ -57,8 +57,13 @@ def test_github_requests_match_the_openapi_description(
     double = GitHubDouble(gh.TOKEN, remote).start()
     try:
         lifecycle(lambda: gh.bot(checkout, double), checkout, remote, tmp_path)
-        double.fail("GET", "/repos/{owner}/{repo}", 403, {"message": "API rate limit exceeded"},
-                    {"x-ratelimit-remaining": "0", "x-ratelimit-reset": "4102444800"})
+        double.fail(
+            "GET",
+            "/repos/{owner}/{repo}",
+            403,
+            {"message": "API rate limit exceeded"},
+            {"x-ratelimit-remaining": "0", "x-ratelimit-reset": "4102444800"},
+        )
         assert gh.bot(checkout, double).exit_code == 2
     finally:
         double.stop()
@@ -94,12 +99,16 @@ BAD_GITHUB_REQUESTS = [
 ]
 
 
-@pytest.mark.parametrize("record", BAD_GITHUB_REQUESTS, ids=lambda r: f"{r.method} {r.route} {r.body or r.query or r.response}")
+@pytest.mark.parametrize(
+    "record", BAD_GITHUB_REQUESTS, ids=lambda r: f"{r.method} {r.route} {r.body or r.query or r.response}"
+)
 def test_the_github_checks_catch_what_github_would_not_accept(record: Recorded, github_openapi: OpenAPI) -> None:
     assert github_openapi.problems(record) != []
 
 
-@pytest.mark.parametrize("record", BAD_GITHUB_REQUESTS, ids=lambda r: f"{r.method} {r.route} {r.body or r.query or r.response}")
+@pytest.mark.parametrize(
+    "record", BAD_GITHUB_REQUESTS, ids=lambda r: f"{r.method} {r.route} {r.body or r.query or r.response}"
+)
 def test_the_githubkit_checks_catch_what_github_would_not_accept(record: Recorded) -> None:
     assert githubkit_problems(record) != []
 
@@ -150,7 +159,10 @@ def test_the_documented_gitlab_table_agrees_with_python_gitlab() -> None:
     assert set(ProjectMergeRequestManager._create_attrs.optional) <= set(create["body"])
     assert set(ProjectMergeRequestManager._update_attrs.optional) <= set(update["body"])
     assert set(notes["required"]) == set(ProjectMergeRequestNoteManager._create_attrs.required)
-    assert {"state", "source_branch", "order_by", "sort"} <= set(ProjectMergeRequestManager._list_filters) | {"order_by", "sort"}
+    assert {"state", "source_branch", "order_by", "sort"} <= set(ProjectMergeRequestManager._list_filters) | {
+        "order_by",
+        "sort",
+    }
     assert {"state", "source_branch"} <= set(listing["query"])
 
 
@@ -162,17 +174,34 @@ def _gitlab(method: str, route: str, body=None, query=None, status=200, response
     return Recorded(method, route, route, {}, query or {}, {}, body, status, response)
 
 
-@pytest.mark.parametrize("record", [
-    _gitlab("POST", "/projects/{id}/merge_requests", {"source_branch": "b", "target_branch": "main"}, status=201, response={}),
-    _gitlab("POST", "/projects/{id}/merge_requests", {"source_branch": "b", "target_branch": "main", "title": "t",
-                                                        "remove_source": True}, status=201, response={}),
-    _gitlab("PUT", "/projects/{id}/merge_requests/{merge_request_iid}", {"state_event": "closed"}, response={}),
-    _gitlab("PUT", "/projects/{id}/merge_requests/{merge_request_iid}", {}, response={}),
-    _gitlab("GET", "/projects/{id}/merge_requests", query={"state": ["open"]}, response=[]),
-    _gitlab("GET", "/projects/{id}/merge_requests", query={"head": ["b"]}, response=[]),
-    _gitlab("GET", "/projects/{id}/merge_requests", response=[{"iid": 1, "head_ref": "b"}]),
-    _gitlab("POST", "/projects/{id}/merge_requests/{merge_request_iid}/notes", {"note": "x"}, status=201, response={}),
-    _gitlab("DELETE", "/projects/{id}/merge_requests/{merge_request_iid}"),
-], ids=lambda r: f"{r.method} {r.route} {r.body or r.query or r.response}")
+@pytest.mark.parametrize(
+    "record",
+    [
+        _gitlab(
+            "POST",
+            "/projects/{id}/merge_requests",
+            {"source_branch": "b", "target_branch": "main"},
+            status=201,
+            response={},
+        ),
+        _gitlab(
+            "POST",
+            "/projects/{id}/merge_requests",
+            {"source_branch": "b", "target_branch": "main", "title": "t", "remove_source": True},
+            status=201,
+            response={},
+        ),
+        _gitlab("PUT", "/projects/{id}/merge_requests/{merge_request_iid}", {"state_event": "closed"}, response={}),
+        _gitlab("PUT", "/projects/{id}/merge_requests/{merge_request_iid}", {}, response={}),
+        _gitlab("GET", "/projects/{id}/merge_requests", query={"state": ["open"]}, response=[]),
+        _gitlab("GET", "/projects/{id}/merge_requests", query={"head": ["b"]}, response=[]),
+        _gitlab("GET", "/projects/{id}/merge_requests", response=[{"iid": 1, "head_ref": "b"}]),
+        _gitlab(
+            "POST", "/projects/{id}/merge_requests/{merge_request_iid}/notes", {"note": "x"}, status=201, response={}
+        ),
+        _gitlab("DELETE", "/projects/{id}/merge_requests/{merge_request_iid}"),
+    ],
+    ids=lambda r: f"{r.method} {r.route} {r.body or r.query or r.response}",
+)
 def test_the_gitlab_checks_catch_what_gitlab_would_not_accept(record: Recorded) -> None:
     assert gitlab_problems(record) != []

@@ -46,8 +46,9 @@ def spy_path(tmp_path: Path) -> Dict[str, str]:
 def run_cli(args: List[str], env: Dict[str, str], scratch: Path) -> subprocess.CompletedProcess:
     """The real command in a child process: everything it prints is captured."""
     full = dict(os.environ, **env, TMPDIR=str(scratch))
-    return subprocess.run([sys.executable, "-m", "slimfix", "bot", *args], env=full, capture_output=True,
-                          text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "slimfix", "bot", *args], env=full, capture_output=True, text=True, timeout=300
+    )
 
 
 def files_containing(folder: Path, secrets: List[str]) -> List[str]:
@@ -81,7 +82,8 @@ def test_github_token_is_used_but_never_shown_or_stored(served, tmp_path: Path, 
 
         first = run_cli(args, env, scratch)
         Checkout(remote, tmp_path / "dev").write("worker/Dockerfile", NAIVE.format(package="git")).commit(
-            "worker", push_to="main")
+            "worker", push_to="main"
+        )
         second = run_cli(args, env, scratch)  # fetch, push with a lease, update the pull request
         dry = run_cli(args + ["--dry-run"], env, scratch)
     finally:

@@ -38,15 +38,22 @@ def test_example_runs_the_bot_with_valid_options(name: str) -> None:
         bot_command.make_context("bot", args)  # raises on an unknown option
 
 
-@pytest.mark.parametrize("name, schema", [
-    ("gitlab-ci.yml", "vendor.gitlab-ci"),
-    ("github-workflow.yml", "vendor.github-workflows"),
-])
+@pytest.mark.parametrize(
+    "name, schema",
+    [
+        ("gitlab-ci.yml", "vendor.gitlab-ci"),
+        ("github-workflow.yml", "vendor.github-workflows"),
+    ],
+)
 def test_example_matches_its_ci_schema(name: str, schema: str) -> None:
     if importlib.util.find_spec("check_jsonschema") is None:
         pytest.skip("check-jsonschema is not installed")
-    proc = subprocess.run([sys.executable, "-m", "check_jsonschema", "--builtin-schema", schema, str(EXAMPLES / name)], capture_output=True, text=True,
-                          timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "check_jsonschema", "--builtin-schema", schema, str(EXAMPLES / name)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 

@@ -150,8 +150,12 @@ def test_a_pull_request_closed_by_hand_is_not_proposed_again(
 
 
 def test_a_refused_pull_request_takes_its_branch_back(remote: Remote, checkout: Checkout, github: GitHubDouble) -> None:
-    github.fail("POST", "/repos/{owner}/{repo}/pulls", 403,
-                {"message": "GitHub Actions is not permitted to create or approve pull requests."})
+    github.fail(
+        "POST",
+        "/repos/{owner}/{repo}/pulls",
+        403,
+        {"message": "GitHub Actions is not permitted to create or approve pull requests."},
+    )
 
     result = bot(checkout, github)
 
@@ -165,8 +169,13 @@ def test_a_refused_pull_request_takes_its_branch_back(remote: Remote, checkout: 
 def test_rate_limit_is_reported_before_anything_is_pushed(
     remote: Remote, checkout: Checkout, github: GitHubDouble
 ) -> None:
-    github.fail("GET", "/repos/{owner}/{repo}", 403, {"message": "API rate limit exceeded for installation."},
-                {"x-ratelimit-remaining": "0", "x-ratelimit-reset": "4102444800"})
+    github.fail(
+        "GET",
+        "/repos/{owner}/{repo}",
+        403,
+        {"message": "API rate limit exceeded for installation."},
+        {"x-ratelimit-remaining": "0", "x-ratelimit-reset": "4102444800"},
+    )
 
     result = bot(checkout, github)
 
@@ -191,7 +200,9 @@ def test_an_unreachable_api_is_reported(remote: Remote, checkout: Checkout, gith
 
 
 def test_no_token_no_pull_request(remote: Remote, checkout: Checkout) -> None:
-    result = run_bot([str(checkout.path), "--forge", "github", "--api-url", "http://127.0.0.1:9", "--project", "acme/widgets"])
+    result = run_bot(
+        [str(checkout.path), "--forge", "github", "--api-url", "http://127.0.0.1:9", "--project", "acme/widgets"]
+    )
     assert result.exit_code == 2
     assert "set GITHUB_TOKEN" in result.stderr
     assert BRANCH not in remote.heads()

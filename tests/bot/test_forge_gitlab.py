@@ -43,7 +43,9 @@ def test_opens_a_merge_request_with_the_fixes(remote: Remote, checkout: Checkout
     (mr,) = gitlab.items
     assert (mr["source_branch"], mr["target_branch"], mr["state"]) == (BRANCH, "main", "opened")
     assert mr["force_remove_source_branch"] is True
-    assert "| `Dockerfile` | SF001" in mr["description"] and "**SF001** consecutive-run-instructions" in mr["description"]
+    assert (
+        "| `Dockerfile` | SF001" in mr["description"] and "**SF001** consecutive-run-instructions" in mr["description"]
+    )
     assert f"opened merge request #1: {mr['web_url']}" in result.stdout
     assert remote.commit_of(BRANCH)
     assert remote.push_options()[-1] == []  # the API, not push options, when there is a token
@@ -86,7 +88,9 @@ def test_a_human_commit_gets_one_note_not_a_push(
     assert "commits slimfix did not make" in note["body"]
 
 
-def test_closes_and_deletes_when_main_no_longer_needs_it(remote: Remote, checkout: Checkout, gitlab: GitLabDouble) -> None:
+def test_closes_and_deletes_when_main_no_longer_needs_it(
+    remote: Remote, checkout: Checkout, gitlab: GitLabDouble
+) -> None:
     bot(checkout, gitlab)
     for path in ("Dockerfile", "services/api/Dockerfile"):
         checkout.write(path, remote.show(BRANCH, path))
@@ -101,7 +105,9 @@ def test_closes_and_deletes_when_main_no_longer_needs_it(remote: Remote, checkou
     assert BRANCH not in remote.heads()
 
 
-def test_an_existing_branch_without_merge_request_gets_one(remote: Remote, checkout: Checkout, gitlab: GitLabDouble) -> None:
+def test_an_existing_branch_without_merge_request_gets_one(
+    remote: Remote, checkout: Checkout, gitlab: GitLabDouble
+) -> None:
     run_bot([str(checkout.path), "--forge", "none"])  # e.g. an earlier run whose API call failed
     branch = remote.commit_of(BRANCH)
 
@@ -112,7 +118,9 @@ def test_an_existing_branch_without_merge_request_gets_one(remote: Remote, check
     assert [m["state"] for m in gitlab.items] == ["opened"]
 
 
-def test_a_refused_merge_request_takes_its_branch_back(remote: Remote, checkout: Checkout, gitlab: GitLabDouble) -> None:
+def test_a_refused_merge_request_takes_its_branch_back(
+    remote: Remote, checkout: Checkout, gitlab: GitLabDouble
+) -> None:
     gitlab.fail("POST", "/projects/{id}/merge_requests", 403, {"message": "403 Forbidden"})
 
     result = bot(checkout, gitlab)
@@ -123,7 +131,9 @@ def test_a_refused_merge_request_takes_its_branch_back(remote: Remote, checkout:
     assert BRANCH not in remote.heads()
 
 
-def test_rate_limit_is_reported_before_anything_is_pushed(remote: Remote, checkout: Checkout, gitlab: GitLabDouble) -> None:
+def test_rate_limit_is_reported_before_anything_is_pushed(
+    remote: Remote, checkout: Checkout, gitlab: GitLabDouble
+) -> None:
     gitlab.fail("GET", "/projects/{id}", 429, {"message": "Retry later"}, {"Retry-After": "30"})
 
     result = bot(checkout, gitlab)

@@ -44,7 +44,9 @@ def test_pushes_a_branch_with_the_fixed_files(remote: Remote, checkout: Checkout
     assert "- services/api/Dockerfile: SF001" in message
     assert "services/static" not in message
     assert f"Slimfix-Tree: {git(remote.path, 'rev-parse', BRANCH + '^{tree}')}" in message
-    assert git(remote.path, "log", "-1", "--format=%an <%ae>", BRANCH) == "slimfix-bot <slimfix-bot@users.noreply.invalid>"
+    assert (
+        git(remote.path, "log", "-1", "--format=%an <%ae>", BRANCH) == "slimfix-bot <slimfix-bot@users.noreply.invalid>"
+    )
     assert remote.commit_of("main") == main
     assert checkout.snapshot() == before  # the user's checkout is only read
     assert f"pushed {BRANCH}" in result.stdout

@@ -9,7 +9,7 @@ import pytest
 from slimfix.bot import workspace
 
 from .conftest import human, run_bot
-from .gitrepos import NAIVE, Checkout, Remote, git
+from .gitrepos import NAIVE, Checkout, Remote
 
 BRANCH = "slimfix/slim-dockerfiles"
 

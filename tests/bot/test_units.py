@@ -21,19 +21,47 @@ from slimfix.fixer import fix_text
 from .gitrepos import NAIVE
 
 
-@pytest.mark.parametrize("url, clean, host, path, user, password", [
-    ("https://github.com/acme/widgets.git", "https://github.com/acme/widgets.git", "github.com", "acme/widgets", "", ""),
-    ("https://gitlab-ci-token:s3cr3t-job@gitlab.example.org/grp/sub/proj.git",
-     "https://gitlab.example.org/grp/sub/proj.git", "gitlab.example.org", "grp/sub/proj", "gitlab-ci-token", "s3cr3t-job"),
-    ("git@github.com:acme/widgets.git", "git@github.com:acme/widgets.git", "github.com", "acme/widgets", "", ""),
-    ("ssh://git@gitlab.com:2222/acme/widgets.git", "ssh://git@gitlab.com:2222/acme/widgets.git", "gitlab.com",
-     "acme/widgets", "", ""),
-    ("/srv/git/acme/widgets.git", "/srv/git/acme/widgets.git", "", "acme/widgets", "", ""),
-    ("file:///srv/git/acme/widgets.git", "file:///srv/git/acme/widgets.git", "", "acme/widgets", "", ""),
-])
+@pytest.mark.parametrize(
+    "url, clean, host, path, user, password",
+    [
+        (
+            "https://github.com/acme/widgets.git",
+            "https://github.com/acme/widgets.git",
+            "github.com",
+            "acme/widgets",
+            "",
+            "",
+        ),
+        (
+            "https://gitlab-ci-token:s3cr3t-job@gitlab.example.org/grp/sub/proj.git",
+            "https://gitlab.example.org/grp/sub/proj.git",
+            "gitlab.example.org",
+            "grp/sub/proj",
+            "gitlab-ci-token",
+            "s3cr3t-job",
+        ),
+        ("git@github.com:acme/widgets.git", "git@github.com:acme/widgets.git", "github.com", "acme/widgets", "", ""),
+        (
+            "ssh://git@gitlab.com:2222/acme/widgets.git",
+            "ssh://git@gitlab.com:2222/acme/widgets.git",
+            "gitlab.com",
+            "acme/widgets",
+            "",
+            "",
+        ),
+        ("/srv/git/acme/widgets.git", "/srv/git/acme/widgets.git", "", "acme/widgets", "", ""),
+        ("file:///srv/git/acme/widgets.git", "file:///srv/git/acme/widgets.git", "", "acme/widgets", "", ""),
+    ],
+)
 def test_parse_remote(url, clean, host, path, user, password) -> None:
     remote = parse_remote(url)
-    assert (remote.url, remote.host, remote.path, remote.username, remote.password) == (clean, host, path, user, password)
+    assert (remote.url, remote.host, remote.path, remote.username, remote.password) == (
+        clean,
+        host,
+        path,
+        user,
+        password,
+    )
     assert password == "" or password not in remote.url
 
 
@@ -42,17 +70,23 @@ def test_looks_like_url() -> None:
     assert not looks_like_url("./checkout") and not looks_like_url("/abs/path")
 
 
-@pytest.mark.parametrize("url, env, forge", [
-    ("https://github.com/a/b.git", {}, "github"),
-    ("git@gitlab.com:a/b.git", {}, "gitlab"),
-    ("https://gitlab.corp.example/a/b.git", {}, "gitlab"),
-    ("https://git.corp.example/a/b.git", {}, "none"),
-    ("https://git.corp.example/a/b.git", {"GITLAB_CI": "true", "CI_SERVER_HOST": "git.corp.example"}, "gitlab"),
-    ("https://git.corp.example/a/b.git", {"GITLAB_CI": "true", "CI_SERVER_HOST": "other.example"}, "none"),
-    ("https://code.corp.example/a/b.git",
-     {"GITHUB_ACTIONS": "true", "GITHUB_SERVER_URL": "https://code.corp.example"}, "github"),
-    ("/srv/git/a/b.git", {"GITLAB_CI": "true", "CI_SERVER_HOST": "gitlab.com"}, "none"),
-])
+@pytest.mark.parametrize(
+    "url, env, forge",
+    [
+        ("https://github.com/a/b.git", {}, "github"),
+        ("git@gitlab.com:a/b.git", {}, "gitlab"),
+        ("https://gitlab.corp.example/a/b.git", {}, "gitlab"),
+        ("https://git.corp.example/a/b.git", {}, "none"),
+        ("https://git.corp.example/a/b.git", {"GITLAB_CI": "true", "CI_SERVER_HOST": "git.corp.example"}, "gitlab"),
+        ("https://git.corp.example/a/b.git", {"GITLAB_CI": "true", "CI_SERVER_HOST": "other.example"}, "none"),
+        (
+            "https://code.corp.example/a/b.git",
+            {"GITHUB_ACTIONS": "true", "GITHUB_SERVER_URL": "https://code.corp.example"},
+            "github",
+        ),
+        ("/srv/git/a/b.git", {"GITLAB_CI": "true", "CI_SERVER_HOST": "gitlab.com"}, "none"),
+    ],
+)
 def test_detect_forge(url, env, forge) -> None:
     assert detect_forge(parse_remote(url), env) == forge
 
@@ -96,14 +130,17 @@ def test_secrets_redact_every_form_and_never_show_themselves(caplog: pytest.LogC
     assert record.getMessage() == "using ***"
 
 
-@pytest.mark.parametrize("stderr, meaning", [
-    ("remote: GitLab: You are not allowed to push code to protected branches on this project.", "protected"),
-    ("fatal: unable to access 'https://h/': Could not resolve host: h", "network failure"),
-    ("fatal: unable to access 'https://h/': The requested URL returned error: 403", "permission denied"),
-    ("fatal: Authentication failed for 'https://h/'", "authentication failed"),
-    ("! [rejected] x -> x (stale info)", "changed on the remote"),
-    ("fatal: repository 'https://h/x/' not found", "repository not found"),
-])
+@pytest.mark.parametrize(
+    "stderr, meaning",
+    [
+        ("remote: GitLab: You are not allowed to push code to protected branches on this project.", "protected"),
+        ("fatal: unable to access 'https://h/': Could not resolve host: h", "network failure"),
+        ("fatal: unable to access 'https://h/': The requested URL returned error: 403", "permission denied"),
+        ("fatal: Authentication failed for 'https://h/'", "authentication failed"),
+        ("! [rejected] x -> x (stale info)", "changed on the remote"),
+        ("fatal: repository 'https://h/x/' not found", "repository not found"),
+    ],
+)
 def test_git_failures_are_explained(stderr, meaning) -> None:
     assert meaning in explain(stderr)
 
@@ -117,20 +154,23 @@ def _request(state: str = "open") -> Request:
     return Request(1, "u", state, "t", "b", "main")
 
 
-@pytest.mark.parametrize("has_changes, branch, request_, rejected, action", [
-    (False, BranchState(), None, False, Action.NOTHING),
-    (False, BranchState(), _request(), False, Action.CLOSE),
-    (False, BranchState("c1"), None, False, Action.CLOSE),
-    (False, BranchState("c1", ["x human"]), _request(), False, Action.LEFT_ALONE),
-    (True, BranchState(), None, False, Action.CREATE),
-    (True, BranchState(), None, True, Action.NOTHING),
-    (True, BranchState("c1", [], current=True), _request(), False, Action.REFRESH),
-    (True, BranchState("c1", [], current=True), None, True, Action.CLOSE),  # rejected: drop the branch
-    (True, BranchState("c1", [], current=False), None, True, Action.CLOSE),
-    (True, BranchState("c1", [], current=False), _request(), False, Action.UPDATE),
-    (True, BranchState("c1", ["x human"], current=False), _request(), False, Action.BLOCKED),
-    (True, BranchState("c1", ["x human"], current=True), _request(), False, Action.NOTHING),
-])
+@pytest.mark.parametrize(
+    "has_changes, branch, request_, rejected, action",
+    [
+        (False, BranchState(), None, False, Action.NOTHING),
+        (False, BranchState(), _request(), False, Action.CLOSE),
+        (False, BranchState("c1"), None, False, Action.CLOSE),
+        (False, BranchState("c1", ["x human"]), _request(), False, Action.LEFT_ALONE),
+        (True, BranchState(), None, False, Action.CREATE),
+        (True, BranchState(), None, True, Action.NOTHING),
+        (True, BranchState("c1", [], current=True), _request(), False, Action.REFRESH),
+        (True, BranchState("c1", [], current=True), None, True, Action.CLOSE),  # rejected: drop the branch
+        (True, BranchState("c1", [], current=False), None, True, Action.CLOSE),
+        (True, BranchState("c1", [], current=False), _request(), False, Action.UPDATE),
+        (True, BranchState("c1", ["x human"], current=False), _request(), False, Action.BLOCKED),
+        (True, BranchState("c1", ["x human"], current=True), _request(), False, Action.NOTHING),
+    ],
+)
 def test_decide(has_changes, branch, request_, rejected, action) -> None:
     assert decide(has_changes, branch, request_, rejected).action is action
 

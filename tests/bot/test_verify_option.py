@@ -20,7 +20,9 @@ BRANCH = "slimfix/slim-dockerfiles"
 
 def report(before: int, after: int, builds: bool = True) -> VerifyReport:
     def image(role: str, size: int) -> ImageSummary:
-        return ImageSummary(size, [AttributedLayer(size // 2, "FROM debian", None), AttributedLayer(size - size // 2, "RUN x", 2)])
+        return ImageSummary(
+            size, [AttributedLayer(size // 2, "FROM debian", None), AttributedLayer(size - size // 2, "RUN x", 2)]
+        )
 
     original = ImageReport("original", image("original", before))
     if not builds:
@@ -67,7 +69,9 @@ def test_verify_keeps_what_builds_and_leaves_out_what_breaks(
     assert remote.show(BRANCH, "Dockerfile") != NAIVE.format(package="curl")
 
 
-def test_verify_without_a_builder_is_an_error(remote: Remote, checkout: Checkout, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_verify_without_a_builder_is_an_error(
+    remote: Remote, checkout: Checkout, monkeypatch: pytest.MonkeyPatch
+) -> None:
     def no_builder(*args, **kwargs):
         raise verifier.NoBuilderError("no docker, podman or buildah found")
 

@@ -60,7 +60,7 @@ def rule_excerpt(code: str) -> str:
 
 
 def _measured(report) -> str:
-    """"120.0 MB → 80.0 MB (-40.0 MB)" from a verify report, or why there is no figure."""
+    """ "120.0 MB → 80.0 MB (-40.0 MB)" from a verify report, or why there is no figure."""
     if report is None:
         return ""
     if not report.rewritten.built:
@@ -88,7 +88,10 @@ def _table(changes: ChangeSet) -> List[str]:
         row = f"| `{f.path}` | {fixes} | {human_bytes(f.savings)} |"
         rows.append(row + (f" {_measured(f.report)} |" if measured else ""))
     total = sum(len(f.fixed) for f in changes.files)
-    rows.append(f"| **Total** | {_plural(total, 'fix', 'fixes')} | **{human_bytes(changes.savings)}** |" + (" |" if measured else ""))
+    rows.append(
+        f"| **Total** | {_plural(total, 'fix', 'fixes')} | **{human_bytes(changes.savings)}** |"
+        + (" |" if measured else "")
+    )
     return rows
 
 
@@ -147,7 +150,7 @@ def body(changes: ChangeSet, kind: str = "merge request", docs_url: Optional[str
         note = ["_The list of each fix is too long for this description; run `slimfix --diff --show-fixes`._", ""]
         text = "\n".join(intro + table + note + rules + skipped + footer)
     if len(text) > MAX_BODY:
-        text = "\n".join(intro + table[: 200] + ["", "_(list shortened)_", ""] + footer)
+        text = "\n".join(intro + table[:200] + ["", "_(list shortened)_", ""] + footer)
     return text
 
 

@@ -29,22 +29,50 @@ esac
 
 # what git says, and what it means for the user (first match wins)
 _EXPLANATIONS = (
-    (("stale info",), "the branch changed on the remote while slimfix was working; nothing was overwritten, run it again"),
-    (("protected branch", "protected ref", "GH006"), "the remote refuses pushes to this branch: it is protected"),
-    (("does not support push options",), "the remote does not accept push options (merge_request.*); use a token for the API instead"),
     (
-        ("Could not resolve host", "Failed to connect", "Connection refused", "Connection timed out",
-         "Network is unreachable", "Could not read from remote repository", "unable to access"),
+        ("stale info",),
+        "the branch changed on the remote while slimfix was working; nothing was overwritten, run it again",
+    ),
+    (("protected branch", "protected ref", "GH006"), "the remote refuses pushes to this branch: it is protected"),
+    (
+        ("does not support push options",),
+        "the remote does not accept push options (merge_request.*); use a token for the API instead",
+    ),
+    (
+        (
+            "Could not resolve host",
+            "Failed to connect",
+            "Connection refused",
+            "Connection timed out",
+            "Network is unreachable",
+            "Could not read from remote repository",
+            "unable to access",
+        ),
         "network failure: the remote cannot be reached",
     ),
     (
-        ("Authentication failed", "could not read Username", "could not read Password", "terminal prompts disabled",
-         "returned error: 401", "Invalid username or password"),
+        (
+            "Authentication failed",
+            "could not read Username",
+            "could not read Password",
+            "terminal prompts disabled",
+            "returned error: 401",
+            "Invalid username or password",
+        ),
         "authentication failed: provide a token (GITLAB_TOKEN / GITHUB_TOKEN) or credentials git can use",
     ),
     (
-        ("returned error: 403", "Permission to", "not allowed to push", "You are not allowed", "denied to",
-         "Permission denied", "insufficient permission", "pre-receive hook declined", "hook declined"),
+        (
+            "returned error: 403",
+            "Permission to",
+            "not allowed to push",
+            "You are not allowed",
+            "denied to",
+            "Permission denied",
+            "insufficient permission",
+            "pre-receive hook declined",
+            "hook declined",
+        ),
         "permission denied: the remote refused the push",
     ),
     (("not found", "does not appear to be a git repository", "does not exist"), "repository not found"),

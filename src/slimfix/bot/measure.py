@@ -35,7 +35,9 @@ def measure(changes: ChangeSet, root: Path, note: Callable[[str], None]) -> None
             raise BotError(f"--verify could not build {change.path}: {exc}") from None
         if report.verdict == "breaking":
             path.write_bytes(change.before.encode("utf-8"))
-            changes.skipped.append(f"{change.path}: left out, the rewritten Dockerfile does not build or fails its smoke test")
+            changes.skipped.append(
+                f"{change.path}: left out, the rewritten Dockerfile does not build or fails its smoke test"
+            )
             continue
         change.report = report
         kept.append(change)

@@ -30,7 +30,10 @@ def decide(has_changes: bool, branch: BranchState, open_request: Optional[Reques
     """``rejected``: a request with these same changes was closed without merging."""
     if not has_changes:
         if branch.exists and branch.foreign:
-            return Plan(Action.LEFT_ALONE, "the target branch no longer needs the changes, but the branch has commits slimfix did not make")
+            return Plan(
+                Action.LEFT_ALONE,
+                "the target branch no longer needs the changes, but the branch has commits slimfix did not make",
+            )
         if branch.exists or open_request is not None:
             return Plan(Action.CLOSE, "the target branch no longer needs the changes")
         return Plan(Action.NOTHING, "nothing to fix")

@@ -14,7 +14,7 @@ from .branch import BranchState, inspect_branch
 from .changes import ChangeSet, compute_changes
 from .credentials import find_credentials
 from .errors import BotError
-from .forges import Forge, Request, make_forge
+from .forges import Forge, make_forge
 from .gitcmd import GitError
 from .plan import Action, Plan, decide
 from .remote import FORGES, api_url, detect_forge, looks_like_url, parse_remote
@@ -88,8 +88,13 @@ def run_bot(options: BotOptions, output: Output, env: Optional[Mapping[str, str]
         forge: Forge = Forge()  # a dry run can look without the API
         output.warn("no GITHUB_TOKEN: this dry run does not look for an existing pull request")
     else:
-        forge = make_forge(forge_name, options.api_url or api_url(forge_name, remote, env),
-                           options.project or remote.path, credentials.api_token, secrets)
+        forge = make_forge(
+            forge_name,
+            options.api_url or api_url(forge_name, remote, env),
+            options.project or remote.path,
+            credentials.api_token,
+            secrets,
+        )
     try:
         with Workspace(remote.url, secrets, credentials.git_username, credentials.git_password, borrow) as ws:
             _Run(options, output, forge, ws, author, remote.url).go()
@@ -98,8 +103,9 @@ def run_bot(options: BotOptions, output: Output, env: Optional[Mapping[str, str]
 
 
 class _Run:
-    def __init__(self, options: BotOptions, output: Output, forge: Forge, ws: Workspace,
-                 author: Tuple[str, str], url: str) -> None:
+    def __init__(
+        self, options: BotOptions, output: Output, forge: Forge, ws: Workspace, author: Tuple[str, str], url: str
+    ) -> None:
         self.o, self.out, self.forge, self.ws, self.git = options, output, forge, ws, ws.git
         self.author, self.url = author, url
         self.branch = options.branch
@@ -109,8 +115,10 @@ class _Run:
     def go(self) -> None:
         base, base_commit, branch_commit = self._remote()
         self.base = base
-        self.out.say(f"slimfix bot: {self.url} ({self.forge.name}), target branch {base}, bot branch {self.branch}"
-                     + (" [dry run]" if self.o.dry_run else ""))
+        self.out.say(
+            f"slimfix bot: {self.url} ({self.forge.name}), target branch {base}, bot branch {self.branch}"
+            + (" [dry run]" if self.o.dry_run else "")
+        )
         self.ws.fetch([base] + ([self.branch] if branch_commit else []))
         self.ws.checkout(base_commit)
         changes = compute_changes(self.ws.path)
@@ -125,10 +133,19 @@ class _Run:
         requests = self.forge.find(self.branch) if self.forge.has_api else []
         open_request = next((r for r in requests if r.is_open), None)
         closed = next((r for r in requests if not r.is_open), None)
-        rejected = (closed is not None and closed.state == "closed"
-                    and changes.digest in description.find_markers(closed.body, "digest"))
+        rejected = (
+            closed is not None
+            and closed.state == "closed"
+            and changes.digest in description.find_markers(closed.body, "digest")
+        )
         plan = decide(bool(changes), state, open_request, rejected)
-        self.changes, self.state, self.request, self.tree, self.base_commit = changes, state, open_request, tree, base_commit
+        self.changes, self.state, self.request, self.tree, self.base_commit = (
+            changes,
+            state,
+            open_request,
+            tree,
+            base_commit,
+        )
         self.rejected = rejected
         self._report(plan)
         if self.o.dry_run:
@@ -179,11 +196,16 @@ class _Run:
 
     def _commit(self) -> str:
         name, email = self.author
-        identity = {"GIT_AUTHOR_NAME": name, "GIT_AUTHOR_EMAIL": email,
-                    "GIT_COMMITTER_NAME": name, "GIT_COMMITTER_EMAIL": email}
+        identity = {
+            "GIT_AUTHOR_NAME": name,
+            "GIT_AUTHOR_EMAIL": email,
+            "GIT_COMMITTER_NAME": name,
+            "GIT_COMMITTER_EMAIL": email,
+        }
         message = description.commit_message(self.changes, self.tree)
-        return self.git.out("commit-tree", "--no-gpg-sign", self.tree, "-p", self.base_commit, "-F", "-",
-                            input=message, env=identity)
+        return self.git.out(
+            "commit-tree", "--no-gpg-sign", self.tree, "-p", self.base_commit, "-F", "-", input=message, env=identity
+        )
 
     def _push(self, commit: str, expect: Optional[str], new_branch: bool) -> None:
         options = self.forge.push_options(new_branch, self.base, description.TITLE, description.one_line(self.changes))
@@ -219,7 +241,10 @@ class _Run:
         try:
             self._delete_branch(commit)
         except GitError as exc:
-            return f"The branch {self.branch} stays on the remote without its {self.forge.kind} (deleting it failed: {exc.meaning}); delete it by hand or run slimfix bot again."
+            return (
+                f"The branch {self.branch} stays on the remote without its {self.forge.kind} "
+                f"(deleting it failed: {exc.meaning}); delete it by hand or run slimfix bot again."
+            )
         return f"The branch {self.branch} was deleted again: nothing is left half-done."
 
     def _do_update(self) -> None:
@@ -256,9 +281,11 @@ class _Run:
         self._comment_once(description.blocked_comment(self.changes, self.branch, self.forge.kind), "blocked")
 
     def _do_left_alone(self) -> None:
-        text = (f"`{self.base}` no longer needs slimfix's changes, but `{self.branch}` has commits slimfix did not "
-                f"make, so it leaves this {self.forge.kind} and its branch alone.\n\n"
-                + description.marker("unneeded", self.changes.digest))
+        text = (
+            f"`{self.base}` no longer needs slimfix's changes, but `{self.branch}` has commits slimfix did not "
+            f"make, so it leaves this {self.forge.kind} and its branch alone.\n\n"
+            + description.marker("unneeded", self.changes.digest)
+        )
         self._comment_once(text, "unneeded")
 
     def _comment_once(self, text: str, kind: Optional[str]) -> None:
@@ -266,7 +293,9 @@ class _Run:
             if kind:
                 self.out.warn(f"{self.branch} was left as it is, and there is no open {self.forge.kind} to comment on")
             return
-        if kind and any(self.changes.digest in description.find_markers(c, kind) for c in self.forge.comments(self.request)):
+        if kind and any(
+            self.changes.digest in description.find_markers(c, kind) for c in self.forge.comments(self.request)
+        ):
             return  # said already
         self.forge.comment(self.request, text)
         self.out.say(f"commented on {self.forge.kind} #{self.request.number}")

@@ -51,8 +51,9 @@ def local_objects(checkout: Path, secrets: Secrets) -> Optional[Path]:
 
 
 class Workspace:
-    def __init__(self, url: str, secrets: Secrets, username: str = "", password: str = "",
-                 borrow_objects: Optional[Path] = None) -> None:
+    def __init__(
+        self, url: str, secrets: Secrets, username: str = "", password: str = "", borrow_objects: Optional[Path] = None
+    ) -> None:
         self.url = url
         self.secrets = secrets
         self._username, self._password = username, password
@@ -86,9 +87,9 @@ class Workspace:
         for line in lines:
             left, _, ref = line.partition("\t")
             if left.startswith("ref: ") and ref == "HEAD":
-                target = left[len("ref: "):]
+                target = left[len("ref: ") :]
                 if target.startswith("refs/heads/"):
-                    state.default_branch = target[len("refs/heads/"):]
+                    state.default_branch = target[len("refs/heads/") :]
             elif ref == "HEAD":
                 head_commit = left
             elif ref in wanted:

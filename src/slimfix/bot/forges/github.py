@@ -48,9 +48,13 @@ class GitHub(Forge):
         except RequestFailed as exc:
             raise BotError(self._explain(doing, exc.response.status_code, _message(exc.response))) from None
         except RequestTimeout:
-            raise BotError(f"the GitHub API at {self.api_url} did not answer in {TIMEOUT:.0f} s while {doing}") from None
+            raise BotError(
+                f"the GitHub API at {self.api_url} did not answer in {TIMEOUT:.0f} s while {doing}"
+            ) from None
         except RequestError as exc:
-            raise BotError(self.secrets.redact(f"cannot reach the GitHub API at {self.api_url} while {doing}: {exc.exc}")) from None
+            raise BotError(
+                self.secrets.redact(f"cannot reach the GitHub API at {self.api_url} while {doing}: {exc.exc}")
+            ) from None
 
     def _explain(self, doing: str, status: int, message: str) -> str:
         said = f": {message}" if message else ""
@@ -58,8 +62,10 @@ class GitHub(Forge):
         if status == 401:
             return f"GitHub rejected the token while {doing} (401{said}); check GITHUB_TOKEN"
         if status == 403:
-            return (f"no permission on {where} while {doing} (403{said}); the token needs write access to "
-                    "contents and pull requests")
+            return (
+                f"no permission on {where} while {doing} (403{said}); the token needs write access to "
+                "contents and pull requests"
+            )
         if status == 404:
             return f"GitHub has no repository {where} that this token can see (404 while {doing})"
         return self.secrets.redact(f"GitHub refused {doing} ({status}{said})")
@@ -72,39 +78,63 @@ class GitHub(Forge):
 
     def find(self, branch: str) -> List[Request]:
         data = self._call(
-            "looking for its pull request", self.client.rest.pulls.list,
-            head=f"{self.owner}:{branch}", state="all", sort="created", direction="desc", per_page=PAGE,
+            "looking for its pull request",
+            self.client.rest.pulls.list,
+            head=f"{self.owner}:{branch}",
+            state="all",
+            sort="created",
+            direction="desc",
+            per_page=PAGE,
         )
         return [_request(item) for item in data]
 
     def create(self, branch: str, base: str, title: str, body: str) -> Request:
-        data = self._call("opening the pull request", self.client.rest.pulls.create,
-                          title=title, head=branch, base=base, body=body, maintainer_can_modify=True)
+        data = self._call(
+            "opening the pull request",
+            self.client.rest.pulls.create,
+            title=title,
+            head=branch,
+            base=base,
+            body=body,
+            maintainer_can_modify=True,
+        )
         return _request(data)
 
     def update(self, request: Request, title: str, body: str) -> Request:
-        data = self._call(f"updating pull request #{request.number}", self.client.rest.pulls.update,
-                          request.number, title=title, body=body)
+        data = self._call(
+            f"updating pull request #{request.number}",
+            self.client.rest.pulls.update,
+            request.number,
+            title=title,
+            body=body,
+        )
         return _request(data)
 
     def close(self, request: Request) -> None:
-        self._call(f"closing pull request #{request.number}", self.client.rest.pulls.update,
-                   request.number, state="closed")
+        self._call(
+            f"closing pull request #{request.number}", self.client.rest.pulls.update, request.number, state="closed"
+        )
 
     def comments(self, request: Request) -> List[str]:
         out: List[str] = []
         page = 1
         while True:
-            data = self._call(f"reading the comments of #{request.number}", self.client.rest.issues.list_comments,
-                              request.number, per_page=PAGE, page=page)
+            data = self._call(
+                f"reading the comments of #{request.number}",
+                self.client.rest.issues.list_comments,
+                request.number,
+                per_page=PAGE,
+                page=page,
+            )
             out.extend(item.get("body") or "" for item in data)
             if len(data) < PAGE:
                 return out
             page += 1
 
     def comment(self, request: Request, text: str) -> None:
-        self._call(f"commenting on #{request.number}", self.client.rest.issues.create_comment,
-                   request.number, body=text)
+        self._call(
+            f"commenting on #{request.number}", self.client.rest.issues.create_comment, request.number, body=text
+        )
 
     def close_client(self) -> None:
         pass  # githubkit opens and closes a connection per call

@@ -37,17 +37,23 @@ class GitLab(Forge):
         except gitlab.exceptions.GitlabError as exc:
             raise BotError(self._explain(doing, exc.response_code, exc.error_message)) from None
         except requests.exceptions.Timeout:
-            raise BotError(f"the GitLab API at {self.api_url} did not answer in {TIMEOUT:.0f} s while {doing}") from None
+            raise BotError(
+                f"the GitLab API at {self.api_url} did not answer in {TIMEOUT:.0f} s while {doing}"
+            ) from None
         except requests.exceptions.RequestException as exc:
-            raise BotError(self.secrets.redact(f"cannot reach the GitLab API at {self.api_url} while {doing}: {exc}")) from None
+            raise BotError(
+                self.secrets.redact(f"cannot reach the GitLab API at {self.api_url} while {doing}: {exc}")
+            ) from None
 
     def _explain(self, doing: str, status: Optional[int], message) -> str:
         said = f": {message}" if message else ""
         if status == 401:
             return f"GitLab rejected the token while {doing} (401{said}); check GITLAB_TOKEN"
         if status == 403:
-            return (f"no permission on {self.path} while {doing} (403{said}); the token needs the api scope "
-                    "and at least the Developer role")
+            return (
+                f"no permission on {self.path} while {doing} (403{said}); the token needs the api scope "
+                "and at least the Developer role"
+            )
         if status == 404:
             return f"GitLab has no project {self.path} that this token can see (404 while {doing})"
         if status == 429:
@@ -62,14 +68,26 @@ class GitLab(Forge):
         return project.attributes.get("default_branch")
 
     def find(self, branch: str) -> List[Request]:
-        items = self._call("looking for its merge request", self.project.mergerequests.list,
-                           source_branch=branch, state="all", order_by="created_at", sort="desc", per_page=20,
-                           get_all=False)
+        items = self._call(
+            "looking for its merge request",
+            self.project.mergerequests.list,
+            source_branch=branch,
+            state="all",
+            order_by="created_at",
+            sort="desc",
+            per_page=20,
+            get_all=False,
+        )
         return [_request(item.attributes) for item in items]
 
     def create(self, branch: str, base: str, title: str, body: str) -> Request:
-        data = {"source_branch": branch, "target_branch": base, "title": title, "description": body,
-                "remove_source_branch": True}
+        data = {
+            "source_branch": branch,
+            "target_branch": base,
+            "title": title,
+            "description": body,
+            "remove_source_branch": True,
+        }
         item = self._call("opening the merge request", self.project.mergerequests.create, data)
         return _request(item.attributes)
 
