@@ -216,3 +216,21 @@ def test_dry_run_reads_but_writes_nothing(remote: Remote, checkout: Checkout, gi
     assert "would push slimfix/slim-dockerfiles and open a pull request" in result.stdout
     assert "--- pull request title: Slim Dockerfiles with slimfix" in result.stdout
     assert "| `Dockerfile` | SF001" in result.stdout
+
+
+def test_no_longer_needed_but_a_human_committed_comments_and_keeps_everything(
+    remote: Remote, checkout: Checkout, github: GitHubDouble, tmp_path: Path
+) -> None:
+    bot(checkout, github)
+    mine = human(remote, tmp_path).switch(BRANCH).write("NOTES.md", "hi\n").commit("notes", push_to=BRANCH)
+    for path in ("Dockerfile", "services/api/Dockerfile"):
+        checkout.write(path, remote.show(BRANCH, path))
+    checkout.commit("slim by hand", push_to="main")
+
+    for _ in range(2):
+        assert bot(checkout, github).exit_code == 0
+
+    (pull,) = github.items
+    assert pull["state"] == "open" and remote.commit_of(BRANCH) == mine
+    (comment,) = github.notes[pull["number"]]
+    assert "leaves this pull request and its branch alone" in comment["body"]
