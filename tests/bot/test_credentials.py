@@ -66,6 +66,7 @@ def secret_forms(token: str, username: str) -> List[str]:
 
 
 def test_github_token_is_used_but_never_shown_or_stored(served, tmp_path: Path, isolated_git: Path) -> None:
+    pytest.importorskip("githubkit", reason="GitHub support needs the bot extra (githubkit)")
     root, remote = served
     git(isolated_git, "config", "--global", "credential.helper", "store")  # would persist any credential git is given
     server = GitHTTPServer(root, "x-access-token", TOKEN).start()
@@ -140,6 +141,7 @@ def test_gitlab_ci_job_token_from_the_checkout_url_is_never_shown(served, tmp_pa
 
 
 def test_a_wrong_token_fails_cleanly_without_showing_it(served, tmp_path: Path) -> None:
+    pytest.importorskip("githubkit", reason="GitHub support needs the bot extra (githubkit)")
     root, remote = served
     server = GitHTTPServer(root, "x-access-token", TOKEN).start()
     api = GitHubDouble("another-token-entirely", remote).start()
