@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Iterator, List, Optional
 
 from ..shell.walk import walk_commands
-from ..shell.nodes import FunctionDef, Script, SimpleCommand, Subshell
+from ..shell.nodes import FunctionDef, Script, SimpleCommand, Subshell, iter_nodes
 
 # Builtins whose effect outlives the command: later commands of the same shell
 # see a changed directory, environment, options, traps or an exited shell.
@@ -64,7 +64,7 @@ def state_leaks(script: Script) -> Iterator[str]:
             yield f"'{name}' changes the shell's state"
         elif name is None and command.words:
             yield "a command name is computed at run time"
-    for node in _walk_nodes(script):
+    for node in iter_nodes(script):
         if isinstance(node, FunctionDef):
             yield "a shell function is defined"
             break
@@ -72,12 +72,6 @@ def state_leaks(script: Script) -> Iterator[str]:
 
 def _program(command: SimpleCommand) -> Optional[str]:
     return command.name
-
-
-def _walk_nodes(node) -> Iterator[object]:
-    yield node
-    for child in node.children():
-        yield from _walk_nodes(child)
 
 
 def first_leak(script: Script) -> Optional[str]:
