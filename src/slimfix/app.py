@@ -215,7 +215,6 @@ def _use_color(options: FixOptions) -> bool:
 
 
 def _report(results, options: FixOptions, config_failed: bool, read_stdin: bool) -> int:
-    from .output.diff import colorize, unified_diff
     from .output.reports import error_message, render
 
     errors = [message for message in map(error_message, results) if message]
@@ -224,6 +223,8 @@ def _report(results, options: FixOptions, config_failed: bool, read_stdin: bool)
 
     stdout_is_product = options.mode == "diff" or (options.mode == "fix" and read_stdin)
     if options.mode == "diff":
+        from .output.diff import colorize, unified_diff
+
         diff = "".join(unified_diff(r.source, r.output, r.path) for r in results if r.changed and not r.error)
         if diff:
             sys.stdout.write(colorize(diff) if _use_color(options) else diff)

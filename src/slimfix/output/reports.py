@@ -7,7 +7,6 @@ that the file on disk still has after the run.
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Sequence
@@ -79,6 +78,8 @@ def human_bytes(count: int) -> str:
 
 
 def _json(results: Sequence[FileResult], mode: str, **_) -> str:
+    import json
+
     def item(f: Finding) -> Dict[str, object]:
         d = f.diagnostic
         return {
