@@ -43,7 +43,9 @@ class ConsecutiveRunInstructions(Rule):
     stops the build); the first ends cleanly (no trailing `;`, `&` or comment)
     and leaves no shell state behind that the second would now inherit (`cd`,
     `export`, `set`, `source`, `umask`, `exit`, a bare variable assignment, a
-    function, a background job, or text the shell model cannot read).
+    function, a background job, or text the shell model cannot read); and the
+    first does not clean a package manager's cache that the second fills again
+    (`dnf clean all` then `dnf install`: the clean would run mid-chain).
     Comments between the two are kept inside the joined instruction; blank
     lines between them are dropped (inside a continuation they are an error
     in waiting).
@@ -99,6 +101,9 @@ class ConsecutiveRunInstructions(Rule):
         leak = first_leak(a.script)
         if leak is not None:
             return f"in the first RUN {leak}"
+        tool = _cleans_then_installs(a, b)
+        if tool is not None:
+            return f"the first RUN cleans {tool}'s cache and the second installs with {tool} again"
         return None
 
     @staticmethod
@@ -117,6 +122,20 @@ class ConsecutiveRunInstructions(Rule):
         head, sep, tail = style.joiner.rpartition(style.newline)
         joiner = head + sep + comments + tail
         return Fix((Edit(start, end, joiner),), Applicability.SAFE, "join with the previous RUN")
+
+
+_INSTALLS = ("install", "upgrade")
+
+
+def _cleans_then_installs(a: RunView, b: RunView) -> Optional[str]:
+    """A package manager whose cache the first RUN cleans and the second fills
+    again: joined, the clean would run mid-chain (and hadolint's DL3032/DL3040/
+    DL3036 would read the joined RUN as never cleaned)."""
+    cleaned = {view.tool for _, view in a.commands if view is not None and view.action == "cache_clean"}
+    for _, view in b.commands:
+        if view is not None and view.tool in cleaned and view.action in _INSTALLS:
+            return view.tool
+    return None
 
 
 def _comments_before(instruction: Instruction, offset: int) -> str:
