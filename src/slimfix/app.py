@@ -93,6 +93,12 @@ def run_fix(options: FixOptions) -> int:
     except KeyboardInterrupt:
         _err("slimfix: interrupted; every file is either rewritten whole or untouched")
         return EXIT_INTERRUPTED
+    except Exception as exc:  # a bug in slimfix: exit 2, never 1 ("changes needed")
+        import traceback
+
+        traceback.print_exc()
+        _err(f"slimfix: internal error: {type(exc).__name__}: {exc}")
+        return EXIT_ERROR
 
 
 def _unknown_selectors(options: FixOptions) -> List[str]:

@@ -145,3 +145,16 @@ def test_write_refuses_what_it_must_not_touch(tmp_path):
     assert path.read_text() == "FROM changed\n"
     with pytest.raises(SourceError, match="is a directory"):
         read_source(str(tmp_path))
+
+
+def test_a_crash_of_slimfix_itself_exits_2_not_1(in_tmp, monkeypatch):
+    import slimfix.files
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("search bug")
+
+    monkeypatch.setattr(slimfix.files, "discover", broken)
+    write(in_tmp / "Dockerfile", JOINABLE)
+    result = invoke(["--check"])
+    assert result.code == 2
+    assert result.stderr.splitlines()[-1] == "slimfix: internal error: RuntimeError: search bug"
