@@ -164,3 +164,15 @@ def test_fixed_fixtures_keep_comments_in_order():
         source = _read(case.with_name(case.name.replace(".fixed", "")))
         assert sorted(comments) == sorted(line.strip() for line in source.splitlines() if line.strip().startswith("#"))
         assert parse(fixed).code == fixed
+
+
+@pytest.mark.parametrize(
+    "base, fixed",
+    [("python:3.8-alpine3.12", False), ("alpine:3.16", False), ("alpine:3.19", True), ("python:3.12-alpine", True)],
+)
+def test_runtime_names_need_alpine_3_17(base: str, fixed: bool):
+    text = f"FROM {base}\nRUN apk add --no-cache gcc musl-dev openssl-dev && pip install cryptography\n"
+    result = fix_text(text, "x", UNSAFE)
+    assert result.changed is fixed
+    if not fixed:
+        assert "are Alpine 3.17's" in result.diagnostics[0].message

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from typing import Iterable, Optional
 
-from ..semantics.builddeps import Finding, Rewrite, command_text, findings, fix_edits, package_list
+from ..semantics.builddeps import Finding, Rewrite, base_image, command_text, findings, outcome, package_list
 from ..semantics.context import FileContext
 from ..semantics.run import RunView
 from .base import Applicability, Diagnostic, Fix, Rule
 
 VIRTUAL = ".build-deps"
+_ALPINE_RELEASE = re.compile(r"alpine:?(\d+)\.(\d+)")
 
 
 class ApkBuildDepsKept(Rule):
@@ -58,7 +60,10 @@ class ApkBuildDepsKept(Rule):
     mapping, and the fix then breaks the image at run time. Only the final
     image's stages (the last stage and those it is built `FROM`) are checked;
     `apk del .build-deps` removes only what no other installed package needs,
-    so packages of the base image stay.
+    so packages of the base image stay. The runtime names are those of
+    Alpine 3.17 and later: on an older release named in the image
+    (`alpine:3.12`, `python:3.8-alpine3.12`) no fix is offered when a
+    runtime library is needed.
 
     No fix is offered (the diagnostic says why) when a `-dev` package has no
     known runtime library and is not a pure tool; when no build step follows
@@ -96,21 +101,20 @@ class ApkBuildDepsKept(Rule):
             yield self._diagnose(ctx, finding, name)
 
     def _diagnose(self, ctx: FileContext, f: Finding, name: str) -> Diagnostic:
-        message = f"build-only packages {package_list(f.names)} stay in the image"
-        if f.reason is not None:
-            return self.diagnostic(f.instruction, f"{message} (no automatic fix: {f.reason})")
+        reason = f.reason
+        if reason is None and f.runtime:
+            base = base_image(ctx, ctx.stage(f.instruction))
+            if _older_alpine(base):
+                reason = (f"the runtime library names ({package_list(f.runtime)}) are Alpine 3.17's "
+                          f"and the base image {base} is older")
         virtual = f.view.option("virtual")
         group = virtual.value if virtual is not None and virtual.value else name
-        edits = fix_edits(ctx, f, lambda joiner: _rewrite(f, joiner, group))
-        if edits is None:
-            return self.diagnostic(f.instruction, f"{message} (no automatic fix: a comment inside the RUN would be lost)")
-        if f.join_only:
-            fix = Fix(tuple(edits), Applicability.UNSAFE, f"join the RUN on line {f.build_instruction.start_line}, which removes them")
-            return self.diagnostic(f.instruction, message + "; join the RUN that removes them", fix=fix, savings=f.savings)
-        where = "in the same RUN" if f.build_run is f.run else f"joining the build RUN on line {f.build_instruction.start_line}"
-        fix = Fix(tuple(edits), Applicability.UNSAFE, f"install them as {group} and `apk del {group}` after the build, {where}")
-        return self.diagnostic(f.instruction, message + "; remove them after the build in the same RUN", fix=fix,
-                               savings=f.savings)
+        out = outcome(ctx, f, reason, lambda joiner: _rewrite(f, joiner, group), "remove",
+                      f"install them as {group} and `apk del {group}` after the build")
+        if out.edits is None:
+            return self.diagnostic(f.instruction, out.message)
+        fix = Fix(out.edits, Applicability.UNSAFE, out.description)
+        return self.diagnostic(f.instruction, out.message, fix=fix, savings=f.savings)
 
 
 def _rewrite(f: Finding, joiner: str, group: str) -> Rewrite:
@@ -146,6 +150,12 @@ def _removes(run: RunView, f: Finding) -> Optional[str]:
     if names <= removed:
         return "all"
     return "some" if names & removed else None
+
+
+def _older_alpine(base: str) -> bool:
+    """The image names an Alpine release before 3.17 (``alpine:3.12``, ``python:3.8-alpine3.12``)."""
+    match = _ALPINE_RELEASE.search(base.lower())
+    return match is not None and (int(match.group(1)), int(match.group(2))) < (3, 17)
 
 
 def _virtual_name(text: str) -> str:

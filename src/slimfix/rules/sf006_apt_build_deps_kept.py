@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Iterable, Optional
 
-from ..semantics.builddeps import Finding, Rewrite, command_text, findings, fix_edits, package_list
+from ..semantics.builddeps import Finding, Rewrite, base_image, command_text, findings, outcome, package_list
 from ..semantics.context import FileContext
 from ..semantics.images import ImageRef, runtime_variant
 from ..semantics.run import RunView
@@ -18,9 +18,12 @@ RESTORE_MARKS = (
     "apt-get purge -y --auto-remove",
 )
 # Releases whose library package names differ from Debian 12's, which the runtime mapping uses.
-_OTHER_RELEASE = re.compile(r"(^|[-_:])(stretch|buster|bullseye|trixie|xenial|bionic|focal|jammy|noble)($|[-_.])")
-_VERSIONED_BASE = re.compile(r"^(?:.*/)?(debian|ubuntu):(?P<version>[0-9][0-9.]*)")
-
+_OTHER_RELEASE = re.compile(r"(^|[-_.])(stretch|buster|bullseye|trixie|xenial|bionic|focal|jammy|noble|ubuntu)")
+# Official images built on Debian: without a release in the tag they are taken for Debian 12.
+_DEBIAN_IMAGES = frozenset({
+    "python", "node", "ruby", "php", "golang", "perl", "rust", "buildpack-deps", "wordpress", "drupal",
+    "nginx", "httpd", "redis", "postgres",
+})
 
 class AptBuildDepsKept(Rule):
     """
@@ -80,9 +83,13 @@ class AptBuildDepsKept(Rule):
     ## Fix safety
     Unsafe: whether the program needs a package at run time is a judgement,
     and a library the build linked against may be missing from the runtime
-    mapping. The runtime names are Debian 12's: when the base image names
-    another release (`bullseye`, `focal`, `ubuntu:22.04`, ...) and a runtime
-    library is needed, no fix is offered. Otherwise the same cases as SF005
+    mapping. The runtime names are Debian 12's: when a runtime library is
+    needed, the fix is offered only on bases taken for Debian 12 (a
+    `bookworm` tag, `debian:12`, or an official Debian-based image such as
+    `python` or `node` with no other release in its tag), not on Ubuntu,
+    other Debian releases or images of unknown release. A name the base's
+    release does not have makes the build fail, it does not break the image
+    silently. Otherwise the same cases as SF005
     give no fix: an unknown `-dev` package, no build step in the stage,
     packages from variables, a `RUN` that cannot be read or extended, a later
     build or removal, several installing commands, or an instruction that
@@ -108,24 +115,18 @@ class AptBuildDepsKept(Rule):
             yield self._diagnose(ctx, finding)
 
     def _diagnose(self, ctx: FileContext, f: Finding) -> Diagnostic:
-        message = f"build-only packages {package_list(f.names)} stay in the image"
         reason = f.reason
-        base = ctx.stage(f.instruction).base_image  # type: ignore[union-attr]
-        if reason is None and f.runtime and _other_release(base):
-            reason = f"the runtime library names ({package_list(f.runtime)}) are Debian 12's, the base image is {base}"
-        if reason is not None:
-            return self.diagnostic(f.instruction, f"{message} (no automatic fix: {reason})")
-        edits = fix_edits(ctx, f, lambda joiner: _rewrite(f, joiner))
-        if edits is None:
-            return self.diagnostic(f.instruction, f"{message} (no automatic fix: a comment inside the RUN would be lost)")
-        if f.join_only:
-            fix = Fix(tuple(edits), Applicability.UNSAFE, f"join the RUN on line {f.build_instruction.start_line}, which purges them")
-            return self.diagnostic(f.instruction, message + "; join the RUN that purges them", fix=fix, savings=f.savings)
-        where = "in the same RUN" if f.build_run is f.run else f"joining the build RUN on line {f.build_instruction.start_line}"
-        fix = Fix(tuple(edits), Applicability.UNSAFE, f"purge what the build installed after it, {where}")
-        savings = 0 if _ships_compilers(base) else f.savings
-        return self.diagnostic(f.instruction, message + "; purge them after the build in the same RUN", fix=fix,
-                               savings=savings)
+        stage = ctx.stage(f.instruction)
+        doubt = release_doubt(ctx, stage) if reason is None and f.runtime else None
+        if doubt:
+            reason = f"the runtime library names ({package_list(f.runtime)}) are Debian 12's and {doubt}"
+        out = outcome(ctx, f, reason, lambda joiner: _rewrite(f, joiner), "purge",
+                      "purge what the build installed after it")
+        if out.edits is None:
+            return self.diagnostic(f.instruction, out.message)
+        fix = Fix(out.edits, Applicability.UNSAFE, out.description)
+        savings = 0 if _ships_compilers(base_image(ctx, stage)) else f.savings
+        return self.diagnostic(f.instruction, out.message, fix=fix, savings=savings)
 
 
 def _rewrite(f: Finding, joiner: str) -> Rewrite:
@@ -172,13 +173,19 @@ def _ships_compilers(base: str) -> bool:
     return runtime_variant(ref) is not None and "alpine" not in ref.tag
 
 
-def _other_release(base: str) -> bool:
-    image = base.lower()
-    tag = image.rsplit("/", 1)[-1]
-    if _OTHER_RELEASE.search(tag.partition(":")[2]):
-        return True
-    match = _VERSIONED_BASE.match(image)
-    if match is None:
-        return False
-    version = match.group("version")
-    return (match.group(1) == "debian" and version.split(".")[0] != "12") or match.group(1) == "ubuntu"
+def release_doubt(ctx: FileContext, stage) -> Optional[str]:
+    """Why the base image may not be Debian 12, whose library names the runtime mapping uses."""
+    base = base_image(ctx, stage)
+    ref = ImageRef.parse(base)
+    tag = ref.tag.lower()
+    if "$" in base:
+        return f"the base image {base} is set by a build argument"
+    if ref.name == "ubuntu" or _OTHER_RELEASE.search(tag):
+        return f"the base image {base} is another release"
+    if "bookworm" in tag or (ref.name == "debian" and tag.startswith("12")):
+        return None
+    if ref.name == "debian":
+        return f"the base image {base} is another release"
+    if ref.is_official and ref.name in _DEBIAN_IMAGES:
+        return None
+    return f"the release of the base image {base} is not known"

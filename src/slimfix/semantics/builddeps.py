@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable, Iterator, List, Optional, Sequence, Tuple
 
 from ..edits import Edit
@@ -138,7 +138,8 @@ class Rewrite:
 def build_step(command: SimpleCommand, view: Optional[CommandView]) -> Optional[str]:
     """What ``command`` builds with (``"pip install"``, ``"make"``, ...), or None."""
     if view is not None and view.tool in _BUILD_ACTIONS:
-        if view.action in _BUILD_ACTIONS[view.tool] or (view.tool == "npm" and view.subcommand in _NPM_BUILD_SUBCOMMANDS):
+        rebuild = view.tool == "npm" and view.subcommand in _NPM_BUILD_SUBCOMMANDS
+        if view.action in _BUILD_ACTIONS[view.tool] or rebuild:
             if view.tool == "pip" and _only_pip_tooling(view):
                 return None
             return f"{view.program} {view.subcommand or ''}".strip()
@@ -230,6 +231,12 @@ def final_lineage(ctx: FileContext) -> List[int]:
         out.append(stage.index)
         stage = parent_stage(ctx.tree, stage)
     return sorted(out)
+
+
+def base_image(ctx: FileContext, stage) -> str:
+    """The image a stage is built on, through the stages it is built FROM."""
+    parent = parent_stage(ctx.tree, stage)
+    return base_image(ctx, parent) if parent is not None else stage.base_image
 
 
 def family(ctx: FileContext, index: int) -> List[int]:
@@ -592,6 +599,34 @@ def fix_edits(ctx: FileContext, f: Finding, rewrite: Callable[[str], Rewrite]) -
     return edits
 
 
+@dataclass(frozen=True)
+class Outcome:
+    """What a rule reports for a finding: its message and, when there is one, the fix."""
+
+    message: str
+    edits: Optional[Tuple[Edit, ...]] = None
+    description: str = ""
+
+
+def outcome(ctx: FileContext, f: Finding, reason: Optional[str], rewrite: Callable[[str], Rewrite], verb: str,
+            action: str) -> Outcome:
+    """The message and fix for ``f``: ``verb`` is how the packages go ("remove", "purge"),
+    ``action`` what the fix does to them (for its description)."""
+    message = f"build-only packages {package_list(f.names)} stay in the image"
+    edits = None if reason else fix_edits(ctx, f, rewrite)
+    if reason is None and edits is None:
+        reason = "a comment inside the RUN would be lost"
+    if reason is not None:
+        return Outcome(f"{message} (no automatic fix: {reason})")
+    line = f.build_instruction.start_line  # type: ignore[union-attr]
+    if f.join_only:
+        return Outcome(f"{message}; join the RUN that {verb}s them", tuple(edits),  # type: ignore[arg-type]
+                       f"join the RUN on line {line}, which {verb}s them")
+    where = "in the same RUN" if f.build_run is f.run else f"joining the build RUN on line {line}"
+    return Outcome(f"{message}; {verb} them after the build in the same RUN", tuple(edits),  # type: ignore[arg-type]
+                   f"{action}, {where}")
+
+
 def _install_edits(ctx: FileContext, f: Finding, change: Rewrite) -> Optional[List[Edit]]:
     from ..shell.edit import insert_option
 
@@ -786,6 +821,6 @@ def package_list(names: Sequence[str]) -> str:
 
 
 __all__ = [
-    "Finding", "Rewrite", "build_step", "build_steps", "command_text", "estimate_savings", "findings",
-    "final_lineage", "fix_edits", "package_list",
+    "Finding", "Outcome", "Rewrite", "base_image", "build_step", "build_steps", "command_text",
+    "estimate_savings", "final_lineage", "findings", "fix_edits", "outcome", "package_list",
 ]
