@@ -21,6 +21,7 @@ A ``RUN`` is split command by command; commands the analysis cannot place make i
 
 from __future__ import annotations
 
+import fnmatch
 import posixpath
 import re
 from dataclasses import dataclass, field
@@ -47,14 +48,21 @@ STEPS = (DEPS, BUILD, TOOLING)
 PACKAGE_ROLES = (UPDATE, INSTALL, UPGRADE, REMOVE)
 
 MANAGERS = {"apt": "debian", "apk": "alpine"}
-# Files that describe dependencies: a copy of nothing else is needed only by the builder.
-MANIFEST = re.compile(
-    r"(requirements[\w.-]*\.(txt|in)|constraints[\w.-]*\.txt|setup\.(py|cfg)|pyproject\.toml|Pipfile"
-    r"(\.lock)?|poetry\.lock|package(-lock)?\.json|npm-shrinkwrap\.json|yarn\.lock|\.npmrc|\.yarnrc(\.yml)?)"
-)
+# Files that describe an ecosystem's dependencies: a copy of nothing else is needed only by the
+# builder (when that ecosystem is built).
+MANIFESTS = {
+    "python": re.compile(r"(requirements|constraints)[\w.-]*\.(txt|in)|setup\.(py|cfg)|pyproject\.toml|Pipfile"
+                         r"(\.lock)?|poetry\.lock"),
+    "node": re.compile(r"package(-lock)?\.json|npm-shrinkwrap\.json|yarn\.lock|\.npmrc|\.yarnrc(\.yml)?"),
+}
+USUAL_MANIFESTS = {
+    "python": ("requirements.txt", "setup.py", "setup.cfg", "pyproject.toml", "Pipfile.lock", "poetry.lock"),
+    "node": ("package.json", "package-lock.json", "npm-shrinkwrap.json", "yarn.lock"),
+}
 # What cleanup commands may remove: caches, nothing the image uses.
 CACHE_DIRS = ("/var/lib/apt/lists", "/var/cache/apt", "/var/cache/apk", "/tmp", "/root/.cache", "/root/.npm")
-SETUP_PROGRAMS = frozenset({"useradd", "adduser", "groupadd", "addgroup", "usermod", "mkdir", "chmod", "chown", "ln", "touch"})
+USER_PROGRAMS = frozenset({"useradd", "adduser", "groupadd", "addgroup", "usermod"})
+SETUP_PROGRAMS = USER_PROGRAMS | {"mkdir", "chmod", "chown", "ln", "touch"}
 # Packages a dependency install may need besides the build-only ones: to fetch sources.
 FETCH_TOOLS = frozenset({"ca-certificates", "curl", "openssh-client"})
 # Build-only for an ecosystem though not in general (node-gyp needs Python).
@@ -511,7 +519,7 @@ class _Planner:
         if instruction.flag_values("from") or instruction.heredocs or len(instruction.value) < 2:
             return False
         sources, dest = instruction.value[:-1], instruction.value[-1]
-        if all(MANIFEST.fullmatch(posixpath.basename(s.rstrip("/"))) for s in sources):
+        if all(self._manifest(source) for source in sources):
             return True
         workdir = self.workdirs[index]
         target = dest if dest.startswith("/") else (posixpath.join(workdir, dest) if workdir else None)
@@ -522,6 +530,18 @@ class _Planner:
             return _within(target, self.app_dir)
         consumed = [path for path in self.pip_paths if _within(target, path)]
         return bool(consumed) and not any(self._referenced(path, instruction) for path in consumed)
+
+    def _manifest(self, source: str) -> bool:
+        """Whether ``source`` names only files that describe the dependencies being built: a
+        manifest, or a pattern such as ``package*.json`` (literal text on both sides of the
+        wildcards) that matches a manifest's usual name."""
+        name = posixpath.basename(source.rstrip("/"))
+        pattern = MANIFESTS[self.ecosystem]
+        if not any(c in name for c in "*?["):
+            return bool(pattern.fullmatch(name))
+        pieces = re.split(r"[*?\[]", name)
+        return len(pieces[0]) >= 3 and bool(pieces[-1].strip("]")) and any(
+            fnmatch.fnmatchcase(usual, name) for usual in USUAL_MANIFESTS[self.ecosystem])
 
     def _referenced(self, path: str, copy: Instruction) -> bool:
         """Whether anything the runtime stage keeps mentions ``path``."""
@@ -534,8 +554,7 @@ class _Planner:
             texts = [instruction.original]
             if index in self.runs:
                 texts = [c.node.code for c in self.runs[index] if c.role not in STEPS]
-            elif instruction.keyword in ("COPY", "ADD") and MANIFEST.fullmatch(
-                    posixpath.basename(instruction.value[0].rstrip("/")) if instruction.value else ""):
+            elif instruction.keyword in ("COPY", "ADD") and all(self._manifest(v) for v in instruction.value[:-1]):
                 continue
             if any(pattern.search(text) for text in texts):
                 return True
@@ -556,8 +575,8 @@ class _Planner:
             if text is not None:
                 builder.append((command, text))
             text = self._final_text(command, run, instruction.start_line)
-            if text is not None:
-                (post if is_last and k > last_step else pre).append((command, text))
+            if text is not None:  # setup after the build may act on its result: after the copy
+                (post if is_last and k > last_step and command.role == SETUP else pre).append((command, text))
         if is_last and self.ecosystem == "node":
             prune = self._prune()
             if prune:
@@ -572,7 +591,7 @@ class _Planner:
         role, view = command.role, command.view
         if role in (REMOVE, CLEANUP):
             return None
-        if role == SETUP and not before_step:
+        if role == SETUP and not (before_step and (command.node.name not in USER_PROGRAMS or self._builder_users())):
             return None
         if role == INSTALL:
             return self._filtered_install(command, run, keep=self.builder_packages, final=False)
@@ -607,10 +626,12 @@ class _Planner:
         if virtual is not None:
             words = [virtual.word] + ([virtual.value_word] if virtual.value_word not in (None, virtual.word) else [])
             edits.extend(remove_words(command.node, words))
-        # In the runtime stage a -dev package gives way to its runtime libraries, in its place.
+        # In the runtime stage a -dev package gives way to its runtime libraries, in its place,
+        # unless the original removed it after the build (and so had no use for them).
         replaced: List[Word] = []
-        for package in view.packages if final else ():
-            if package.name in keep:
+        removed = any(v in self.survey.removed for v in view.option_values("virtual"))
+        for package in view.packages if final and not removed else ():
+            if package.name in keep or package.name in self.survey.removed:
                 continue
             added = [r for r in self._runtime_of(package.name, line)
                      if r not in self.final_packages and r not in self.runtime_added]
@@ -622,6 +643,12 @@ class _Planner:
             return None
         edits.extend(remove_words(command.node, [w for w in dropped if w not in replaced]))
         return self._command_text(run, command.node, edits)
+
+    def _builder_users(self) -> bool:
+        """Whether the builder needs the users the file creates: it switches to one, or copies
+        files owned by one."""
+        return any(self.users[index] is not None or instruction.flag_values("chown")
+                   for index, instruction in enumerate(self.instructions[: self.last + 1]))
 
     def _python_prefix(self) -> Optional[str]:
         return self.family.python_prefix if self.family is not None else None
@@ -652,10 +679,8 @@ class _Planner:
         """The command that leaves only production dependencies, unless the install did already."""
         views = [c.view for k in sorted(self.runs) for c in self.runs[k] if c.role in (DEPS, BUILD)]
         installs = [v for v in views if v.action == "install"]
-        production = installs and all(
-            v.has("production") or "dev" in v.option_values("omit") or "production" in v.option_values("only")
-            for v in installs)
-        if production and len(installs) == len(views):
+        if all(v.has("production") or "dev" in v.option_values("omit") or "production" in v.option_values("only")
+               for v in installs):
             return None
         if any(v.tool == "yarn" for v in installs):
             frozen = any(v.has("frozen_lockfile") for v in installs)
