@@ -93,6 +93,12 @@ def run_fix(options: FixOptions) -> int:
     except KeyboardInterrupt:
         _err("slimfix: interrupted; every file is either rewritten whole or untouched")
         return EXIT_INTERRUPTED
+    except BrokenPipeError:  # the reader went away (| head): stop quietly
+        try:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except (OSError, ValueError):
+            pass
+        return EXIT_ERROR
     except Exception as exc:  # a bug in slimfix: exit 2, never 1 ("changes needed")
         import traceback
 

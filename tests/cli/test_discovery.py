@@ -9,7 +9,7 @@ from slimfix.files import discover, is_dockerfile_name, is_excluded
 from .conftest import CLEAN, JOINABLE, git, invoke, make_repo, write
 
 NAMES = ["Dockerfile", "Dockerfile.dev", "api.Dockerfile", "worker.dockerfile", "Containerfile"]
-NOT_NAMES = ["Dockerfile-old", "dockerfile", "notes.txt", "Dockerfile.md.bak~x".replace("Dockerfile.", "x.")]
+NOT_NAMES = ["Dockerfile-old", "dockerfile", "notes.txt", "docker-compose.yml"]
 
 
 def test_dockerfile_names():
