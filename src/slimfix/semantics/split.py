@@ -36,7 +36,6 @@ from .context import FileContext
 from .images import ImageRef, family_of, load_images, runtime_variant
 from .packages import BuildDeps, build_deps
 from .run import MAX_LINE, RunView
-from .shellfacts import ends_cleanly, is_and_chain
 
 BASE, BUILDER = "base", "builder"
 INSTALL_DIR = "/install"
@@ -54,15 +53,17 @@ MANIFESTS = {
     "python": re.compile(r"(requirements|constraints)[\w.-]*\.(txt|in)|setup\.(py|cfg)|pyproject\.toml|Pipfile"
                          r"(\.lock)?|poetry\.lock"),
     "node": re.compile(r"package(-lock)?\.json|npm-shrinkwrap\.json|yarn\.lock|\.npmrc|\.yarnrc(\.yml)?"),
+    "go": re.compile(r"go\.(mod|sum|work|work\.sum)"),
 }
 USUAL_MANIFESTS = {
     "python": ("requirements.txt", "setup.py", "setup.cfg", "pyproject.toml", "Pipfile.lock", "poetry.lock"),
     "node": ("package.json", "package-lock.json", "npm-shrinkwrap.json", "yarn.lock"),
+    "go": ("go.mod", "go.sum"),
 }
 # What cleanup commands may remove: caches, nothing the image uses.
 CACHE_DIRS = ("/var/lib/apt/lists", "/var/cache/apt", "/var/cache/apk", "/tmp", "/root/.cache", "/root/.npm")
 USER_PROGRAMS = frozenset({"useradd", "adduser", "groupadd", "addgroup", "usermod"})
-SETUP_PROGRAMS = USER_PROGRAMS | {"mkdir", "chmod", "chown", "ln", "touch"}
+SETUP_PROGRAMS = USER_PROGRAMS | {"mkdir", "chmod", "chown", "ln", "touch", "update-ca-certificates", "locale-gen"}
 # Packages a dependency install may need besides the build-only ones: to fetch sources.
 FETCH_TOOLS = frozenset({"ca-certificates", "curl", "openssh-client"})
 # Build-only for an ecosystem though not in general (node-gyp needs Python).
@@ -73,6 +74,8 @@ PIP_ENV_CONFLICTS = frozenset({"PIP_USER", "PIP_TARGET", "PIP_PREFIX", "PIP_ROOT
 PIP_TOOLING = frozenset({"pip", "setuptools", "wheel"})
 SETTINGS = frozenset({"ENV", "ARG", "WORKDIR", "USER", "SHELL"})
 NODE_BUILD_SUBCOMMANDS = frozenset({"run", "run-script", "rebuild", "test", "exec"})
+GO_BUILD_SUBCOMMANDS = frozenset({"build", "mod", "get", "generate", "test", "vet", "install"})
+CA_BUNDLE = "/etc/ssl/certs/ca-certificates.crt"
 
 
 class Refused(Exception):
@@ -170,6 +173,11 @@ def _node_build(view: CommandView) -> bool:
     return view.tool == "yarn" and view.action is None and view.subcommand not in ("cache clean", "config set")
 
 
+def _go_subcommand(command: SimpleCommand) -> Optional[str]:
+    argv = command.argv
+    return argv[1] if len(argv) > 1 and argv[0] == "go" else None
+
+
 def _survey(ctx: FileContext, instructions: Sequence[Instruction]) -> Survey:
     survey = Survey()
     for index, instruction in enumerate(instructions):
@@ -182,7 +190,7 @@ def _survey(ctx: FileContext, instructions: Sequence[Instruction]) -> Survey:
                 survey.steps.append((index, "python" if "pip" in " ".join(words) else "node"))
             continue
         for context, view in run.commands:
-            eco = _ecosystem(view)
+            eco = "go" if _go_subcommand(context.command) in GO_BUILD_SUBCOMMANDS else _ecosystem(view)
             if eco is not None:
                 survey.steps.append((index, eco))
             if view is not None and view.tool in MANAGERS:
@@ -191,7 +199,7 @@ def _survey(ctx: FileContext, instructions: Sequence[Instruction]) -> Survey:
                     survey.removed.update(value for value in view.option_values("virtual") if value)
                 elif view.action == "remove":
                     survey.removed.update(p.name for p in view.packages if p.name)
-            if context.command.name in TOOLCHAIN_PROGRAMS or (view is not None and view.tool in ("go", "cargo")):
+            if context.command.name in TOOLCHAIN_PROGRAMS and eco is None:
                 survey.toolchain_runs.append(index)
     return survey
 
@@ -279,7 +287,11 @@ class _Planner:
         self.deps: Optional[BuildDeps] = build_deps(MANAGERS[self.manager]) if self.manager else None
         self.runs: Dict[int, List[Command]] = {}
         self.pip_paths: List[str] = []  # local directories pip installs from
-        self.app_dir: Optional[str] = None  # where npm or yarn run
+        self.app_dir: Optional[str] = None  # where npm, yarn or go run
+        self.go_outputs: List[str] = []  # what go build writes
+        # package managers the runtime stage installs with after the build: they may rely on
+        # package lists fetched before it
+        self.later_installs = {view.tool for index, view in survey.installs if index > self.last}
         self.runtime_added: set = set()  # runtime libraries of -dev packages, once
 
     # settings tracked through the stage -----------------------------------------------------
@@ -355,24 +367,24 @@ class _Planner:
         if run.has_heredoc:
             raise Refused(f"the RUN on line {line} uses a heredoc")
         script = run.script
-        if script.has_opaque or not is_and_chain(script) or not ends_cleanly(script, run.shell_text):
-            raise Refused(f"the RUN on line {line} is not a plain && chain of commands")
+        if not _plain_list(script, run.shell_text):
+            raise Refused(f"the RUN on line {line} is more than a list of commands joined by && or ;")
         views = {id(context.command): view for context, view in run.commands}
         out = []
         workdir = self.workdirs[index]
         for position, node in enumerate(script.body.items):
-            if not isinstance(node, SimpleCommand):
-                raise Refused(f"the RUN on line {line} is not a plain && chain of commands")
             view = views.get(id(node))
             role = self._role(node, view, line)
             if view is not None and view.tool == "cd":
                 target = view.arg_values[0] if view.args else None
                 workdir = None if target is None or workdir is None and not target.startswith("/") else (
                     posixpath.normpath(posixpath.join(workdir or "/", target)))
-            if role == DEPS and view.tool == "pip":
+            if role == DEPS and view is not None and view.tool == "pip":
                 self._check_pip(view, line, workdir)
-            if role in (DEPS, BUILD) and view.tool in ("npm", "yarn"):
+            if role in (DEPS, BUILD) and view is not None and view.tool in ("npm", "yarn"):
                 self._check_node(view, line, index, workdir)
+            if role == BUILD and view is None:
+                self._check_go(node, line, workdir)
             out.append(Command(node, view, role, position))
         return out
 
@@ -381,6 +393,10 @@ class _Planner:
         if view is None:
             if name in SETUP_PROGRAMS and not node.assignments:
                 return SETUP
+            if not node.words and not node.redirects:  # VAR=value: for the commands after it
+                return PRELUDE
+            if _go_subcommand(node) in GO_BUILD_SUBCOMMANDS:
+                return BUILD
             if name == "virtualenv" or (name.startswith("python") and "venv" in node.code.split()):
                 raise Refused(f"a virtualenv is made on line {line}; the rule installs into a prefix")
             raise Refused(f"cannot tell whether `{_shown(node)}` on line {line} builds or sets up the runtime")
@@ -411,7 +427,7 @@ class _Planner:
             paths = removed_paths(view)
             if paths and len(paths) == len(view.args) and all(_is_cache(p.path) for p in paths):
                 return CLEANUP
-        elif tool in ("cd", "set"):
+        elif tool in ("cd", "set", "export"):
             return PRELUDE
         raise Refused(f"cannot tell whether `{_shown(node)}` on line {line} builds or sets up the runtime")
 
@@ -443,6 +459,26 @@ class _Planner:
             raise Refused(f"{view.tool} runs in both {self.app_dir} and {workdir}")
         self.app_dir = workdir
 
+    def _check_go(self, node: SimpleCommand, line: int, workdir: Optional[str]) -> None:
+        argv = node.argv
+        if argv[1] == "install":
+            raise Refused(f"go install on line {line} leaves its output in GOPATH: it cannot be located")
+        if workdir not in (None, "/"):
+            self.app_dir = self.app_dir or workdir
+        if argv[1] != "build":
+            return
+        output = None
+        for k, word in enumerate(argv):
+            if word == "-o" and k + 1 < len(argv):
+                output = argv[k + 1]
+            elif word is not None and word.startswith("-o="):
+                output = word[3:]
+        if output is None or "$" in output:
+            raise Refused(f"go build on line {line} has no literal -o: its output cannot be located")
+        if not output.startswith("/") and workdir is None:
+            raise Refused(f"go build on line {line} writes to {output} in an unknown directory")
+        self.go_outputs.append(posixpath.normpath(posixpath.join(workdir or "/", output)))
+
     # packages -------------------------------------------------------------------------------
 
     def _is_build(self, name: str, view: CommandView) -> bool:
@@ -452,8 +488,11 @@ class _Planner:
         return self.deps.is_build_only(name) or name in ECOSYSTEM_BUILD_TOOLS.get(self.ecosystem, ())
 
     def _package_sets(self):
+        """Packages for the builder (build-only and fetch tools), for the runtime stage (all but
+        the build-only), and all installed (with the virtual group names)."""
         builder: set = set()
         final: set = set()
+        self.installed = set(v for _, view in self.survey.installs for v in view.option_values("virtual"))
         for index, view in self.survey.installs:
             if index > self.last:
                 continue
@@ -461,6 +500,7 @@ class _Planner:
                 name = package.name
                 if name is None:
                     raise Refused(f"a package name on line {self.instructions[index].start_line} is computed")
+                self.installed.add(name)
                 build = self._is_build(name, view)
                 fetch = name in FETCH_TOOLS or name in self.deps.often_build_only
                 if build or fetch:
@@ -526,7 +566,7 @@ class _Planner:
         if target is None or "$" in target:
             return False
         target = posixpath.normpath(target)
-        if self.ecosystem == "node":
+        if self.ecosystem in ("node", "go"):
             return _within(target, self.app_dir)
         consumed = [path for path in self.pip_paths if _within(target, path)]
         return bool(consumed) and not any(self._referenced(path, instruction) for path in consumed)
@@ -606,10 +646,8 @@ class _Planner:
             return None
         if role == INSTALL:
             return self._filtered_install(command, run, keep=self.final_packages, final=True, line=line)
-        if role == REMOVE:
-            installed = self.builder_packages | self.final_packages | self.survey.removed
-            if all(p.name in installed for p in view.packages):
-                return None
+        if role == REMOVE and all(p.name in self.installed for p in view.packages):
+            return None  # what it removes is not installed in the runtime stage
         return self._command_text(run, command.node, [])
 
     def _filtered_install(self, command: Command, run: RunView, keep: set, final: bool, line: int = 0) -> Optional[str]:
@@ -660,6 +698,11 @@ class _Planner:
             chown = self._chown()
             flags = f"--from={BUILDER}" + (f" --chown={chown}" if chown else "")
             return f"{indent}{keyword} {flags} {self.app_dir} {self.app_dir}{self.newline}"
+        if self.ecosystem == "go":
+            copies = [(path, path) for path in dict.fromkeys(self.go_outputs)]
+            if self.variant is not None:  # a plain base image may lack the CA certificates
+                copies.append((CA_BUNDLE, CA_BUNDLE))
+            return "".join(f"{indent}{keyword} --from={BUILDER} {a} {b}{self.newline}" for a, b in copies)
         target = self._python_prefix() or "/"
         return f"{indent}{keyword} --from={BUILDER} {INSTALL_DIR} {target}{self.newline}"
 
@@ -695,15 +738,17 @@ class _Planner:
         """Make one stage's part of a RUN complete: package lists fetched before installs (and
         removed after them in the runtime stage), no refresh or cleanup without an install."""
         entries = [e for k, e in enumerate(entries) if not _dangling_prelude(entries, k)]
-        if not any(c is None or c.role not in (UPDATE, CLEANUP, PRELUDE) for c, _ in entries):
+        kept = (CLEANUP, PRELUDE) if final and self.later_installs else (UPDATE, CLEANUP, PRELUDE)
+        if not any(c is None or c.role not in kept for c, _ in entries):
             return []
         installs = [c for c, _ in entries if c is not None and c.role in (INSTALL, UPGRADE)]
         out = []
         updated = False
         for command, text in entries:
             if command is not None and command.role == UPDATE:
-                if not installs or (command.view.tool == "apk" and final and all(
-                        c.view.has("no_cache") for c in installs)):
+                later = final and command.view.tool in self.later_installs
+                if not later and (not installs or (command.view.tool == "apk" and final and all(
+                        c.view.has("no_cache") for c in installs))):
                     continue
                 updated = True
             if command is not None and command.role == CLEANUP and not installs and command.view.tool != "rm":
@@ -803,6 +848,17 @@ class _Planner:
         if not self.ctx.text.endswith(("\n", "\r")):
             text = text.rstrip("\r\n")
         return text
+
+
+def _plain_list(script, text: str) -> bool:
+    """Simple commands joined by ``&&`` or ``;`` (a final ``;`` allowed): each command and the
+    joiner before it can be kept or left out without changing how the others run."""
+    body = script.body
+    if script.has_opaque or not body.items or not all(isinstance(i, SimpleCommand) for i in body.items):
+        return False
+    if any(op.op not in ("&&", ";") for op in body.operators):
+        return False
+    return text[body.items[-1].end:].strip() in ("", ";")
 
 
 def _shown(node: SimpleCommand, limit: int = 40) -> str:
