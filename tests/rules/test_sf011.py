@@ -116,6 +116,17 @@ def test_node_build_prunes_dev_dependencies_and_copies_the_app():
     assert not any(line.startswith(("COPY . .", "RUN")) for line in final)
 
 
+def test_go_binary_runs_on_a_plain_base_with_the_ca_certificates():
+    output = fix_text(read("go-full-image.Dockerfile"), "Dockerfile", SF011).output
+    (builder_from, builder), (final_from, final) = stages(output)
+    assert builder_from == "FROM golang:1.22 AS builder" and final_from == "FROM debian:bookworm-slim"
+    assert "COPY . ." in builder and "COPY . ." not in final
+    assert final[2:4] == [
+        "COPY --from=builder /usr/local/bin/server /usr/local/bin/server",
+        "COPY --from=builder /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/ca-certificates.crt",
+    ]
+
+
 def test_the_verify_scenario_keeps_only_the_installed_package():
     """tests/verify builds this pair: the runtime stage adds one layer, the installed package."""
     output = read("verify-cext-app.fixed.Dockerfile")
@@ -137,6 +148,7 @@ def test_the_verify_scenario_keeps_only_the_installed_package():
         ("virtualenv", "a virtualenv is made on line 2"),
         ("node-without-workdir", "npm on line 3 runs outside a WORKDIR"),
         ("make-build", "the build's outputs cannot be located"),
+        ("go-build-without-output", "go build on line 4 has no literal -o"),
     ],
 )
 def test_gives_up_and_says_why(case, reason):

@@ -16,9 +16,10 @@ class SingleStageBuild(Rule):
     Finds a single-stage Dockerfile that installs build tooling (compilers,
     headers, or a full base image such as `python:3.11` that has a slim
     variant) and then installs the application's dependencies with pip, npm
-    or yarn, and rewrites it into stages: a `builder` stage that has the
-    tooling and installs the dependencies into an isolated prefix, and a
-    runtime stage that copies the result and installs only what runs.
+    or yarn (or builds a Go binary), and rewrites it into stages: a `builder`
+    stage that has the tooling and installs the dependencies into an isolated
+    prefix, and a runtime stage that copies the result and installs only what
+    runs.
 
     ## Why is this bad?
     Compilers, headers and package-manager leftovers are needed for a few
@@ -54,26 +55,30 @@ class SingleStageBuild(Rule):
     ```
 
     ## Fix safety
-    Unsafe: it only runs when selected by its code, and its fix applies then
-    (or with `--unsafe-fixes`). The builder keeps the original base image (and
-    its settings, the files the build reads, the build packages) and pip
-    installs with `--prefix=/install` (the official `python` images) or
-    `--root=/install` (a Python elsewhere); a Node build prunes its dev
+    Unsafe: the rule runs only when selected by its code, and its fix applies
+    then (or with `--unsafe-fixes`). The builder keeps the original base image,
+    the settings and files the build reads and the build packages; pip
+    installs with `--prefix=/install` (official `python` images) or
+    `--root=/install` (any other Python); a Node build prunes its dev
     dependencies (`npm prune --omit=dev`, `yarn install --production`) and the
-    runtime stage copies the app's `WORKDIR`. The runtime stage gets every
-    other instruction in its original order, the packages minus the
-    build-only ones (build-only and `-dev` -> runtime mapping from the package
-    data), with the apt lists fetched and removed in the same `RUN`. Where the
-    base is a full official image with a slim variant, the runtime stage uses
-    that variant (`python:3.11` -> `python:3.11-slim`); a library the full
-    image provided and a compiled extension links against must then be
-    installed in the runtime stage, which the rule cannot see: check the image
-    (`slimfix verify`). No fix is offered, and the diagnostic says why, when a
-    `RUN` mixes steps the rule cannot place (an unknown command, `cd` into
-    what only one stage has), for editable or `--user` installs, for pip in a
-    virtualenv or as a non-root `USER`, for builds whose output cannot be
-    located, and for files that are already multi-stage (those are not
-    reported).
+    runtime stage copies the app's `WORKDIR`; a Go binary (`go build -o`) is
+    copied with the CA certificates. The runtime stage gets every other
+    instruction in its original order and the packages minus the build-only
+    ones, a `-dev` package giving way to its runtime libraries (both from the
+    package data), with apt's lists fetched and removed in the same `RUN`.
+    Where the base is a full official image with a smaller variant
+    (`python:3.11` -> `python:3.11-slim`, `golang:1.22` ->
+    `debian:bookworm-slim`; the table is `semantics/images.toml`), the runtime
+    stage uses it: a library the full image had and a compiled extension links
+    against, or a dev dependency the app runs with, is then missing, which the
+    rule cannot see; `slimfix verify` builds and smoke-tests both images.
+    Nothing is changed, and the diagnostic says why, when a `RUN` up to the
+    last build step holds a command the rule cannot place (neither a package,
+    dependency or build step nor runtime setup such as `useradd` or `mkdir`),
+    for editable, `--user` or virtualenv installs, pip run by a non-root
+    `USER`, Node outside a `WORKDIR`, builds whose output cannot be located
+    (`make`, `go build` without `-o`), and `-dev` packages with no known
+    runtime package. Files that are already multi-stage are not reported.
 
     ## Estimated savings
     The size difference of the full and slim base images, from the image table

@@ -2,21 +2,22 @@
 
 ``analyse(ctx)`` looks for a file with one stage that installs build tooling (compilers, headers,
 or simply a full base image that has a slim variant) and then installs the application's
-dependencies with pip, npm or yarn. It returns None when there is nothing to split, else a
-``Finding`` that carries either a ``Plan`` (the new text of the file from its ``FROM`` on) or the
-reason no plan could be made with confidence.
+dependencies with pip, npm or yarn, or builds a Go binary. It returns None when there is nothing
+to split, else a ``Finding`` that carries either a ``Plan`` (the new text of the file from its
+``FROM`` on) or the reason no plan could be made with confidence.
 
 The plan projects the original instructions onto two stages, each in its original order:
 
 - the builder gets the settings (``ENV``, ``ARG``, ``WORKDIR``, ``USER``, ``SHELL``) and files the
-  build needs, the package installs minus the runtime-only packages, and the dependency steps,
-  pip installing into an isolated prefix; a Node build ends by pruning the dev dependencies;
-- the runtime stage gets everything else: package installs minus the build-only packages (plus
-  the runtime libraries of removed ``-dev`` packages), runtime setup (``useradd``, ``mkdir``...),
+  build needs, the package installs minus the runtime-only packages, and the dependency steps:
+  pip installs into an isolated prefix, a Node build ends by pruning its dev dependencies;
+- the runtime stage gets everything else: package installs minus the build-only packages (a
+  ``-dev`` package gives way to its runtime libraries), runtime setup (``useradd``, ``mkdir``...),
   the application files and every image-metadata instruction, and copies the build's result
-  (``COPY --from=builder``) where the dependency steps were.
+  (``COPY --from=builder``: the pip prefix, the Node app's directory, the Go binary) where the
+  last dependency step was.
 
-A ``RUN`` is split command by command; commands the analysis cannot place make it give up.
+A ``RUN`` is split command by command; a command the analysis cannot place makes it give up.
 """
 
 from __future__ import annotations
@@ -44,7 +45,6 @@ INSTALL_DIR = "/install"
 UPDATE, INSTALL, UPGRADE, REMOVE, CLEANUP = "update", "install", "upgrade", "remove", "cleanup"
 DEPS, BUILD, TOOLING, SETUP, PRELUDE = "deps", "build", "tooling", "setup", "prelude"
 STEPS = (DEPS, BUILD, TOOLING)
-PACKAGE_ROLES = (UPDATE, INSTALL, UPGRADE, REMOVE)
 
 MANAGERS = {"apt": "debian", "apk": "alpine"}
 # Files that describe an ecosystem's dependencies: a copy of nothing else is needed only by the
@@ -79,7 +79,7 @@ CA_BUNDLE = "/etc/ssl/certs/ca-certificates.crt"
 
 
 class Refused(Exception):
-    """No plan: ``reason`` says why (it ends up in the diagnostic)."""
+    """No plan; the message says why (it ends up in the diagnostic)."""
 
 
 @dataclass(frozen=True)
