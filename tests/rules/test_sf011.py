@@ -120,8 +120,9 @@ def test_go_binary_runs_on_a_plain_base_with_the_ca_certificates():
     output = fix_text(read("go-full-image.Dockerfile"), "Dockerfile", SF011).output
     (builder_from, builder), (final_from, final) = stages(output)
     assert builder_from == "FROM golang:1.22 AS builder" and final_from == "FROM debian:bookworm-slim"
-    assert "COPY . ." in builder and "COPY . ." not in final
-    assert final[2:4] == [
+    assert "COPY go.mod go.sum ./" in builder and "COPY go.mod go.sum ./" not in final
+    assert "COPY . ." in final  # the program may read files that come with its source
+    assert final[3:5] == [
         "COPY --from=builder /usr/local/bin/server /usr/local/bin/server",
         "COPY --from=builder /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/ca-certificates.crt",
     ]
@@ -163,6 +164,10 @@ def test_reports_nothing(case):
     assert finding(read(f"{case}.Dockerfile")) is None
 
 
+def test_upgrading_pip_alone_installs_no_dependencies():
+    assert finding("FROM python:3.12\nRUN pip install --upgrade pip setuptools wheel\n") is None
+
+
 @pytest.mark.parametrize(
     "text, reason",
     [
@@ -176,6 +181,7 @@ def test_reports_nothing(case):
         ("FROM node:20-alpine\nWORKDIR /app\nRUN apk add g++ && npm ci && pip install x\n", "both node and python"),
         ("FROM python:3.12-alpine\nRUN apk add gcc foo-dev && pip install x\n", "runtime package of foo-dev"),
         ("FROM python:3.12\nRUN pip install x\nRUN make\n", "`make` on line 3 needs the build tooling"),
+        ("FROM python:3.12\nRUN pip install x\nRUN ./install.sh\n", "whether `./install.sh` on line 3 needs the build"),
     ],
 )
 def test_reasons(text, reason):

@@ -68,6 +68,12 @@ SETUP_PROGRAMS = USER_PROGRAMS | {"mkdir", "chmod", "chown", "ln", "touch", "upd
 FETCH_TOOLS = frozenset({"ca-certificates", "curl", "openssh-client"})
 # Build-only for an ecosystem though not in general (node-gyp needs Python).
 ECOSYSTEM_BUILD_TOOLS = {"node": frozenset({"python3", "python", "python-is-python3"})}
+# Programs that run in the runtime stage after the build as they did before: they need no
+# build tooling (others, such as an install script, might).
+RUNTIME_PROGRAMS = frozenset({
+    "echo", "printf", "true", "test", "[", "cat", "tee", "cp", "mv", "sed", "find", "tar", "gzip", "unzip",
+    "curl", "wget", "git", "chgrp", "python", "python3", "node",
+})
 # Programs that need a toolchain: left in the runtime stage, they would fail there.
 TOOLCHAIN_PROGRAMS = frozenset({"gcc", "g++", "cc", "c++", "clang", "make", "cmake", "cargo", "rustc", "go", "mvn", "gradle"})
 PIP_ENV_CONFLICTS = frozenset({"PIP_USER", "PIP_TARGET", "PIP_PREFIX", "PIP_ROOT", "PYTHONUSERBASE", "VIRTUAL_ENV"})
@@ -160,11 +166,17 @@ def _windows(image: str) -> bool:
 def _ecosystem(view: Optional[CommandView]) -> Optional[str]:
     if view is None:
         return None
-    if view.tool == "pip" and view.action == "install":
+    if view.tool == "pip" and view.action == "install" and not _pip_tooling(view):
         return "python"
     if view.tool in ("npm", "yarn") and (view.action == "install" or _node_build(view)):
         return "node"
     return None
+
+
+def _pip_tooling(view: CommandView) -> bool:
+    """``pip install --upgrade pip setuptools wheel``: tools for the build, not dependencies."""
+    names = {p.name.lower() for p in view.packages if p.name}
+    return bool(names) and names <= PIP_TOOLING and view.option("requirement") is None
 
 
 def _node_build(view: CommandView) -> bool:
@@ -408,10 +420,7 @@ class _Planner:
                 return roles[action]
         elif tool == "pip":
             if action == "install":
-                names = {p.name.lower() for p in view.packages if p.name}
-                if names and names <= PIP_TOOLING and not view.option("requirement"):
-                    return TOOLING
-                return DEPS
+                return TOOLING if _pip_tooling(view) else DEPS
             if view.subcommand == "cache purge":
                 return CLEANUP
         elif tool in ("npm", "yarn"):
@@ -549,11 +558,17 @@ class _Planner:
         run = self.ctx.run(instruction)
         if run is None:
             return
+        line = instruction.start_line
         for context, view in run.commands:
-            if context.command.name in TOOLCHAIN_PROGRAMS:
-                raise Refused(f"`{context.command.name}` on line {instruction.start_line} needs the build tooling")
+            name = context.command.name
             if view is not None and view.tool in MANAGERS and view.action == "remove":
-                raise Refused(f"packages are removed after the build (line {instruction.start_line})")
+                raise Refused(f"packages are removed after the build (line {line})")
+            if view is not None or name in SETUP_PROGRAMS or (not context.command.words):
+                continue
+            if name in TOOLCHAIN_PROGRAMS or "setup.py" in context.command.argv:
+                raise Refused(f"`{_shown(context.command)}` on line {line} needs the build tooling")
+            if name not in RUNTIME_PROGRAMS:
+                raise Refused(f"cannot tell whether `{_shown(context.command)}` on line {line} needs the build tooling")
 
     def _builder_only_copy(self, index: int, instruction: Instruction) -> bool:
         if instruction.flag_values("from") or instruction.heredocs or len(instruction.value) < 2:
@@ -566,8 +581,10 @@ class _Planner:
         if target is None or "$" in target:
             return False
         target = posixpath.normpath(target)
-        if self.ecosystem in ("node", "go"):
+        if self.ecosystem == "node":  # the runtime stage gets the app's directory from the builder
             return _within(target, self.app_dir)
+        if self.ecosystem == "go":  # the program may read files next to its source
+            return False
         consumed = [path for path in self.pip_paths if _within(target, path)]
         return bool(consumed) and not any(self._referenced(path, instruction) for path in consumed)
 
