@@ -16,7 +16,7 @@ from slimfix.semantics.context import FileContext
 from slimfix.semantics.images import ImageRef, family_of, runtime_variant
 from slimfix.semantics.split import analyse
 
-from .conftest import FIXTURES
+from .conftest import FIXTURES, comment_lines
 
 CASES = FIXTURES / "SF011"
 SF011 = Settings(select=("SF011",))
@@ -273,5 +273,8 @@ def test_rewrites_of_the_corpus_parse_and_settle():
             failures.append(f"{path}: the rewrite is not multi-stage")
         if fix_text(result.output, str(path), SF011).output != result.output:
             failures.append(f"{path}: a second run changes the rewrite")
+        kept = set(comment_lines(result.output))
+        if any(line not in kept for line in comment_lines(text)):
+            failures.append(f"{path}: a comment is lost")
     assert not failures, "\n".join(failures[:20])
     assert rewritten > 0

@@ -807,6 +807,14 @@ class _Planner:
                     pieces.append(generated)
             pieces.append(text)
         pieces.append(instruction.newline or self.newline)
+        # comment lines between commands left out go below the instruction
+        joined = {command.index for k, (command, _) in enumerate(entries) if k and command is not None}
+        for index in range(1, len(items)):
+            if index not in joined:
+                start = run.file_offset(items[index - 1].end)
+                between = ctx.text[start: run.file_offset(items[index].start, after_break=True)]
+                pieces.extend(line.lstrip(" \t") + self.newline for line in between.splitlines()
+                              if line.lstrip(" \t").startswith("#"))
         target.append(Emission(instruction, "".join(pieces)))
 
     def _command_text(self, run: RunView, node, edits: Sequence[ShellEdit]) -> str:
