@@ -25,7 +25,7 @@ _TOO_OLD = re.compile(r"^(2\.|3\.[0-2](\.|$|-))")
 
 def _needs_option(view: CommandView) -> bool:
     return (view.action in _FETCHING and not view.has("no_cache") and not view.has("cache_dir")
-            and not view.has("simulate") and not view.unknown_options)
+            and not view.has("simulate") and view.option("--no-network") is None and not view.unknown_options)
 
 
 def _fine_without_index(view: CommandView) -> bool:
@@ -72,7 +72,8 @@ class ApkCacheKept(Rule):
     a later `RUN` that runs apk without `--no-cache` fetches the index itself
     when it is missing. Nothing is reported when a cache or tmpfs mount covers
     `/var/cache/apk` or `/etc/apk/cache`, for commands with `--cache-dir`,
-    `--simulate`, or an option slimfix does not know, or inside `$(...)`. No
+    `--no-network` (nothing is fetched), `--simulate`, or an option slimfix
+    does not know, or inside `$(...)`. No
     fix is offered for Alpine before 3.3 (no `--no-cache` yet), when part of
     the `RUN` cannot be read, or for a `RUN` that is nothing but
     `apk update` (delete it by hand).

@@ -130,7 +130,8 @@ class RpmPackageCacheKept(Rule):
                 if found:
                     yield self._diagnose(instruction, run, family, found)
 
-    def _diagnose(self, instruction: Instruction, run: RunView, family: _Family, found: List[CommandView]) -> Diagnostic:
+    def _diagnose(self, instruction: Instruction, run: RunView, family: _Family,
+                  found: List[CommandView]) -> Diagnostic:
         first = found[0]
         program = (first.program_words[0].value or first.tool).rsplit("/", 1)[-1]
         message = f"{program} keeps its cache in the layer ({plural(len(found), 'command')})"

@@ -1,0 +1,53 @@
+"""SF007 pip-cache-kept: where the cache is off already, savings, agreement with hadolint."""
+
+from __future__ import annotations
+
+import pytest
+
+from slimfix.config import Settings
+from slimfix.fixer import fix_text
+
+from .conftest import hadolint_codes
+
+
+def _run(text: str):
+    return fix_text(text, "Dockerfile", Settings(select=("SF007",)))
+
+
+@pytest.mark.parametrize("text", [
+    "FROM python:3\nENV PIP_NO_CACHE_DIR=1\nRUN pip install flask\n",
+    "FROM python:3\nARG PIP_NO_CACHE_DIR\nRUN pip install flask\n",
+    "FROM python:3 AS base\nENV PIP_NO_CACHE_DIR=off\nFROM base AS app\nFROM app\nRUN pip install flask\n",
+    "FROM python:3\nRUN PIP_NO_CACHE_DIR=1 pip install flask\n",
+    "FROM python:3\nRUN export PIP_NO_CACHE_DIR=1; pip install flask\n",
+    "FROM python:3\nRUN pip install --no-cache flask\n",
+    "FROM python:3\nRUN pip --cache-dir=/tmp/pip install flask\n",
+    "FROM python:3\nRUN --mount=type=cache,target=/root/.cache/pip pip install flask\n",
+    "FROM python:3\nRUN --mount=type=tmpfs,target=/root/.cache pip install flask\n",
+    "FROM python:3\nRUN python3 -m pip download flask && pip3 wheel . && pip install\n",
+    "FROM python:3\nRUN pip config set global.no-cache-dir 1\nRUN pip install flask\n",
+])
+def test_nothing_is_reported_when_the_cache_is_off_or_elsewhere(text):
+    assert _run(text).diagnostics == []
+
+
+def test_an_export_after_the_command_does_not_count():
+    result = _run("FROM python:3\nRUN pip install flask && export PIP_NO_CACHE_DIR=1\n")
+    assert "pip install --no-cache-dir flask" in result.output
+
+
+def test_savings_grow_with_what_is_installed():
+    [fixed] = _run("FROM python:3\nRUN pip install -r requirements.txt flask gunicorn\n").fixed
+    assert fixed.savings == 50_000_000 + 2 * 5_000_000
+    [fixed] = _run("FROM python:3\nRUN pip install --upgrade pip\n").fixed
+    assert fixed.savings == 5_000_000
+
+
+def test_hadolint_dl3042_is_gone_after_the_fix(tmp_path):
+    text = "FROM python:3.12\nRUN python -m pip install flask==3.0.0 && pip3 install gunicorn==22.0.0\n"
+    before = hadolint_codes(text, tmp_path)
+    if before is None:
+        pytest.skip("hadolint is not installed")
+    assert "DL3042" in before
+    after = hadolint_codes(_run(text).output, tmp_path)
+    assert "DL3042" not in after and set(after) <= set(before)
