@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import re
-from typing import Iterable, List, Optional
+from typing import Iterable, List, Optional, Tuple
 
 from ..semantics.context import FileContext
 from ..semantics.images import ImageRef
 from ..semantics.run import RunView
 from ..shell.commands import CommandView
+from ..shell.edit import Edit as ShellEdit
 from ..shell.edit import remove_command
 from ..shell.walk import CommandContext
-from .base import Applicability, Diagnostic, Fix, Rule
+from .base import Applicability, Diagnostic, Edit, Fix, Rule
 from .package_caches import after, cache_mounted, commands, insertions, plural, removes_any, root_image
 
 OPTION = "--no-cache"
@@ -19,6 +20,7 @@ CACHE = "/var/cache/apk"
 SAVINGS = 3_000_000
 _FETCHING = frozenset({"install", "upgrade"})  # actions that read (and refresh) the index
 _WITHOUT_INDEX = frozenset({"install", "upgrade", "remove"})
+_COMMENT_LINE = re.compile(r"\n[ \t]*#")  # a comment line inside the instruction
 # apk learned --no-cache in Alpine 3.3
 _TOO_OLD = re.compile(r"^(2\.|3\.[0-2](\.|$|-))")
 
@@ -113,9 +115,9 @@ class ApkCacheKept(Rule):
         reason = _too_old(ctx, instruction) or ("part of the RUN cannot be read" if edits is None else None)
         done = [f"add `{OPTION}`"] if targets else []
         if reason is None and update is not None:
-            unremovable = _unremovable(run, update)
-            if unremovable is None:
-                edits += (run.file_edit(remove_command(run.script, update.command)),)
+            removal, unremovable = _removal(ctx.text, run, update)
+            if removal is not None:
+                edits += (removal,)
                 done.append("remove `apk update`")
             elif not targets:
                 reason = unremovable
@@ -145,10 +147,18 @@ def _too_old(ctx: FileContext, instruction) -> Optional[str]:
     return None
 
 
-def _unremovable(run: RunView, update: CommandContext) -> Optional[str]:
-    """Why ``apk update`` cannot simply be deleted, or None."""
+def _removal(text: str, run: RunView, update: CommandContext) -> Tuple[Optional[Edit], Optional[str]]:
+    """The file edit deleting ``apk update`` with one of its joiners, or why there is none."""
     if update.pipeline is not None:
-        return "`apk update` is part of a pipeline"
-    if update.list is run.script.body and len(update.list.items) == 1:
-        return "the RUN only runs `apk update`; delete it"
-    return None
+        return None, "`apk update` is part of a pipeline"
+    lst, index = update.list, update.index
+    if lst is run.script.body and len(lst.items) == 1:
+        return None, "the RUN only runs `apk update`; delete it"
+    candidates = [run.file_edit(remove_command(run.script, update.command))]
+    ops = lst.operators
+    if 0 < index < len(ops) and ops[index - 1].op == ops[index].op:  # either joiner can go
+        candidates.append(run.file_edit(ShellEdit(lst.items[index].start, lst.items[index + 1].start, "")))
+    for edit in candidates:
+        if not _COMMENT_LINE.search(text, edit.start, edit.end):
+            return edit, None
+    return None, "a comment line sits next to `apk update`"
