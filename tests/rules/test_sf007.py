@@ -51,3 +51,14 @@ def test_hadolint_dl3042_is_gone_after_the_fix(tmp_path):
     assert "DL3042" in before
     after = hadolint_codes(_run(text).output, tmp_path)
     assert "DL3042" not in after and set(after) <= set(before)
+
+
+@pytest.mark.parametrize("image", ["ubuntu:14.04", "ubuntu:trusty-20190515", "debian:8.11", "centos:6"])
+def test_releases_whose_pip_predates_the_option_get_no_fix(image):
+    [diagnostic] = _run(f"FROM {image} AS base\nFROM base\nRUN pip install flask\n").diagnostics
+    assert diagnostic.fix is None and image in diagnostic.message
+
+
+@pytest.mark.parametrize("image", ["ubuntu:16.04", "debian:9", "centos:7", "python:3.12"])
+def test_later_releases_are_fixed(image):
+    assert "--no-cache-dir" in _run(f"FROM {image}\nRUN pip install flask\n").output

@@ -7,6 +7,7 @@ import re
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 from ..semantics.context import FileContext
+from ..semantics.images import ImageRef
 from ..semantics.run import RunView
 from ..semantics.stages import parent_stage
 from ..shell.commands import CommandView
@@ -207,3 +208,20 @@ def append_fix(run: RunView, command: str, applicability) -> Optional[Fix]:
     """A fix running ``command`` at the end of ``run``, or None where that is unsafe."""
     edit = run.append(command)
     return None if edit is None else Fix((edit,), applicability, f"append `{command}`")
+
+
+# Releases whose own pip (< 6) and RubyGems (< 2) predate --no-cache-dir and --no-document.
+_OLD_RELEASES = {
+    "ubuntu": re.compile(r"^(12\.04|14\.04|precise|trusty)([.-]|$)"),
+    "debian": re.compile(r"^(7|8|wheezy|jessie)([.-]|$)"),
+    "centos": re.compile(r"^[56]([.-]|$)"),
+}
+
+
+def old_release(ctx: FileContext, instruction: Instruction) -> Optional[str]:
+    """The base image of ``instruction``'s stage when it is a distribution release whose packaged
+    tools predate the options these rules add (Ubuntu 14.04, Debian 8, CentOS 6 and older)."""
+    image = root_image(ctx, instruction)
+    ref = ImageRef.parse(image)
+    pattern = _OLD_RELEASES.get(ref.name)
+    return image if pattern is not None and pattern.match(ref.tag) else None

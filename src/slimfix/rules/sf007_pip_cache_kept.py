@@ -10,7 +10,8 @@ from ..semantics.run import RunView
 from ..shell.commands import CommandView
 from ..syntax import Instruction
 from .base import Applicability, Diagnostic, Fix, Rule
-from .package_caches import abbreviates, cache_mounted, commands, earlier_scripts, insertions, plural, variable
+from .package_caches import (abbreviates, cache_mounted, commands, earlier_scripts, insertions, old_release, plural,
+                             variable)
 
 OPTION = "--no-cache-dir"
 PACKAGE_SAVINGS = 5_000_000
@@ -77,7 +78,8 @@ class PipCacheKept(Rule):
     `.cache/pip` or `.cache`. `pip install` without anything to install,
     `--dry-run`, `pip download` and `pip wheel` are not reported, nor
     commands inside `$(...)`. No fix is offered when part of the `RUN` cannot
-    be read.
+    be read, or on Ubuntu 14.04, Debian 8, CentOS 6 and older, whose packaged
+    pip predates `--no-cache-dir` (and has no cache either).
 
     ## Estimated savings
     Per command: 5 MB per package named on the command line and 50 MB per
@@ -101,6 +103,10 @@ class PipCacheKept(Rule):
             if not found:
                 continue
             message = f"pip keeps its cache in the layer ({plural(len(found), 'command')}); add `{OPTION}`"
+            old = old_release(ctx, instruction)
+            if old is not None:
+                yield self.diagnostic(instruction, f"{message} (no automatic fix: the pip of {old} may not know it)")
+                continue
             edits = insertions(run, found, OPTION)
             if edits is None:
                 yield self.diagnostic(instruction, message + " (no automatic fix: part of the RUN cannot be read)")

@@ -11,7 +11,7 @@ from ..semantics.run import RunView
 from ..shell.commands import CommandView
 from ..syntax import Instruction
 from .base import Applicability, Diagnostic, Fix, Rule
-from .package_caches import abbreviates, commands, earlier_scripts, insertions, plural, root_image
+from .package_caches import abbreviates, commands, earlier_scripts, insertions, old_release, plural, root_image
 
 OPTION = "--no-document"
 SAVINGS_PER_GEM = 5_000_000
@@ -62,7 +62,9 @@ class GemDocsInstalled(Rule):
     `install: --no-document`) to a gemrc file, when the stage is built from
     the official `ruby` image (it ships `/usr/local/etc/gemrc` with
     `install: --no-document`), or for commands inside `$(...)`. No fix is
-    offered when part of the `RUN` cannot be read.
+    offered when part of the `RUN` cannot be read, or on Ubuntu 14.04,
+    Debian 8, CentOS 6 and older, whose packaged RubyGems may predate the
+    option.
 
     ## Estimated savings
     5 MB per gem named on the command line: the ri and RDoc files of a
@@ -84,6 +86,10 @@ class GemDocsInstalled(Rule):
             if not found or _documents_off(ctx, instruction, run, found[0]):
                 continue
             message = f"gem install generates documentation ({plural(len(found), 'command')}); add `{OPTION}`"
+            old = old_release(ctx, instruction)
+            if old is not None:
+                yield self.diagnostic(instruction, f"{message} (no automatic fix: the gem of {old} may not know it)")
+                continue
             edits = insertions(run, found, OPTION)
             if edits is None:
                 yield self.diagnostic(instruction, message + " (no automatic fix: part of the RUN cannot be read)")
