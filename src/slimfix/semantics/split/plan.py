@@ -1,0 +1,96 @@
+"""Deciding the stages and what goes where: settings and the files the build reads go to the
+builder too, each RUN up to the last build step is split between the stages, everything else goes
+to the runtime stage in its original order; the result is the new text of the file and the
+estimated saving."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import List, Optional
+
+from ...syntax import Instruction
+from ..images import load_images
+from .analysis import Analysis
+from .commands import shown
+from .copies import builder_only_copy
+from .model import SETTINGS, Emission, Refused
+from .render import render_stages
+from .runs import RunSplitter
+from .tables import MANAGERS, RUNTIME_PROGRAMS, SETUP_PROGRAMS, TOOLCHAIN_PROGRAMS
+
+
+@dataclass(frozen=True)
+class Plan:
+    start: int  # the replaced region of the file's text
+    end: int
+    text: str
+    runtime_image: Optional[str]  # the slim variant the runtime stage uses, if any
+    savings: int
+
+
+class Planner:
+    def __init__(self, analysis: Analysis) -> None:
+        self.analysis = analysis
+        self.builder: List[Emission] = []
+        self.final: List[Emission] = []
+        self.runs = RunSplitter(analysis, self.builder, self.final)
+
+    def plan(self, tooling: List[str]) -> Plan:
+        analysis = self.analysis
+        for index, instruction in enumerate(analysis.instructions):
+            self._place(index, instruction)
+        text = render_stages(analysis, self.builder, self.final)
+        start = analysis.ctx.offset(analysis.stage.from_instruction)
+        return Plan(start, len(analysis.ctx.text), text, analysis.variant, self._savings(tooling))
+
+    def _savings(self, tooling: List[str]) -> int:
+        analysis = self.analysis
+        table = load_images()
+        megabytes = analysis.family.saving_mb if analysis.variant and analysis.family else 0
+        if tooling and analysis.manager:
+            megabytes += table.toolchain_mb.get(MANAGERS[analysis.manager], 0)
+        return megabytes * 1_000_000
+
+    def _place(self, index: int, instruction: Instruction) -> None:
+        keyword = instruction.keyword
+        verbatim = self._verbatim(instruction)
+        last = self.analysis.last
+        before = index < last
+        if keyword == "RUN" and index <= last:
+            self.runs.split(index, instruction)
+        elif keyword == "RUN":
+            self._check_runtime_run(instruction)
+            self.final.append(Emission(instruction, verbatim))
+        elif keyword in SETTINGS:
+            if before:
+                self.builder.append(Emission(instruction, verbatim))
+            self.final.append(Emission(instruction, verbatim))
+        elif keyword in ("COPY", "ADD") and before:
+            if builder_only_copy(self.analysis, index, instruction):
+                self.builder.append(Emission(instruction, verbatim))
+            else:
+                self.builder.append(Emission(instruction, verbatim))
+                self.final.append(Emission(instruction, verbatim))
+        else:
+            self.final.append(Emission(instruction, verbatim))
+
+    def _verbatim(self, instruction: Instruction) -> str:
+        code = instruction.code
+        return code if code.endswith(("\n", "\r")) else code + self.analysis.newline
+
+    def _check_runtime_run(self, instruction: Instruction) -> None:
+        """A RUN after the build stays in the runtime stage: it must not need the build tooling."""
+        run = self.analysis.ctx.run(instruction)
+        if run is None:
+            return
+        line = instruction.start_line
+        for context, view in run.commands:
+            name = context.command.name
+            if view is not None and view.tool in MANAGERS and view.action == "remove":
+                raise Refused(f"packages are removed after the build (line {line})")
+            if view is not None or name in SETUP_PROGRAMS or (not context.command.words):
+                continue
+            if name in TOOLCHAIN_PROGRAMS or "setup.py" in context.command.argv:
+                raise Refused(f"`{shown(context.command)}` on line {line} needs the build tooling")
+            if name not in RUNTIME_PROGRAMS:
+                raise Refused(f"cannot tell whether `{shown(context.command)}` on line {line} needs the build tooling")
