@@ -16,7 +16,7 @@ from ..images import ImageRef
 from ..packages import BuildDeps, build_deps
 from .commands import plain_list, role
 from .model import BASE, BUILD, BUILDER, DEPS, Command, Refused, Survey
-from .tables import ECOSYSTEM_BUILD_TOOLS, FETCH_TOOLS, MANAGERS, PIP_ENV_CONFLICTS
+from .tables import ECOSYSTEM_BUILD_TOOLS, FETCH_TOOLS, MANAGERS, PIP_ENV_CONFLICTS, PIP_SYSTEM_BINS
 
 
 class Analysis:
@@ -103,7 +103,7 @@ class Analysis:
 
     def _check_pip(self, view: CommandView, line: int, workdir: Optional[str]) -> None:
         program = view.program_words[0].value or ""
-        if "/" in program and not program.startswith(("/usr/local/bin/", "/usr/bin/", "/bin/")):
+        if "/" in program and not program.startswith(PIP_SYSTEM_BINS):
             raise Refused(f"pip on line {line} belongs to a virtualenv")
         for key, what in (("editable", "an editable install (-e) keeps its build in the source tree"),
                           ("user", "pip --user installs into the home directory"),

@@ -10,7 +10,8 @@ from ...shell.nodes import SimpleCommand
 from ...shell.rm import removed_paths
 from .model import (BUILD, CLEANUP, DEPS, INSTALL, PRELUDE, REMOVE, SETUP, TOOLING, UPDATE, UPGRADE,
                     Refused)
-from .tables import CACHE_DIRS, GO_BUILD_SUBCOMMANDS, MANAGERS, NODE_BUILD_SUBCOMMANDS, PIP_TOOLING, SETUP_PROGRAMS
+from .tables import (CACHE_DIRS, GO_BUILD_SUBCOMMANDS, MANAGERS, NODE_BUILD_SUBCOMMANDS, PIP_TOOLING, SETUP_PROGRAMS,
+                     YARN_OTHER_SUBCOMMANDS)
 
 
 def ecosystem(view: Optional[CommandView]) -> Optional[str]:
@@ -32,7 +33,7 @@ def pip_tooling(view: CommandView) -> bool:
 def node_build(view: CommandView) -> bool:
     if view.tool == "npm":
         return view.subcommand in NODE_BUILD_SUBCOMMANDS
-    return view.tool == "yarn" and view.action is None and view.subcommand not in ("cache clean", "config set")
+    return view.tool == "yarn" and view.action is None and view.subcommand not in YARN_OTHER_SUBCOMMANDS
 
 
 def go_subcommand(command: SimpleCommand) -> Optional[str]:

@@ -13,7 +13,8 @@ from ..images import ImageRef, runtime_variant
 from ..packages import build_deps
 from .commands import ecosystem, go_subcommand
 from .model import Survey
-from .tables import ECOSYSTEM_BUILD_TOOLS, GO_BUILD_SUBCOMMANDS, MANAGERS, TOOLCHAIN_PROGRAMS, WINDOWS_IMAGES
+from .tables import (ECOSYSTEM_BUILD_TOOLS, GO_BUILD_SUBCOMMANDS, INSTALLERS, MANAGERS, TOOLCHAIN_PROGRAMS,
+                     WINDOWS_IMAGES)
 
 
 def windows(image: str) -> bool:
@@ -27,9 +28,9 @@ def survey(ctx: FileContext, instructions: Sequence[Instruction]) -> Survey:
             continue
         run = ctx.run(instruction)
         if run is None:
-            words = " ".join(instruction.value).split()
-            if any(tool in words for tool in ("pip", "pip3", "npm", "yarn")) and "install" in words:
-                found.steps.append((index, "python" if "pip" in " ".join(words) else "node"))
+            eco = _exec_form_ecosystem(instruction)
+            if eco is not None:
+                found.steps.append((index, eco))
             continue
         for context, view in run.commands:
             eco = "go" if go_subcommand(context.command) in GO_BUILD_SUBCOMMANDS else ecosystem(view)
@@ -44,6 +45,15 @@ def survey(ctx: FileContext, instructions: Sequence[Instruction]) -> Survey:
             if context.command.name in TOOLCHAIN_PROGRAMS and eco is None:
                 found.toolchain_runs.append(index)
     return found
+
+
+def _exec_form_ecosystem(instruction: Instruction) -> Optional[str]:
+    """An exec-form RUN with ``install`` and an installer: the first ecosystem it mentions."""
+    words = " ".join(instruction.value).split()
+    if "install" not in words or not any(tool in words for tools in INSTALLERS.values() for tool in tools):
+        return None
+    joined = " ".join(words)
+    return next(eco for eco, tools in INSTALLERS.items() if any(tool in joined for tool in tools))
 
 
 def build_tooling(found: Survey, last: int, ecosystems: List[str]) -> List[str]:
