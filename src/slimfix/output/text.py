@@ -40,7 +40,7 @@ def summary(results: Sequence[FileResult], mode: str) -> List[str]:
     by_rule = fixes_by_rule(ok)
     fixes = sum(by_rule.values())
     saved = sum(r.savings for r in ok)
-    remaining = [f for f in findings(results, mode, include_fixed=False)]
+    remaining = findings(results, mode, include_fixed=False)
     unsafe = sum(1 for f in remaining if f.unsafe_fix_available)
     errors = len(results) - len(ok)
 
