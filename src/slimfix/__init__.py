@@ -1,6 +1,21 @@
-"""slimfix: rewrite Dockerfiles so the images they build are smaller, safely."""
+"""slimfix: rewrite Dockerfiles so the images they build are smaller, safely.
 
-from .syntax import Dockerfile, Instruction, ParseError, parse
+The public names load lazily, so ``slimfix --version`` and ``--help`` start
+without importing the parser.
+"""
+
+from typing import TYPE_CHECKING
 
 __version__ = "0.1.0"
 __all__ = ["Dockerfile", "Instruction", "ParseError", "parse", "__version__"]
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .syntax import Dockerfile, Instruction, ParseError, parse
+
+
+def __getattr__(name: str):
+    if name in ("Dockerfile", "Instruction", "ParseError", "parse"):
+        from . import syntax
+
+        return getattr(syntax, name)
+    raise AttributeError(f"module 'slimfix' has no attribute {name!r}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Dict, List, Optional, Tuple
 
 from ..syntax import Continuation, Dockerfile, Instruction, Text
@@ -100,9 +100,7 @@ class RunView:
 
     @cached_property
     def script(self):
-        from ..shell import parse_shell
-
-        return parse_shell(self.shell_text)
+        return _shell_tree(self.shell_text)
 
     def file_offset(self, shell_pos: int, after_break: bool = False) -> int:
         """Offset in the file of a position in ``shell_text`` (see ``Instruction.physical_offset``)."""
@@ -137,12 +135,9 @@ class RunView:
         return detect_style(self.instruction)
 
     @cached_property
-    def commands(self) -> list:
+    def commands(self) -> tuple:
         """(CommandContext, CommandView or None) for every simple command, in order."""
-        from ..shell.commands import classify
-        from ..shell.walk import walk_commands
-
-        return [(ctx, classify(ctx.command)) for ctx in walk_commands(self.script)]
+        return _classified(self.shell_text)
 
     def views(self, tool: str) -> list:
         """Command views of one tool family (``apt``, ``apk``, ``pip``, ``rm``, ...)."""
@@ -179,6 +174,23 @@ class RunView:
             style = self.style
             joiner = f" {style.escape}{self.instruction.newline or style.newline}{style.indent}&& "
         return Edit.insert(at, joiner + addition)
+
+
+# The fix loop re-reads a file after every round; most RUNs are unchanged text,
+# and shell trees and command views are immutable, so both are cached by text.
+@lru_cache(maxsize=2048)
+def _shell_tree(text: str):
+    from ..shell import parse_shell
+
+    return parse_shell(text)
+
+
+@lru_cache(maxsize=2048)
+def _classified(text: str) -> tuple:
+    from ..shell.commands import classify
+    from ..shell.walk import walk_commands
+
+    return tuple((ctx, classify(ctx.command)) for ctx in walk_commands(_shell_tree(text)))
 
 
 def _space_chars() -> str:

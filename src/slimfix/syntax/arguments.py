@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Optional
 
 # Go's regexp `[\t\v\f\r ]+`
@@ -288,8 +289,13 @@ def _health(rest: str) -> tuple[tuple[str, ...], bool]:
     return (rest[:sep],) + cmd, is_json
 
 
+@lru_cache(maxsize=4096)
 def parse_arguments(line: str, escape: str) -> Arguments:
-    """Read one logical line as BuildKit's ``newNodeFromLine`` does."""
+    """Read one logical line as BuildKit's ``newNodeFromLine`` does.
+
+    Cached: the fix loop re-parses a file after each round, and most of its
+    instructions are the same text as before.
+    """
     cmd, flags, rest = split_command(line, escape)
     kind = cmd.upper()
     is_json = False
