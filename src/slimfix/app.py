@@ -36,6 +36,9 @@ class FixOptions:
     workers: Optional[int] = None  # None: all cores
     color: Optional[bool] = None  # None: when standard output is a terminal
     progress: Optional[bool] = None  # None: on a terminal, for many files
+    verify: bool = False  # build each rewrite before and after; write only recommended ones
+    verify_context: Optional[str] = None
+    verify_smoke: Optional[str] = None
 
 
 def _err(message: str) -> None:
@@ -148,7 +151,7 @@ def _run_fix(options: FixOptions) -> int:
         if path == "-":
             continue
         try:
-            jobs.append(Job(path, finder.for_path(path), write=options.mode == "fix"))
+            jobs.append(Job(path, finder.for_path(path), write=options.mode == "fix" and not options.verify))
         except ConfigError:
             skipped += 1
 
@@ -158,6 +161,10 @@ def _run_fix(options: FixOptions) -> int:
     if "-" in files:
         results.append(_run_stdin(options, finder))
     results.extend(_run_jobs(jobs, options))
+    if options.verify:
+        from .verified import VerifyOptions, verify_results
+
+        verify_results(results, VerifyOptions(options.verify_context, options.verify_smoke, options.mode == "fix"))
 
     if not options.quiet or finder.failed:
         for message in dict.fromkeys(finder.messages):

@@ -101,10 +101,15 @@ def main() -> None:
 @click.option("--color", type=click.Choice(("auto", "always", "never")), default="auto", help="Color the diff.")
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: on a terminal, for many files).")
 @click.option("--explain", metavar="CODE", help="Print a rule's documentation and exit.")
+@click.option("--verify", "verify", is_flag=True,
+              help="Build each changed Dockerfile before and after (docker, podman or buildah); keep only rewrites "
+                   "that build, pass --smoke and make the image smaller.")
+@click.option("--context", "verify_context", type=click.Path(file_okay=False), help="Build context for --verify (default: the Dockerfile's folder).")
+@click.option("--smoke", "verify_smoke", metavar="CMD", help="With --verify: a command to run in both images.")
 @click.help_option("-h", "--help")
 def fix_command(paths, mode, select, ignore, extend_select, unsafe_fixes, exclude, force_exclude, no_respect_gitignore,
                 config_path, stdin_filename, output_format, output_file, show_fixes, statistics, quiet, workers, color,
-                progress, explain) -> None:
+                progress, explain, verify, verify_context, verify_smoke) -> None:
     """Make Dockerfiles build smaller images: rewrite them in place (the
     default), or show the change (--diff) or test for it (--check).
 
@@ -141,6 +146,9 @@ def fix_command(paths, mode, select, ignore, extend_select, unsafe_fixes, exclud
         color={"auto": None, "always": True, "never": False}[color],
         progress=progress,
         extra_exclude=exclude_flags or (),
+        verify=verify,
+        verify_context=verify_context,
+        verify_smoke=verify_smoke,
     )
     sys.exit(run_fix(options))
 
