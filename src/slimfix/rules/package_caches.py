@@ -15,7 +15,7 @@ from ..shell.edit import insert_option
 from ..shell.rm import removes
 from ..shell.walk import CommandContext
 from ..syntax import Instruction
-from .base import Edit, Fix
+from .base import Applicability, Edit, Fix
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
@@ -225,3 +225,17 @@ def old_release(ctx: FileContext, instruction: Instruction) -> Optional[str]:
     ref = ImageRef.parse(image)
     pattern = _OLD_RELEASES.get(ref.name)
     return image if pattern is not None and pattern.match(ref.tag) else None
+
+
+def option_finding(rule, ctx: FileContext, instruction: Instruction, run: RunView, found, message: str,
+                   option: str, tool: str, savings: int):
+    """The diagnostic for ``found`` commands that lack ``option``: with a safe fix that inserts
+    it, or without a fix on a release whose ``tool`` may not know the option, or when part of
+    the RUN cannot be read."""
+    old = old_release(ctx, instruction)
+    if old is not None:
+        return rule.diagnostic(instruction, f"{message} (no automatic fix: the {tool} of {old} may not know it)")
+    edits = insertions(run, found, option)
+    if edits is None:
+        return rule.diagnostic(instruction, message + " (no automatic fix: part of the RUN cannot be read)")
+    return rule.diagnostic(instruction, message, fix=Fix(edits, Applicability.SAFE, f"add `{option}`"), savings=savings)

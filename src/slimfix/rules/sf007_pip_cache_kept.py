@@ -9,8 +9,8 @@ from ..semantics.context import FileContext
 from ..semantics.run import RunView
 from ..shell.commands import CommandView
 from ..syntax import Instruction
-from .base import Applicability, Diagnostic, Fix, Rule
-from .package_caches import (abbreviates, cache_mounted, commands, earlier_scripts, insertions, old_release, plural,
+from .base import Applicability, Diagnostic, Rule
+from .package_caches import (abbreviates, cache_mounted, commands, earlier_scripts, option_finding, plural,
                              variable)
 
 OPTION = "--no-cache-dir"
@@ -103,16 +103,8 @@ class PipCacheKept(Rule):
             if not found:
                 continue
             message = f"pip keeps its cache in the layer ({plural(len(found), 'command')}); add `{OPTION}`"
-            old = old_release(ctx, instruction)
-            if old is not None:
-                yield self.diagnostic(instruction, f"{message} (no automatic fix: the pip of {old} may not know it)")
-                continue
-            edits = insertions(run, found, OPTION)
-            if edits is None:
-                yield self.diagnostic(instruction, message + " (no automatic fix: part of the RUN cannot be read)")
-                continue
-            fix = Fix(edits, Applicability.SAFE, f"add `{OPTION}`")
-            yield self.diagnostic(instruction, message, fix=fix, savings=sum(_savings(v) for v in found))
+            savings = sum(_savings(v) for v in found)
+            yield option_finding(self, ctx, instruction, run, found, message, OPTION, "pip", savings)
 
     @staticmethod
     def _keeps_cache(ctx: FileContext, instruction: Instruction, run: RunView, view: CommandView) -> bool:

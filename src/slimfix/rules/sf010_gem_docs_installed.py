@@ -10,8 +10,8 @@ from ..semantics.images import ImageRef, family_of
 from ..semantics.run import RunView
 from ..shell.commands import CommandView
 from ..syntax import Instruction
-from .base import Applicability, Diagnostic, Fix, Rule
-from .package_caches import abbreviates, commands, earlier_scripts, insertions, old_release, plural, root_image
+from .base import Applicability, Diagnostic, Rule
+from .package_caches import abbreviates, commands, earlier_scripts, option_finding, plural, root_image
 
 OPTION = "--no-document"
 SAVINGS_PER_GEM = 5_000_000
@@ -86,16 +86,8 @@ class GemDocsInstalled(Rule):
             if not found or _documents_off(ctx, instruction, run, found[0]):
                 continue
             message = f"gem install generates documentation ({plural(len(found), 'command')}); add `{OPTION}`"
-            old = old_release(ctx, instruction)
-            if old is not None:
-                yield self.diagnostic(instruction, f"{message} (no automatic fix: the gem of {old} may not know it)")
-                continue
-            edits = insertions(run, found, OPTION)
-            if edits is None:
-                yield self.diagnostic(instruction, message + " (no automatic fix: part of the RUN cannot be read)")
-                continue
-            fix = Fix(edits, Applicability.SAFE, f"add `{OPTION}`")
-            yield self.diagnostic(instruction, message, fix=fix, savings=sum(_savings(v) for v in found))
+            savings = sum(_savings(v) for v in found)
+            yield option_finding(self, ctx, instruction, run, found, message, OPTION, "gem", savings)
 
 
 def _documents_off(ctx: FileContext, instruction: Instruction, run: RunView, view: CommandView) -> bool:

@@ -8,7 +8,6 @@ from functools import cached_property, lru_cache
 from typing import Dict, List, Optional, Tuple
 
 from ..syntax import Continuation, Dockerfile, Instruction, Text
-from ..syntax.arguments import go_trim_space
 
 MAX_LINE = 100  # a one-line RUN that would grow past this is continued on a new line
 POSIX_SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh", "ksh", "mksh", "busybox"})
