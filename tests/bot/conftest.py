@@ -75,7 +75,7 @@ def human(remote: Remote, tmp_path: Path, name: str = "human") -> Checkout:
 
 
 @pytest.fixture(scope="session")
-def github_openapi(request: pytest.FixtureRequest):
+def github_openapi(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
     """GitHub's official OpenAPI description, from the npm package @octokit/openapi
     (fetched once with ``npm pack`` into pytest's cache; never part of the repository)."""
     import json
@@ -86,7 +86,9 @@ def github_openapi(request: pytest.FixtureRequest):
     given = os.environ.get("SLIMFIX_GITHUB_OPENAPI")  # an api.github.com.json already on disk
     if given:
         return OpenAPI(json.loads(Path(given).read_text()))
-    document, why = load_github_openapi(Path(request.config.cache.mkdir("octokit-openapi")))
+    cache = getattr(request.config, "cache", None)  # None with -p no:cacheprovider
+    folder = Path(cache.mkdir("octokit-openapi")) if cache is not None else tmp_path_factory.mktemp("octokit-openapi")
+    document, why = load_github_openapi(folder)
     if document is None:
         pytest.skip(why)
     return OpenAPI(document)
