@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Iterable, List, Optional
 
 from ..semantics.context import FileContext
@@ -45,7 +46,11 @@ class ConsecutiveRunInstructions(Rule):
     `export`, `set`, `source`, `umask`, `exit`, a bare variable assignment, a
     function, a background job, or text the shell model cannot read); and the
     first does not clean a package manager's cache that the second fills again
-    (`dnf clean all` then `dnf install`: the clean would run mid-chain).
+    (`dnf clean all` then `dnf install`: the clean would run mid-chain). Two
+    more cases are left alone to keep hadolint's own reading unchanged: a
+    pragma comment (`# hadolint ignore=...`, `# slimfix: ...`) between the two
+    belongs to the second `RUN`, and a second `RUN` that assigns shell
+    variables would, joined, look to shellcheck as if they could be unset.
     Comments between the two are kept inside the joined instruction; blank
     lines between them are dropped (inside a continuation they are an error
     in waiting).
@@ -78,6 +83,8 @@ class ConsecutiveRunInstructions(Rule):
 
     def _diagnose(self, ctx: FileContext, first: Instruction, second: Instruction, between: list) -> Diagnostic:
         reason = self._unsafe_reason(ctx, first, second)
+        if reason is None and any(isinstance(line, Comment) and _PRAGMA.match(line.body) for line in between):
+            reason = "a pragma comment above the second RUN belongs to it"
         message = f"RUN follows the RUN on line {first.start_line}; join them into one layer"
         if reason is not None:
             return self.diagnostic(second, f"{message} (no automatic fix: {reason})")
@@ -101,6 +108,8 @@ class ConsecutiveRunInstructions(Rule):
         leak = first_leak(a.script)
         if leak is not None:
             return f"in the first RUN {leak}"
+        if _sets_variables(b):
+            return "the second RUN sets shell variables (joined, shellcheck reads them as possibly unset)"
         tool = _cleans_then_installs(a, b)
         if tool is not None:
             return f"the first RUN cleans {tool}'s cache and the second installs with {tool} again"
@@ -125,6 +134,19 @@ class ConsecutiveRunInstructions(Rule):
 
 
 _INSTALLS = ("install", "upgrade")
+_PRAGMA = re.compile(r"(hadolint\s|slimfix:)", re.I)
+_SETTERS = frozenset({"export", "declare", "typeset", "readonly", "local"})
+
+
+def _sets_variables(run: RunView) -> bool:
+    """The RUN assigns shell variables in its own shell (``export``, ``X=1`` alone)."""
+    for ctx, _ in run.commands:
+        command = ctx.command
+        if ctx.in_substitution or ctx.in_pipeline:
+            continue
+        if command.name in _SETTERS or (command.assignments and not command.words):
+            return True
+    return False
 
 
 def _cleans_then_installs(a: RunView, b: RunView) -> Optional[str]:
