@@ -59,7 +59,8 @@ class AptListsKept(Rule):
     or live on a cache or tmpfs mount. When a later `RUN` of the same stage
     (or of a stage built from it) installs with apt without its own
     `apt-get update`, it still needs the lists: the cleanup goes after that
-    `RUN` instead. No fix is offered when the `RUN` cannot be extended safely
+    `RUN` instead, and the `RUN` with the update keeps a finding without a
+    fix: its own layer still carries the lists. No fix is offered when the `RUN` cannot be extended safely
     (a heredoc, a trailing `&`, `;` or comment, or shell text slimfix cannot
     read).
 
@@ -82,6 +83,12 @@ class AptListsKept(Rule):
                 user, cleaned = _last_user(runs[i + 1:])
                 if not cleaned:
                     yield self._diagnose(instruction, user or (instruction, run))
+                else:
+                    yield self.diagnostic(
+                        instruction,
+                        f"apt lists stay in this layer: the RUN on line {user[0].start_line} still needs them and "
+                        "removes them, too late to shrink this one; install in the same RUN as the update",
+                    )
 
     def _diagnose(self, instruction: Instruction, target) -> Diagnostic:
         target_instruction, target_run = target

@@ -1,0 +1,22 @@
+from slimfix.config import Settings
+from slimfix.fixer import fix_text
+
+LATER = "FROM debian:bookworm\nRUN apt-get update\nCOPY pkgs.txt /tmp/\nRUN apt-get install -y $(cat /tmp/pkgs.txt)\n"
+
+
+def test_cleanup_goes_after_the_last_run_that_needs_the_lists_and_the_update_run_keeps_a_finding():
+    result = fix_text(LATER, "D", Settings(select=("SF002",)))
+    assert result.output.endswith("RUN apt-get install -y $(cat /tmp/pkgs.txt) && rm -rf /var/lib/apt/lists/*\n")
+    [left] = result.diagnostics
+    assert left.line == 2 and left.fix is None and "line 4 still needs them" in left.message
+    assert fix_text(result.output, "D", Settings(select=("SF002",))).output == result.output
+
+
+def test_non_reaching_stage_is_not_reported():
+    text = "FROM debian:bookworm AS tools\nRUN apt-get update && apt-get install -y gcc\nFROM alpine:3.20\n"
+    assert fix_text(text, "D", Settings(select=("SF002",)), fix=False).diagnostics == []
+
+
+def test_savings_are_estimated_per_fixed_run():
+    result = fix_text("FROM debian:bookworm\nRUN apt-get update && apt-get install -y curl\n", "D", Settings(select=("SF002",)))
+    assert [d.savings for d in result.fixed] == [45_000_000]
