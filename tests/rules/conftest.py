@@ -39,3 +39,13 @@ def comment_lines(text: str) -> List[str]:
             if isinstance(part, ContinuationComment):
                 out.append(part.value.strip())
     return sorted(out)
+
+
+def assert_fix_removes_hadolint_code(text: str, fixed: str, code: str, tmp_path: Path) -> None:
+    """hadolint reports ``code`` on ``text`` but not on ``fixed``, and nothing new there."""
+    before = hadolint_codes(text, tmp_path)
+    if before is None:
+        pytest.skip("hadolint is not installed")
+    assert code in before
+    after = hadolint_codes(fixed, tmp_path)
+    assert code not in after and set(after) <= set(before)

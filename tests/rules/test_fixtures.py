@@ -17,7 +17,6 @@ from pathlib import Path
 import dockerfile
 import pytest
 
-from slimfix import parse
 from slimfix.config import Settings
 from slimfix.fixer import fix_text
 from slimfix.rules import all_rules

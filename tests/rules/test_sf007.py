@@ -7,7 +7,7 @@ import pytest
 from slimfix.config import Settings
 from slimfix.fixer import fix_text
 
-from .conftest import hadolint_codes
+from .conftest import assert_fix_removes_hadolint_code
 
 
 def _run(text: str):
@@ -45,12 +45,7 @@ def test_savings_grow_with_what_is_installed():
 
 def test_hadolint_dl3042_is_gone_after_the_fix(tmp_path):
     text = "FROM python:3.12\nRUN python -m pip install flask==3.0.0 && pip3 install gunicorn==22.0.0\n"
-    before = hadolint_codes(text, tmp_path)
-    if before is None:
-        pytest.skip("hadolint is not installed")
-    assert "DL3042" in before
-    after = hadolint_codes(_run(text).output, tmp_path)
-    assert "DL3042" not in after and set(after) <= set(before)
+    assert_fix_removes_hadolint_code(text, _run(text).output, "DL3042", tmp_path)
 
 
 @pytest.mark.parametrize("image", ["ubuntu:14.04", "ubuntu:trusty-20190515", "debian:8.11", "centos:6"])

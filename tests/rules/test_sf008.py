@@ -7,7 +7,7 @@ import pytest
 from slimfix.config import Settings
 from slimfix.fixer import fix_text
 
-from .conftest import hadolint_codes
+from .conftest import assert_fix_removes_hadolint_code
 
 
 def _run(text: str, **settings):
@@ -51,9 +51,4 @@ def test_a_cleanup_before_the_install_does_not_count():
 
 def test_hadolint_dl3060_is_gone_after_the_fix(tmp_path):
     text = "FROM node:20\nRUN yarn install --frozen-lockfile\n"
-    before = hadolint_codes(text, tmp_path)
-    if before is None:
-        pytest.skip("hadolint is not installed")
-    assert "DL3060" in before
-    after = hadolint_codes(_run(text).output, tmp_path)
-    assert "DL3060" not in after and set(after) <= set(before)
+    assert_fix_removes_hadolint_code(text, _run(text).output, "DL3060", tmp_path)
