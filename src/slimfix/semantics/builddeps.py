@@ -264,7 +264,7 @@ def findings(ctx: FileContext, tool: str, distro: str, removes: Callable[[RunVie
         stage = ctx.tree.stages[index]
         for position, instruction in enumerate(stage.instructions):
             run = _heredoc_script(ctx, instruction) or ctx.run(instruction)
-            if run is None:
+            if run is None or tool not in run.shell_text:  # every program name contains its tool's
                 continue
             installs = [(c, v) for c, v in run.commands
                         if v is not None and v.tool == tool and v.action == "install" and not c.in_function]
