@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Iterable, Optional
 
-from ..semantics.builddeps import Finding, Rewrite, base_image, command_text, findings, outcome, package_list
+from ..semantics.builddeps import Finding, Rewrite, base_image, command_text, findings, outcome, package_list, removal_extent
 from ..semantics.context import FileContext
 from ..semantics.run import RunView
 from .base import Applicability, Diagnostic, Fix, Rule
@@ -147,9 +147,7 @@ def _removes(run: RunView, f: Finding) -> Optional[str]:
             if virtual is not None and package.name == virtual.value:
                 return "all"
             removed.add(package.name)
-    if names <= removed:
-        return "all"
-    return "some" if names & removed else None
+    return removal_extent(names, removed)
 
 
 def _older_alpine(base: str) -> bool:

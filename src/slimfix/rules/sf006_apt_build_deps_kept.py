@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Iterable, Optional
 
-from ..semantics.builddeps import Finding, Rewrite, base_image, command_text, findings, outcome, package_list
+from ..semantics.builddeps import Finding, Rewrite, base_image, command_text, findings, outcome, package_list, removal_extent
 from ..semantics.context import FileContext
 from ..semantics.images import ImageRef, runtime_variant
 from ..semantics.run import RunView
@@ -159,9 +159,7 @@ def _removes(run: RunView, f: Finding) -> Optional[str]:
             if package.name is None:
                 return "all"
             removed.add(package.name)
-    if names <= removed:
-        return "all"
-    return "some" if names & removed else None
+    return removal_extent(names, removed)
 
 
 def _ships_compilers(base: str) -> bool:

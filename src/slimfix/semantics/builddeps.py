@@ -824,3 +824,10 @@ __all__ = [
     "Finding", "Outcome", "Rewrite", "base_image", "build_step", "build_steps", "command_text",
     "estimate_savings", "final_lineage", "findings", "fix_edits", "outcome", "package_list",
 ]
+
+
+def removal_extent(names: set, removed: set) -> Optional[str]:
+    """How much of ``names`` a RUN removes: "all", "some", or None."""
+    if names <= removed:
+        return "all"
+    return "some" if names & removed else None

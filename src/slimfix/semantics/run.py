@@ -8,6 +8,7 @@ from functools import cached_property, lru_cache
 from typing import Dict, List, Optional, Tuple
 
 from ..syntax import Continuation, Dockerfile, Instruction, Text
+from ..syntax.arguments import GO_SPACE
 
 MAX_LINE = 100  # a one-line RUN that would grow past this is continued on a new line
 POSIX_SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh", "ksh", "mksh", "busybox"})
@@ -87,7 +88,7 @@ class RunView:
             return None
         original = instruction.original
         rest = instruction.value[0] if instruction.value else ""
-        end = len(original.rstrip(_space_chars()))
+        end = len(original.rstrip(GO_SPACE))
         start = end - len(rest)
         if original[start:end] != rest:
             return None
@@ -190,12 +191,6 @@ def _classified(text: str) -> tuple:
     from ..shell.walk import walk_commands
 
     return tuple((ctx, classify(ctx.command)) for ctx in walk_commands(_shell_tree(text)))
-
-
-def _space_chars() -> str:
-    from ..syntax.arguments import _GO_SPACE
-
-    return _GO_SPACE
 
 
 def detect_style(instruction: Instruction) -> Style:

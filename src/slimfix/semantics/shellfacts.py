@@ -57,7 +57,7 @@ def state_leaks(script: Script) -> Iterator[str]:
         if ctx.in_function:
             continue
         command: SimpleCommand = ctx.command
-        name = _program(command)
+        name = command.name
         if name is None and command.assignments and not command.words:
             yield f"a shell variable is set ({command.assignments[0].name})"
         elif name in STATEFUL_BUILTINS:
@@ -68,10 +68,6 @@ def state_leaks(script: Script) -> Iterator[str]:
         if isinstance(node, FunctionDef):
             yield "a shell function is defined"
             break
-
-
-def _program(command: SimpleCommand) -> Optional[str]:
-    return command.name
 
 
 def first_leak(script: Script) -> Optional[str]:

@@ -17,9 +17,9 @@ from typing import Optional
 
 # Go's regexp `[\t\v\f\r ]+`
 _RE_WHITESPACE = re.compile(r"[\t\x0b\x0c\r ]+")
-_GO_SPACE = "\t\n\x0b\x0c\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+GO_SPACE = "\t\n\x0b\x0c\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
 
-_GO_SPACE_RUN = re.compile(f"[{_GO_SPACE}]+")
+_GO_SPACE_RUN = re.compile(f"[{GO_SPACE}]+")
 
 KNOWN_KEYWORDS = frozenset(
     {
@@ -34,11 +34,11 @@ class ArgumentError(ValueError):
 
 
 def is_go_space(ch: str) -> bool:
-    return ch in _GO_SPACE
+    return ch in GO_SPACE
 
 
 def go_trim_space(text: str) -> str:
-    return text.strip(_GO_SPACE)
+    return text.strip(GO_SPACE)
 
 
 @dataclass(frozen=True)
@@ -144,7 +144,7 @@ def extract_builder_flags(line: str, escape: str) -> tuple[str, tuple[str, ...]]
 def parse_words(rest: str, escape: str) -> list[str]:
     """Space-separated words with quotes kept, as BuildKit's ``parseWords``."""
     if escape not in rest and "'" not in rest and '"' not in rest:
-        return _GO_SPACE_RUN.split(rest.strip(_GO_SPACE)) if rest.strip(_GO_SPACE) else []
+        return _GO_SPACE_RUN.split(rest.strip(GO_SPACE)) if rest.strip(GO_SPACE) else []
     words: list[str] = []
     in_spaces, in_word, in_quote = 0, 1, 2
     phase = in_spaces
@@ -242,7 +242,7 @@ def _parse_json(rest: str) -> Optional[tuple[str, ...]]:
 
     Raises ArgumentError for an array with non-string items, as BuildKit does.
     """
-    rest = rest.lstrip(_GO_SPACE)
+    rest = rest.lstrip(GO_SPACE)
     if not rest.startswith("["):
         return None
     try:
