@@ -274,7 +274,7 @@ class Stage:
 
     @property
     def base_image(self) -> str:
-        words = [w for w in self.from_instruction.value]
+        words = self.from_instruction.value
         return words[0] if words else ""
 
     @property
