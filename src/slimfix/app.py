@@ -9,17 +9,17 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List, Optional, Tuple, Union
 
 from .config import ConfigError, Settings, find_config, load_settings
+from .record import field, record
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
 PROGRESS_MIN_FILES = 50  # show a progress bar on a terminal from this many files
 
 
-@dataclass
+@record(frozen=False)
 class FixOptions:
     paths: Tuple[str, ...] = (".",)
     mode: str = "fix"  # fix | diff | check

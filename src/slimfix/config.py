@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import List, Optional, Tuple
+
+from .record import field, record, replace
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -20,7 +21,7 @@ class ConfigError(ValueError):
     """A configuration file that cannot be used (exit code 2)."""
 
 
-@dataclass(frozen=True)
+@record
 class Settings:
     select: Optional[Tuple[str, ...]] = None  # None: the default set
     ignore: Tuple[str, ...] = ()

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from .record import record
 
 
-@dataclass(frozen=True, order=True)
+@record(order=True)
 class Edit:
     """Replace ``text[start:end]`` with ``content`` (offsets into the file's text)."""
 

@@ -10,11 +10,19 @@ from __future__ import annotations
 
 import traceback
 from bisect import bisect_right
-from dataclasses import dataclass, field
 from typing import Iterable, List, Optional, Sequence, Tuple
 
 from .config import Settings
-from .rules import Applicability, Diagnostic, Edit, Rule, explicitly_selected, hadolint_map, select_rules
+from .record import field, record
+from .rules import (
+    Applicability,
+    Diagnostic,
+    Edit,
+    Rule,
+    explicitly_selected,
+    hadolint_map,
+    select_rules,
+)
 from .semantics.context import FileContext
 from .suppression import find_suppressions
 from .syntax import ParseError, parse
@@ -22,7 +30,7 @@ from .syntax import ParseError, parse
 MAX_ROUNDS = 25
 
 
-@dataclass
+@record(frozen=False)
 class FileResult:
     path: str
     source: str

@@ -9,17 +9,17 @@ from __future__ import annotations
 import os
 import sys
 import traceback
-from dataclasses import dataclass
 from typing import Callable, List, Optional, Sequence
 
 from .config import Settings
 from .files import SourceError, read_source, write_atomic
 from .fixer import FileResult, fix_text
+from .record import record
 
 PARALLEL_THRESHOLD = 32  # fewer files than this run in this process: a pool costs more
 
 
-@dataclass(frozen=True)
+@record
 class Job:
     path: str
     settings: Settings

@@ -12,9 +12,9 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Dict, FrozenSet, Iterable, Mapping, Optional, Set
 
+from .record import field, record
 from .syntax import Comment, Dockerfile, Instruction
 
 _SLIMFIX = re.compile(r"^slimfix:\s*(ignore-file|ignore)\s*(?:\[([^\]]*)\])?\s*$", re.I)
@@ -28,7 +28,7 @@ def _codes(text: Optional[str]) -> Set[str]:
     return {code.strip().upper() for code in text.split(",") if code.strip()}
 
 
-@dataclass
+@record(frozen=False)
 class Suppressions:
     file_codes: Set[str] = field(default_factory=set)
     by_line: Dict[int, Set[str]] = field(default_factory=dict)  # instruction start line -> codes

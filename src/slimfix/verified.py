@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass
 from typing import List, Optional
 
 from .files import SourceError, read_source, write_atomic
 from .fixer import FileResult
+from .record import record
 
 
-@dataclass
+@record(frozen=False)
 class VerifyOptions:
     context: Optional[str] = None  # default: each Dockerfile's folder
     smoke: Optional[str] = None

@@ -8,17 +8,17 @@ that the file on disk still has after the run.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
 from typing import Dict, List, Optional, Sequence
 
 from ..fixer import FileResult
+from ..record import record
 from ..rules import Applicability, Diagnostic, get_rule
 from . import posix_path
 
 FORMATS = ("text", "json", "sarif", "github", "gitlab")
 
 
-@dataclass(frozen=True)
+@record
 class Finding:
     path: str
     diagnostic: Diagnostic

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from enum import IntEnum
+from typing import TYPE_CHECKING, ClassVar, Iterable, Optional, Tuple
 
 from ..edits import Edit
-from typing import TYPE_CHECKING, ClassVar, Iterable, Optional, Tuple
+from ..record import field, record
 
 if TYPE_CHECKING:
     from ..semantics.context import FileContext
@@ -26,7 +26,7 @@ class Applicability(IntEnum):
         return self.name.lower().replace("_", "-")
 
 
-@dataclass(frozen=True)
+@record
 class Fix:
     edits: Tuple[Edit, ...]
     applicability: Applicability
@@ -44,7 +44,7 @@ class Fix:
         return self.applicability >= level and self.applicability > Applicability.DISPLAY_ONLY
 
 
-@dataclass(frozen=True)
+@record
 class Diagnostic:
     code: str
     message: str

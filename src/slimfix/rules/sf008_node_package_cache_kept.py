@@ -3,19 +3,29 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Iterable, List, Optional, Tuple
 
+from ..record import record
 from ..semantics.context import FileContext
 from ..semantics.run import RunView
 from ..shell.commands import CommandView
 from ..syntax import Instruction
 from .base import Applicability, Diagnostic, Rule
-from .package_caches import (after, append_fix, cache_mounted, commands, earlier_scripts, lineage, plural,
-                             removes_any, user_prefix, variable)
+from .package_caches import (
+    after,
+    append_fix,
+    cache_mounted,
+    commands,
+    earlier_scripts,
+    lineage,
+    plural,
+    removes_any,
+    user_prefix,
+    variable,
+)
 
 
-@dataclass(frozen=True)
+@record
 class _Tool:
     name: str
     cleanup: Optional[str]  # appended after the installs; None: no fix

@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import FrozenSet, Iterable, List, Optional, Tuple
 
+from ..record import record
 from ..semantics.context import FileContext
 from ..semantics.run import RunView
 from ..shell.commands import CommandView
 from ..syntax import Instruction
 from .base import Applicability, Diagnostic, Rule
-from .package_caches import after, append_fix, cache_mounted, commands, plural, removes_any, user_prefix
+from .package_caches import (
+    after,
+    append_fix,
+    cache_mounted,
+    commands,
+    plural,
+    removes_any,
+    user_prefix,
+)
 
 
-@dataclass(frozen=True)
+@record
 class _Family:
     tools: FrozenSet[str]  # tools that share one cache
     caches: Tuple[str, ...]  # cache directories

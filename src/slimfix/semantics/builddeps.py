@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import posixpath
 import re
-from dataclasses import dataclass
 from typing import Callable, Iterator, List, Optional, Sequence, Tuple
 
 from ..edits import Edit
+from ..record import record
 from ..shell.commands import CommandView, Package
 from ..shell.nodes import SimpleCommand, Word
 from ..shell.walk import CommandContext
@@ -92,7 +92,7 @@ _HEADERS_SIZE = 5 * MB
 _COMMENT_LINE = re.compile(r"\n[ \t]*#")
 
 
-@dataclass(frozen=True)
+@record
 class Finding:
     """Build-only packages one install command leaves in the image, and the plan to remove them."""
 
@@ -121,7 +121,7 @@ class Finding:
         return len(self.build) >= len(self.kept)
 
 
-@dataclass(frozen=True)
+@record
 class Rewrite:
     """How a package manager splits the install and removes the build packages after the build."""
 
@@ -599,7 +599,7 @@ def fix_edits(ctx: FileContext, f: Finding, rewrite: Callable[[str], Rewrite]) -
     return edits
 
 
-@dataclass(frozen=True)
+@record
 class Outcome:
     """What a rule reports for a finding: its message and, when there is one, the fix."""
 

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import re
 import sys
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Dict, Optional, Pattern, Tuple
+
+from ..record import record
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -23,7 +24,7 @@ _TABLE = Path(__file__).resolve().parent / "images.toml"
 DOCKER_HUB = frozenset({"", "docker.io", "index.docker.io", "registry-1.docker.io"})
 
 
-@dataclass(frozen=True)
+@record
 class ImageRef:
     """``[registry/]path[:tag][@digest]`` as written in ``FROM``."""
 
@@ -72,14 +73,14 @@ class ImageRef:
         return f"{prefix}{namespace}{image}"
 
 
-@dataclass(frozen=True)
+@record
 class VariantRule:
     tag: Pattern[str]
     to: Optional[str]  # a tag of the same repository
     image: Optional[str]  # or another image
 
 
-@dataclass(frozen=True)
+@record
 class Family:
     name: str
     repositories: Tuple[str, ...]
@@ -101,7 +102,7 @@ class Family:
         return None
 
 
-@dataclass(frozen=True)
+@record
 class ImageTable:
     families: Tuple[Family, ...]
     toolchain_mb: Dict[str, int]

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import Dict, List, Optional, Tuple
 
+from ..record import record
 from ..syntax import Continuation, Dockerfile, Instruction, Text
 from ..syntax.arguments import GO_SPACE
 
@@ -39,7 +39,7 @@ def shell_of_stages(tree: Dockerfile) -> Dict[int, bool]:
     return out
 
 
-@dataclass(frozen=True)
+@record
 class Style:
     """How to add text to a RUN so it reads like the author's own."""
 
@@ -54,7 +54,7 @@ class Style:
         return f" {self.escape}{self.newline}{self.indent}{text}"
 
 
-@dataclass(frozen=True)
+@record
 class Mount:
     options: Tuple[Tuple[str, str], ...]
 

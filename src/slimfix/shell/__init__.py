@@ -5,7 +5,7 @@ every position is a character offset into that text.
 
 Tree (``slimfix.shell.nodes``)
     ``parse_shell(text) -> Script`` never raises on malformed input and ``Script.code == text``.
-    Nodes are frozen dataclasses with ``start``/``end``; composites keep ordered ``parts`` (strings
+    Nodes are frozen records with ``start``/``end``; composites keep ordered ``parts`` (strings
     for keywords, operators and blanks, plus child nodes) and typed fields: ``Script.body`` is a
     ``CommandList`` of ``items`` joined by ``Operator``s (``&&``, ``||``, ``;``, ``&``, newline);
     items are ``SimpleCommand`` (``assignments``, ``words``, ``redirects``), ``Pipeline``,

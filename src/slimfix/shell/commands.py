@@ -8,16 +8,17 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import List, Mapping, Optional, Sequence, Tuple
 
 from slimfix.semantics.packages import Catalog, OptionSpec, ToolSpec, load_catalog
 from slimfix.shell.nodes import SimpleCommand, Word
 
+from ..record import record
+
 _ASSIGNMENT_RE = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)=(.*)", re.S)
 
 
-@dataclass(frozen=True, eq=False)
+@record(eq=False)
 class Option:
     name: str  # canonical, e.g. "--yes" for -y
     flag: str  # as parsed: "-y" (also for each letter of a combined "-qy"), "--assume-yes"
@@ -28,7 +29,7 @@ class Option:
     known: bool  # described in the tool data
 
 
-@dataclass(frozen=True, eq=False)
+@record(eq=False)
 class Package:
     word: Word
     name: Optional[str]  # None when the word has expansions
@@ -37,7 +38,7 @@ class Package:
     pinned: bool  # op pins one exact version
 
 
-@dataclass(frozen=True, eq=False)
+@record(eq=False)
 class CommandView:
     tool: str  # family from the data: apt, apk, pip, npm, yarn, pnpm, yum, dnf, rm, cd, set, ...
     command: SimpleCommand

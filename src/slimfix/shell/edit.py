@@ -8,15 +8,16 @@ Dockerfile-side style), e.g. ``" && "`` or ``" \\\\\\n    && "``.
 from __future__ import annotations
 
 import shlex
-from dataclasses import dataclass
 from typing import Iterable, List, Sequence, Tuple
 
 from slimfix.shell.commands import CommandView
 from slimfix.shell.nodes import CommandList, Node, Operator, Script, SimpleCommand, Word
 from slimfix.shell.walk import context_of
 
+from ..record import record
 
-@dataclass(frozen=True, order=True)
+
+@record(order=True)
 class Edit:
     start: int
     end: int

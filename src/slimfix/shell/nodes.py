@@ -1,6 +1,6 @@
 """Lossless shell syntax tree.
 
-Every node is a frozen dataclass with ``start``/``end`` character offsets into the parsed text and
+Every node is a frozen record (``slimfix.record``) with ``start``/``end`` character offsets into the parsed text and
 renders back exactly through ``code``. Composite nodes keep an ordered ``parts`` tuple of strings
 (keywords, operators, whitespace) and child nodes; the typed fields (``body``, ``words``, ...) point at
 the same child objects. Nodes compare by identity (like LibCST); compare ``code`` for text equality.
@@ -8,14 +8,15 @@ the same child objects. Nodes compare by identity (like LibCST); compare ``code`
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cached_property
 from typing import Iterator, Optional, Tuple, Union
+
+from ..record import record
 
 _GLOB_CHARS = frozenset("*?[")
 
 
-@dataclass(frozen=True, eq=False)
+@record(eq=False)
 class Node:
     start: int
     end: int
@@ -35,7 +36,7 @@ class Node:
                 yield p
 
 
-@dataclass(frozen=True, eq=False)
+@record(eq=False)
 class Leaf(Node):
     text: str
 
@@ -54,12 +55,12 @@ Parts = Tuple[Part, ...]
 
 # --- trivia -----------------------------------------------------------------------------------------
 
-@dataclass(frozen=True, eq=False)
+@record(eq=False)
 class Comment(Leaf):
     """``# ...`` up to (not including) the end of the line."""
 
 
-@dataclass(frozen=True, eq=False)
+@record(eq=False)
 class HereDoc(Leaf):
     """Body lines of a here-document plus its terminator line, as found after the next newline.
 
@@ -69,7 +70,7 @@ class HereDoc(Leaf):
     redirect_start: int
 
 
-@dataclass(frozen=True, eq=False)
+@record(eq=False)
 class Opaque(Leaf):
     """Text the parser could not model; it round-trips but rules must never edit inside it."""
 
@@ -78,14 +79,14 @@ class Opaque(Leaf):
 
 # --- word parts ------------------------------------------------------------------------------------
 
-@dataclass(frozen=True, eq=False)
+@record(eq=False)
 class Literal(Leaf):
     @property
     def value(self) -> Optional[str]:
         return self.text
 
 
-@dataclass(frozen=True, eq=False)
+@record(eq=False)
 class SingleQuoted(Leaf):
     """``'...'`` including the quotes."""
 
@@ -94,7 +95,7 @@ class SingleQuoted(Leaf):
         return self.text[1:-1]
 
 
-@dataclass(frozen=True, eq=False)
+@record(eq=False)
 class AnsiCQuoted(Leaf):
     """Bash ``$'...'``; ``value`` decodes the common escapes."""
 
@@ -105,7 +106,7 @@ class AnsiCQuoted(Leaf):
         return self.decoded
 
 
-@dataclass(frozen=True, eq=False)
+@record(eq=False)
 class Escape(Leaf):
     """A backslash and the character it quotes (``\\<newline>`` is a line continuation)."""
 
@@ -116,7 +117,7 @@ class Escape(Leaf):
         return self.unescaped
 
 
-@dataclass(frozen=True, eq=False)
+@record(eq=False)
 class ParamExpansion(Leaf):
     """``$NAME``, ``$1``, ``$@`` or ``${...}`` (any content)."""
 
@@ -127,7 +128,7 @@ class ParamExpansion(Leaf):
         return None
 
 
-@dataclass(frozen=True, eq=False)
+@record(eq=False)
 class ArithmeticExpansion(Leaf):
     """``$(( ... ))``."""
 
@@ -136,7 +137,7 @@ class ArithmeticExpansion(Leaf):
         return None
 
 
-@dataclass(frozen=True, eq=False)
+@record(eq=False)
 class DoubleQuoted(Node):
     """``"..."`` (or bash ``$"..."``); ``parts`` are the opening quote, inner parts, closing quote."""
 
@@ -157,7 +158,7 @@ class DoubleQuoted(Node):
         return "".join(out)
 
 
-@dataclass(frozen=True, eq=False)
+@record(eq=False)
 class CommandSubstitution(Node):
     """``$( ... )`` with its body parsed as a command list."""
 
@@ -169,7 +170,7 @@ class CommandSubstitution(Node):
         return None
 
 
-@dataclass(frozen=True, eq=False)
+@record(eq=False)
 class Backtick(Node):
     """`` `...` ``; ``body`` is None when the inner text uses backslash escapes (kept raw)."""
 
@@ -181,7 +182,7 @@ class Backtick(Node):
         return None
 
 
-@dataclass(frozen=True, eq=False)
+@record(eq=False)
 class ProcessSubstitution(Node):
     """Bash ``<( ... )`` / ``>( ... )``."""
 
@@ -193,7 +194,7 @@ class ProcessSubstitution(Node):
         return None
 
 
-@dataclass(frozen=True, eq=False)
+@record(eq=False)
 class ArrayLiteral(Node):
     """Bash ``( a b [k]=v )`` as the value of an array assignment."""
 
@@ -208,7 +209,7 @@ class ArrayLiteral(Node):
 SUBSTITUTIONS = (CommandSubstitution, Backtick, ProcessSubstitution)
 
 
-@dataclass(frozen=True, eq=False)
+@record(eq=False)
 class Word(Node):
     parts: Parts
 
@@ -254,7 +255,7 @@ class Word(Node):
 
 # --- commands ---------------------------------------------------------------------------------------
 
-@dataclass(frozen=True, eq=False)
+@record(eq=False)
 class Assignment(Node):
     """``NAME=value`` / ``NAME+=value`` before a command name; ``value`` may be an empty word."""
 
@@ -264,7 +265,7 @@ class Assignment(Node):
     value: Word
 
 
-@dataclass(frozen=True, eq=False)
+@record(eq=False)
 class Redirect(Node):
     """``[fd]op target``, e.g. ``2>&1``, ``>>log``, ``<<EOF`` (target is the here-doc delimiter)."""
 
@@ -278,7 +279,7 @@ class Redirect(Node):
         return self.op in ("<<", "<<-")
 
 
-@dataclass(frozen=True, eq=False)
+@record(eq=False)
 class SimpleCommand(Node):
     parts: Parts
     assignments: Tuple[Assignment, ...]
@@ -295,7 +296,7 @@ class SimpleCommand(Node):
         return tuple(w.value for w in self.words)
 
 
-@dataclass(frozen=True, eq=False)
+@record(eq=False)
 class Operator(Node):
     """A joiner between commands: ``&&``, ``||``, ``;``, ``&``, newline, or a pipe ``|``/``|&``.
 
@@ -306,14 +307,14 @@ class Operator(Node):
     op: str
 
 
-@dataclass(frozen=True, eq=False)
+@record(eq=False)
 class Pipeline(Node):
     parts: Parts
     commands: Tuple[Node, ...]
     negated: bool
 
 
-@dataclass(frozen=True, eq=False)
+@record(eq=False)
 class CommandList(Node):
     """Commands joined by operators; ``operators[i]`` follows ``items[i]`` (a trailing one may exist)."""
 
@@ -322,7 +323,7 @@ class CommandList(Node):
     operators: Tuple[Operator, ...]
 
 
-@dataclass(frozen=True, eq=False)
+@record(eq=False)
 class Compound(Node):
     """Base of compound commands; ``redirects`` are those written after the closing keyword."""
 
@@ -335,42 +336,42 @@ class Compound(Node):
         return tuple(p for p in self.parts if isinstance(p, CommandList))
 
 
-@dataclass(frozen=True, eq=False)
+@record(eq=False)
 class Subshell(Compound):
     body: CommandList
 
 
-@dataclass(frozen=True, eq=False)
+@record(eq=False)
 class BraceGroup(Compound):
     body: CommandList
 
 
-@dataclass(frozen=True, eq=False)
+@record(eq=False)
 class If(Compound):
     conditions: Tuple[CommandList, ...]
     branches: Tuple[CommandList, ...]
     else_body: Optional[CommandList]
 
 
-@dataclass(frozen=True, eq=False)
+@record(eq=False)
 class For(Compound):
     variable: str
     items: Optional[Tuple[Word, ...]]
     body: CommandList
 
 
-@dataclass(frozen=True, eq=False)
+@record(eq=False)
 class While(Compound):
     condition: CommandList
     body: CommandList
 
 
-@dataclass(frozen=True, eq=False)
+@record(eq=False)
 class Until(While):
     pass
 
 
-@dataclass(frozen=True, eq=False)
+@record(eq=False)
 class CaseClause(Node):
     parts: Parts
     patterns: Tuple[Word, ...]
@@ -378,32 +379,32 @@ class CaseClause(Node):
     terminator: str
 
 
-@dataclass(frozen=True, eq=False)
+@record(eq=False)
 class Case(Compound):
     subject: Word
     clauses: Tuple[CaseClause, ...]
 
 
-@dataclass(frozen=True, eq=False)
+@record(eq=False)
 class DoubleBracket(Compound):
     """Bash ``[[ ... ]]``; ``words`` are its operands (operators stay plain strings in ``parts``)."""
 
     words: Tuple[Word, ...]
 
 
-@dataclass(frozen=True, eq=False)
+@record(eq=False)
 class ArithmeticCommand(Compound):
     """Bash ``(( ... ))``."""
 
 
-@dataclass(frozen=True, eq=False)
+@record(eq=False)
 class FunctionDef(Node):
     parts: Parts
     name: str
     body: Compound
 
 
-@dataclass(frozen=True, eq=False)
+@record(eq=False)
 class Script(Node):
     parts: Parts
     body: CommandList

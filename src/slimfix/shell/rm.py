@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Optional, Tuple
 
 from slimfix.shell.commands import CommandView
 from slimfix.shell.nodes import Word
+
+from ..record import record
 
 
 def normalise_path(path: str) -> Optional[str]:
@@ -26,7 +27,7 @@ def normalise_path(path: str) -> Optional[str]:
     return "/" + "/".join(out)
 
 
-@dataclass(frozen=True)
+@record
 class RemovedPath:
     word: Word
     path: str  # normalised; for a contents glob, the directory

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+
+from ..record import record
 
 _LEADING_AND = re.compile(r"^[ \t]*&&")
 _TRAILING_AND_CONTINUED = re.compile(r"&&[ \t]*\\$")
 _TRAILING_AND = re.compile(r"&&[ \t]*$")
 
 
-@dataclass(frozen=True)
+@record
 class Style:
     joiner: str = " && "  # put between the end of a command and the next one
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Iterator, List, Optional, Tuple
 
 from slimfix.shell.nodes import (
@@ -25,10 +24,12 @@ from slimfix.shell.nodes import (
 )
 from slimfix.shell.shellopts import errexit_change
 
+from ..record import record
+
 _IGNORING_JOINERS = frozenset((";", "\n", "&", "||"))
 
 
-@dataclass(frozen=True, eq=False)
+@record(eq=False)
 class CommandContext:
     """Where a simple command sits.
 

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Optional
+
+from ..record import record
 
 # Go's regexp `[\t\v\f\r ]+`
 _RE_WHITESPACE = re.compile(r"[\t\x0b\x0c\r ]+")
@@ -41,7 +42,7 @@ def go_trim_space(text: str) -> str:
     return text.strip(GO_SPACE)
 
 
-@dataclass(frozen=True)
+@record
 class Arguments:
     """What BuildKit makes of one logical line."""
 

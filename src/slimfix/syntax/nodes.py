@@ -1,6 +1,6 @@
 """The concrete syntax tree: immutable nodes that own every byte they cover.
 
-As in LibCST, nodes are frozen dataclasses; ``with_changes`` makes a changed
+As in LibCST, nodes are frozen records (``slimfix.record``); ``with_changes`` makes a changed
 copy, ``code`` renders a node back to text exactly, and whitespace, comments,
 line continuations and newlines are nodes or fields, never thrown away.
 
@@ -13,11 +13,10 @@ flags, values) is derived from that text on demand, BuildKit's way.
 
 from __future__ import annotations
 
-import dataclasses
-from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Iterator, Optional, Tuple, Union
 
+from ..record import field, record, replace
 from .arguments import Arguments, parse_arguments
 
 
@@ -34,7 +33,7 @@ class Node:
         return "".join(out)
 
     def with_changes(self, **changes):
-        return dataclasses.replace(self, **changes)
+        return replace(self, **changes)
 
     @property
     def children(self) -> tuple:
@@ -47,7 +46,7 @@ class Node:
 # --- parts of an instruction -------------------------------------------------
 
 
-@dataclass(frozen=True)
+@record
 class Text(Node):
     """A run of instruction text on one physical line (no line ending)."""
 
@@ -57,7 +56,7 @@ class Text(Node):
         out.append(self.value)
 
 
-@dataclass(frozen=True)
+@record
 class Continuation(Node):
     """The escape character, spaces or tabs after it, and the line ending."""
 
@@ -67,7 +66,7 @@ class Continuation(Node):
         out.append(self.value)
 
 
-@dataclass(frozen=True)
+@record
 class ContinuationComment(Node):
     """A whole comment line inside a continuation (Docker drops it)."""
 
@@ -77,7 +76,7 @@ class ContinuationComment(Node):
         out.append(self.value)
 
 
-@dataclass(frozen=True)
+@record
 class ContinuationBlank(Node):
     """A blank line inside a continuation (Docker drops it, with a warning)."""
 
@@ -90,7 +89,7 @@ class ContinuationBlank(Node):
 Part = Union[Text, Continuation, ContinuationComment, ContinuationBlank]
 
 
-@dataclass(frozen=True)
+@record
 class Heredoc(Node):
     """One heredoc body and its terminator line, after its instruction."""
 
@@ -113,7 +112,7 @@ class Heredoc(Node):
 # --- line-level nodes --------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@record
 class BlankLine(Node):
     indent: str = ""
     newline: str = "\n"
@@ -124,7 +123,7 @@ class BlankLine(Node):
         out.append(self.newline)
 
 
-@dataclass(frozen=True)
+@record
 class Comment(Node):
     """A comment line; ``text`` starts with ``#``."""
 
@@ -144,7 +143,7 @@ class Comment(Node):
         return self.text[1:].strip()
 
 
-@dataclass(frozen=True)
+@record
 class Directive(Comment):
     """A parser directive such as ``# syntax=docker/dockerfile:1``."""
 
@@ -152,7 +151,7 @@ class Directive(Comment):
     value: str = ""
 
 
-@dataclass(frozen=True)
+@record
 class Instruction(Node):
     parts: Tuple[Part, ...]
     indent: str = ""
@@ -264,7 +263,7 @@ class Instruction(Node):
 Line = Union[BlankLine, Comment, Directive, Instruction]
 
 
-@dataclass(frozen=True)
+@record
 class Stage:
     """A build stage: its FROM and the instructions up to the next FROM."""
 
@@ -295,7 +294,7 @@ class Stage:
         return self.alias or str(self.index)
 
 
-@dataclass(frozen=True)
+@record
 class Dockerfile(Node):
     body: Tuple[Line, ...]
     bom: str = ""

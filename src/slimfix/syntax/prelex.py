@@ -13,8 +13,8 @@ Each step follows BuildKit's ``frontend/dockerfile/parser`` line by line.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
+from ..record import field, record
 from .arguments import ArgumentError, is_go_space, parse_arguments
 from .shellwords import ShellWordError, process_words
 
@@ -32,14 +32,14 @@ class PrelexError(ValueError):
         self.line = line
 
 
-@dataclass(frozen=True)
+@record
 class DirectiveLine:
     line: int  # 1-based
     name: str
     value: str
 
 
-@dataclass(frozen=True)
+@record
 class HeredocSpec:
     name: str
     file_descriptor: int
@@ -47,7 +47,7 @@ class HeredocSpec:
     chomp: bool
 
 
-@dataclass
+@record(frozen=False)
 class HeredocBlock:
     """Body lines (and terminator) of the heredocs of one instruction."""
 

@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import re
 import sys
-from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from functools import lru_cache
 from pathlib import Path
 from typing import Dict, FrozenSet, Mapping, Optional, Pattern, Tuple
+
+from ...record import field, record
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -33,7 +34,7 @@ _BUILD_DEPS_FILE = "build_deps.toml"
 _ANY_NAME = r"^(?P<name>.+)$"
 
 
-@dataclass(frozen=True)
+@record
 class OptionSpec:
     names: Tuple[str, ...]  # the first one is canonical
     takes_value: bool
@@ -44,7 +45,7 @@ class OptionSpec:
         return self.names[0]
 
 
-@dataclass(frozen=True)
+@record
 class SubcommandSpec:
     name: str
     action: Optional[str]  # install, remove, update_index, upgrade, autoremove, cache_clean, ...
@@ -54,7 +55,7 @@ class SubcommandSpec:
     subcommands: Mapping[str, "SubcommandSpec"]  # by name and alias
 
 
-@dataclass(frozen=True)
+@record
 class ToolSpec:
     name: str
     programs: Tuple[str, ...]
@@ -68,7 +69,7 @@ class ToolSpec:
     packages: bool  # for tools without subcommands: positional arguments are packages
 
 
-@dataclass(frozen=True)
+@record
 class WrapperSpec:
     programs: Tuple[str, ...]
     value_options: FrozenSet[str]
@@ -78,7 +79,7 @@ class WrapperSpec:
     hides_arguments: bool  # the command gets more arguments at run time (xargs)
 
 
-@dataclass(frozen=True)
+@record
 class LauncherSpec:
     tool: str
     programs: Tuple[str, ...]
@@ -88,7 +89,7 @@ class LauncherSpec:
     value_options: FrozenSet[str]
 
 
-@dataclass(frozen=True)
+@record
 class Catalog:
     tools: Tuple[ToolSpec, ...]
     wrappers: Mapping[str, WrapperSpec]
@@ -209,7 +210,7 @@ def load_catalog() -> Catalog:
     return Catalog(tools, wrappers, tuple(launchers))
 
 
-@dataclass(frozen=True)
+@record
 class BuildDeps:
     """Build-only packages of one distribution family and runtime libraries of -dev packages."""
 

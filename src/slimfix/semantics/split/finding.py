@@ -3,9 +3,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Optional
 
+from ...record import record
 from ...syntax import Instruction
 from ..context import FileContext
 from ..images import family_of
@@ -15,7 +15,7 @@ from .plan import Plan, Planner
 from .survey import base_ref, build_tooling, describe, survey, variant, windows
 
 
-@dataclass(frozen=True)
+@record
 class Finding:
     instruction: Instruction  # where to report
     tooling: str  # what ships in the final image, for the message

@@ -3,9 +3,9 @@ records passed between analysis, plan and rendering."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import List, Optional, Tuple
 
+from ...record import field, record
 from ...shell.commands import CommandView
 from ...shell.nodes import SimpleCommand
 from ...syntax import Instruction
@@ -25,7 +25,7 @@ class Refused(Exception):
     """No plan; the message says why (it ends up in the diagnostic)."""
 
 
-@dataclass(eq=False)
+@record(eq=False, frozen=False)
 class Command:
     node: SimpleCommand
     view: Optional[CommandView]
@@ -33,7 +33,7 @@ class Command:
     index: int  # in the RUN's top-level list
 
 
-@dataclass(eq=False)
+@record(eq=False, frozen=False)
 class Survey:
     """What a tolerant first look at the stage finds."""
 
@@ -43,7 +43,7 @@ class Survey:
     toolchain_runs: List[int] = field(default_factory=list)
 
 
-@dataclass(eq=False)
+@record(eq=False, frozen=False)
 class Emission:
     source: Instruction
     text: str

@@ -5,9 +5,9 @@ estimated saving."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import List, Optional
 
+from ...record import record
 from ...syntax import Instruction
 from ..images import load_images
 from .analysis import Analysis
@@ -19,7 +19,7 @@ from .runs import RunSplitter
 from .tables import MANAGERS, RUNTIME_PROGRAMS, SETUP_PROGRAMS, TOOLCHAIN_PROGRAMS
 
 
-@dataclass(frozen=True)
+@record
 class Plan:
     start: int  # the replaced region of the file's text
     end: int
