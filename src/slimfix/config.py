@@ -8,11 +8,6 @@ from typing import List, Optional, Tuple
 
 from .record import field, record, replace
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on 3.9/3.10
-    import tomli as tomllib
-
 CONFIG_FILES = (".slimfix.toml", "pyproject.toml")
 KNOWN_KEYS = ("select", "ignore", "extend-select", "unsafe-fixes", "exclude", "respect-gitignore")
 
@@ -63,6 +58,10 @@ def _strings(value, key: str, path: Path) -> Tuple[str, ...]:
 def load_settings(path: Optional[Path]) -> Settings:
     if path is None:
         return Settings()
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on 3.9/3.10
+        import tomli as tomllib
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:

@@ -8,17 +8,12 @@ smaller image a runtime stage can use instead (``python:3.11-slim-bookworm``), o
 from __future__ import annotations
 
 import re
-import sys
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Dict, Optional, Pattern, Tuple
 
 from ..record import record
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python 3.9/3.10
-    import tomli as tomllib
+from .datafiles import load_table
 
 _TABLE = Path(__file__).resolve().parent / "images.toml"
 DOCKER_HUB = frozenset({"", "docker.io", "index.docker.io", "registry-1.docker.io"})
@@ -75,9 +70,13 @@ class ImageRef:
 
 @record
 class VariantRule:
-    tag: Pattern[str]
+    tag_pattern: str  # compiled on first use: most runs look at one or two families
     to: Optional[str]  # a tag of the same repository
     image: Optional[str]  # or another image
+
+    @cached_property
+    def tag(self) -> Pattern[str]:
+        return re.compile(self.tag_pattern)
 
 
 @record
@@ -108,14 +107,13 @@ class ImageTable:
     toolchain_mb: Dict[str, int]
 
 
-def _compile(pattern: str, named: Dict[str, str]) -> Pattern[str]:
-    return re.compile(re.sub(r"\{(\w+)\}", lambda m: f"(?:{named[m.group(1)]})", pattern))
+def _expand(pattern: str, named: Dict[str, str]) -> str:
+    return re.sub(r"\{(\w+)\}", lambda m: f"(?:{named[m.group(1)]})", pattern)
 
 
 @lru_cache(maxsize=None)
 def load_images() -> ImageTable:
-    with _TABLE.open("rb") as handle:
-        data = tomllib.load(handle)
+    data = load_table(_TABLE)
     named = data.get("patterns", {})
     families = tuple(
         Family(
@@ -125,7 +123,7 @@ def load_images() -> ImageTable:
             python_prefix=entry.get("python_prefix"),
             saving_mb=int(entry.get("saving_mb", 0)),
             runtime=tuple(
-                VariantRule(_compile(rule["tag"], named), rule.get("to"), rule.get("image"))
+                VariantRule(_expand(rule["tag"], named), rule.get("to"), rule.get("image"))
                 for rule in entry.get("runtime", ())
             ),
         )

@@ -16,18 +16,13 @@ Both are loaded once per process.
 from __future__ import annotations
 
 import re
-import sys
 from fnmatch import fnmatchcase
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Dict, FrozenSet, Mapping, Optional, Pattern, Tuple
 
 from ...record import field, record
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python 3.9/3.10
-    import tomli as tomllib
+from ..datafiles import load_table
 
 DATA_DIR = Path(__file__).resolve().parent
 _BUILD_DEPS_FILE = "build_deps.toml"
@@ -61,12 +56,16 @@ class ToolSpec:
     programs: Tuple[str, ...]
     program_patterns: Tuple[Pattern[str], ...]
     combined_short_options: bool
-    package_pattern: Pattern[str]
+    package_regex: str
     pin_operators: FrozenSet[str]
     default_subcommand: Optional[str]
     options: Mapping[str, OptionSpec]
     subcommands: Mapping[str, SubcommandSpec]
     packages: bool  # for tools without subcommands: positional arguments are packages
+
+    @cached_property
+    def package_pattern(self) -> Pattern[str]:
+        return re.compile(self.package_regex)
 
 
 @record
@@ -165,7 +164,7 @@ def _tool(entry: dict, bases: Mapping[str, dict]) -> ToolSpec:
         programs=tuple(entry["programs"]),
         program_patterns=tuple(re.compile(p) for p in entry.get("program_patterns", ())),
         combined_short_options=bool(entry.get("combined_short_options", True)),
-        package_pattern=re.compile(entry.get("package_pattern", _ANY_NAME)),
+        package_regex=entry.get("package_pattern", _ANY_NAME),
         pin_operators=frozenset(entry.get("pin_operators", ())),
         default_subcommand=entry.get("default_subcommand"),
         options=_options(entry.get("options", ())),
@@ -182,8 +181,7 @@ def load_catalog() -> Catalog:
     for path in sorted(DATA_DIR.glob("*.toml")):
         if path.name == _BUILD_DEPS_FILE:
             continue
-        with path.open("rb") as fh:
-            data = tomllib.load(fh)
+        data = load_table(path)
         raw_tools.extend(data.get("tool", ()))
         for w in data.get("wrapper", ()):
             spec = WrapperSpec(
@@ -231,8 +229,7 @@ class BuildDeps:
 
 @lru_cache(maxsize=None)
 def _build_deps_table() -> Mapping[str, BuildDeps]:
-    with (DATA_DIR / _BUILD_DEPS_FILE).open("rb") as fh:
-        data = tomllib.load(fh)
+    data = load_table(DATA_DIR / _BUILD_DEPS_FILE)
     return {
         distro: BuildDeps(
             build_only=frozenset(section.get("build_only", ())),

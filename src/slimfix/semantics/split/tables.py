@@ -3,17 +3,12 @@
 from __future__ import annotations
 
 import re
-import sys
 from pathlib import Path
 from typing import Dict, FrozenSet, Pattern, Tuple
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python 3.9/3.10
-    import tomli as tomllib
+from ..datafiles import load_table
 
-with (Path(__file__).resolve().parent.parent / "split.toml").open("rb") as _handle:
-    _DATA = tomllib.load(_handle)
+_DATA = load_table(Path(__file__).resolve().parent.parent / "split.toml")
 
 _ECOSYSTEMS = _DATA["ecosystem"]
 _PROGRAMS = _DATA["programs"]
