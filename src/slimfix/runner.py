@@ -6,10 +6,12 @@ dies takes no result with it: what it had not finished runs again here.
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 import traceback
-from typing import Callable, List, Optional, Sequence
+from contextlib import contextmanager
+from typing import Callable, Iterator, List, Optional, Sequence
 
 from .config import Settings
 from .files import SourceError, read_source, write_atomic
@@ -81,6 +83,31 @@ def run_jobs(
     progress: Optional[Callable[[], None]] = None,
 ) -> List[FileResult]:
     """Run ``jobs``; results in job order."""
+    with fewer_collections():
+        return _run_jobs(jobs, workers, progress)
+
+
+@contextmanager
+def fewer_collections() -> Iterator[None]:
+    """Run with the cyclic garbage collector mostly out of the way.
+
+    Checking a file allocates hundreds of thousands of small objects, none of them in reference
+    cycles (the corpus leaves no cyclic garbage), while shell trees and command views stay cached.
+    With the default thresholds the collector scanned those caches again and again: about a fifth
+    of the run time. Objects alive before the run are frozen out of collection and collections are
+    rarer; both are restored afterwards. Forked workers inherit the setting."""
+    thresholds, frozen_before = gc.get_threshold(), gc.get_freeze_count()
+    gc.freeze()
+    gc.set_threshold(20_000, 50, 100)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
+        if not frozen_before:
+            gc.unfreeze()
+
+
+def _run_jobs(jobs: Sequence[Job], workers: Optional[int], progress: Optional[Callable[[], None]]) -> List[FileResult]:
     workers = min(workers or default_workers(), max(1, len(jobs)))
     results: List[FileResult] = []
     if workers > 1 and len(jobs) >= PARALLEL_THRESHOLD:
