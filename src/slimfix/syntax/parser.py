@@ -1,4 +1,4 @@
-"""Text to concrete syntax tree: pre-lexer, lark grammar, node builder."""
+"""Text to concrete syntax tree: pre-lexer, LALR parser (tables from the lark grammar), node builder."""
 
 from __future__ import annotations
 
@@ -6,9 +6,6 @@ import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Optional
-
-from lark import Lark, Transformer
-from lark.exceptions import LarkError
 
 from .arguments import KNOWN_KEYWORDS, ArgumentError
 from .nodes import (
@@ -23,6 +20,7 @@ from .nodes import (
     Instruction,
     Text,
 )
+from .lalr import Parser, UnexpectedInput
 from .prelex import BOM, PrelexError, find_heredocs, read_directives, split_lines
 
 _PART = {
@@ -32,6 +30,7 @@ _PART = {
     "CONTINUATION_BLANK": ContinuationBlank,
 }
 _NOT_ONBUILD_TRIGGERS = ("ONBUILD", "FROM", "MAINTAINER")
+ESCAPES = ("\\", "`")
 
 
 class ParseError(ValueError):
@@ -54,19 +53,24 @@ def grammar_path() -> Path:
     raise FileNotFoundError("grammar/dockerfile.lark not found")
 
 
+def grammar_text(escape: str) -> str:
+    """The grammar for one escape character (what generate.py hands to lark)."""
+    return grammar_path().read_text(encoding="utf-8").replace("@E@", re.escape(escape))
+
+
 _SPACES = "\t\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
 _SPLIT_LINE = re.compile(f"([{_SPACES}]*)(.*?)(\\r*\\n|\\r*\\Z)", re.S)
 
 
-class _Builder(Transformer):
+class _Builder:
     """Builds nodes while the LALR parser reduces (no intermediate tree).
 
-    Tokens are whole physical lines; this splits each into the node fields
-    (indentation, text, continuation, line ending).
+    Tokens are ``(terminal, text, line)`` tuples of whole physical lines; this
+    splits each into the node fields (indentation, text, continuation, line
+    ending).
     """
 
     def __init__(self, escape: str) -> None:
-        super().__init__()
         self.escape = escape
         self._continued = re.compile(re.escape(escape) + r"[ \t]*\r*\n?\Z")
 
@@ -74,23 +78,23 @@ class _Builder(Transformer):
         return children
 
     def blank(self, children):
-        token = children[0]
-        indent, _, newline = _SPLIT_LINE.fullmatch(token).groups()
-        return BlankLine(indent, newline, start_line=token.line)
+        _, line, number = children[0]
+        indent, _, newline = _SPLIT_LINE.fullmatch(line).groups()
+        return BlankLine(indent, newline, start_line=number)
 
     def comment(self, children):
-        token = children[0]
-        indent, text, newline = _SPLIT_LINE.fullmatch(token).groups()
-        return Comment(text, indent, newline, start_line=token.line)
+        _, line, number = children[0]
+        indent, text, newline = _SPLIT_LINE.fullmatch(line).groups()
+        return Comment(text, indent, newline, start_line=number)
 
     def instruction(self, children):
         parts = []
-        first = children[0]
+        first = children[0][1]
         indent = _SPLIT_LINE.match(first).group(1)
         newline = ""
-        for i, token in enumerate(children):
-            line = str(token)[len(indent):] if i == 0 else str(token)
-            kind = token.type
+        for i, (kind, line, _) in enumerate(children):
+            if i == 0:
+                line = line[len(indent):]
             if kind == "CONTINUED_LINE":
                 cut = self._continued.search(line).start()
                 if cut:
@@ -110,22 +114,16 @@ class _Builder(Transformer):
             indent,
             newline,
             escape=self.escape,
-            start_line=first.line,
-            end_line=children[-1].line,
+            start_line=children[0][2],
+            end_line=children[-1][2],
         )
 
 
 @lru_cache(maxsize=None)
-def _parser(escape: str) -> Lark:
-    grammar = grammar_path().read_text(encoding="utf-8").replace("@E@", re.escape(escape))
-    return Lark(
-        grammar,
-        parser="lalr",
-        lexer="contextual",
-        transformer=_Builder(escape),
-        maybe_placeholders=False,
-        cache=True,
-    )
+def _parser(escape: str) -> Parser:
+    from ._tables import TABLES  # generated: python -m slimfix.syntax.generate
+
+    return Parser(TABLES[escape], _Builder(escape))
 
 
 def parse(source: str) -> Dockerfile:
@@ -156,9 +154,8 @@ def parse(source: str) -> Dockerfile:
         text = "".join(kept)
     try:
         body = _parser(escape).parse(text) if text else []
-    except LarkError as exc:  # the grammar accepts any text; this is a bug
-        line = getattr(exc, "line", 1) or 1
-        raise ParseError(f"internal parser error: {exc}", line) from None
+    except UnexpectedInput as exc:  # the grammar accepts any text; this is a bug
+        raise ParseError(f"internal parser error: {exc}", exc.line) from None
     body = _finish(body, directives, blocks)
     tree = Dockerfile(tuple(body), bom, escape)
     _check(tree)

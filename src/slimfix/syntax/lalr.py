@@ -1,0 +1,121 @@
+"""A table-driven LALR(1) parser with a contextual lexer.
+
+The tables (``_tables.py``) are made by lark from grammar/dockerfile.lark
+(see ``generate.py``); this runs them the way lark's LALR parser does, without
+importing lark. At each position only the terminals the current state accepts
+are tried, in lark's order, and the first that matches wins. Tokens are
+``(terminal name, text, 1-based line)`` tuples. A rule whose name starts with
+``_`` is inlined: its children are spliced into its parent's; any other rule
+hands its children to the callback of the same name.
+"""
+
+from __future__ import annotations
+
+import re
+from operator import itemgetter
+from typing import Any, Callable, List, Optional
+
+END = "$END"
+
+
+class UnexpectedInput(ValueError):
+    """Text the tables do not accept; ``line`` is 1-based."""
+
+    def __init__(self, message: str, line: int) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+class Parser:
+    """One grammar's tables with the callbacks its named rules reduce to."""
+
+    def __init__(self, tables: dict, callbacks: object) -> None:
+        self._terminals = tables["terminals"]
+        self._lexers = tables["lexers"]
+        self._lexer_of_state = tables["lexer_of_state"]
+        self._actions = tables["actions"]
+        self._start = tables["start"]
+        self._end = tables["end"]
+        self._rules = tuple(
+            (origin, len(shape), _child_filter(shape), getattr(callbacks, callback) if callback else None)
+            for origin, shape, callback in tables["rules"]
+        )
+        self._compiled: List[Optional[Callable]] = [None] * len(self._lexers)
+        self._match_in_state: List[Optional[Callable]] = [None] * len(self._actions)
+
+    def _matcher(self, state: int) -> Callable:
+        """The state's lexer regex, compiled on first use (states share lexers)."""
+        index = self._lexer_of_state[state]
+        match = self._compiled[index]
+        if match is None:
+            pattern = "|".join(f"(?P<{name}>{self._terminals[name]})" for name in self._lexers[index])
+            match = self._compiled[index] = re.compile(pattern or "(?!)").match
+        self._match_in_state[state] = match
+        return match
+
+    def parse(self, text: str) -> Any:
+        actions, rules, matchers, end = self._actions, self._rules, self._match_in_state, self._end
+        state = self._start
+        states = [state]
+        values: list = []
+        pos, line, size = 0, 1, len(text)
+        while True:
+            if pos < size:
+                match = (matchers[state] or self._matcher(state))(text, pos)
+                if match is None:
+                    raise UnexpectedInput(f"unexpected character {text[pos]!r}", line)
+                kind = match.lastgroup
+                value = match.group()
+                token: Any = (kind, value, line)
+                line += value.count("\n")
+                pos = match.end()
+            else:
+                kind, token = END, None
+            while True:
+                action = actions[state].get(kind)
+                if action is None:
+                    raise UnexpectedInput(f"unexpected {kind}", line if token is None else token[2])
+                if action >= 0:
+                    if token is None:
+                        raise UnexpectedInput("unexpected end of text", line)
+                    state = action
+                    states.append(state)
+                    values.append(token)
+                    break
+                origin, count, child_filter, callback = rules[~action]
+                if count:
+                    children = values[-count:]
+                    del values[-count:]
+                    del states[-count:]
+                else:
+                    children = []
+                if child_filter is not None:
+                    children = child_filter(children)
+                value = callback(children) if callback is not None else children
+                state = actions[states[-1]][origin]
+                states.append(state)
+                values.append(value)
+                if state == end and token is None:
+                    return value
+
+
+def _child_filter(shape: str) -> Optional[Callable[[list], list]]:
+    """Per child: ``k`` keep, ``s`` splice (an inlined rule's list), ``-`` drop."""
+    if "s" not in shape and "-" not in shape:
+        return None
+    if shape == "s":  # an inlined rule's list, as it is
+        return itemgetter(0)
+    plan = tuple((i, code == "s") for i, code in enumerate(shape) if code != "-")
+
+    def filtered(children: list) -> list:
+        out: list = []
+        for i, splice in plan:
+            if not splice:
+                out.append(children[i])
+            elif out:
+                out += children[i]
+            else:  # reuse the first list: left recursion stays linear
+                out = children[i]
+        return out
+
+    return filtered
