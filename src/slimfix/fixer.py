@@ -1,7 +1,7 @@
 """Run the rules over one file and apply their fixes until nothing changes.
 
 As ruff's fix loop: check, apply the non-overlapping fixes that meet the
-asked applicability, re-parse, repeat. A round whose output no longer parses,
+asked applicability, re-parse (only the edited lines), repeat. A round whose output no longer parses,
 or a loop that never settles, is reverted whole and reported as an internal
 error; the file is then left exactly as it was.
 """
@@ -26,6 +26,7 @@ from .rules import (
 from .semantics.context import FileContext
 from .suppression import find_suppressions
 from .syntax import ParseError, parse
+from .syntax.incremental import reparse
 
 MAX_ROUNDS = 25
 
@@ -138,11 +139,12 @@ def fix_text(source: str, path: str = "", settings: Settings = Settings(), fix: 
                 chosen, edits = _choose(diagnostics, level_of, tree)
                 if not edits:
                     break
+                edits.sort()
                 new_text = apply_edits(text, edits)
                 if new_text == text:
                     break
                 try:
-                    tree = parse(new_text)
+                    tree = reparse(tree, text, edits)
                 except ParseError as exc:
                     codes = ", ".join(sorted({d.code for d in chosen}))
                     raise _Revert(f"fixes by {codes} produced unparsable output ({exc}); file left unchanged") from None

@@ -309,11 +309,11 @@ class Dockerfile(Node):
     def children(self) -> tuple:
         return self.body
 
-    @property
+    @cached_property
     def instructions(self) -> Tuple[Instruction, ...]:
         return tuple(line for line in self.body if type(line) is Instruction)
 
-    @property
+    @cached_property
     def directives(self) -> Tuple[Directive, ...]:
         return tuple(line for line in self.body if type(line) is Directive)
 

@@ -194,18 +194,44 @@ def _finish(body, directives, blocks):
     return out
 
 
+def parse_lines(text: str, escape: str, first_line: int) -> list:
+    """The line-level nodes of ``text``, whole lines taken from the middle of a file whose
+    escape character is ``escape``: no parser directives and no heredocs are looked for.
+    Lines are numbered from ``first_line``; input BuildKit rejects raises ``ParseError``."""
+    try:
+        body = _parser(escape).parse(text) if text else []
+    except UnexpectedInput as exc:  # the grammar accepts any text; this is a bug
+        raise ParseError(f"internal parser error: {exc}", exc.line + first_line - 1) from None
+    if first_line != 1:
+        shift = first_line - 1
+        body = [
+            node.with_changes(start_line=node.start_line + shift, end_line=node.end_line + shift)
+            if type(node) is Instruction
+            else node.with_changes(start_line=node.start_line + shift)
+            for node in body
+        ]
+    for node in body:
+        if type(node) is Instruction:
+            _check_instruction(node)
+    return body
+
+
 def _check(tree: Dockerfile) -> None:
     """Reject what BuildKit rejects: bad arguments, unknown instructions."""
     for instruction in tree.instructions:
-        try:
-            args = instruction.arguments
-        except ArgumentError as exc:
-            raise ParseError(str(exc), instruction.start_line) from None
-        keyword = args.command.upper()
-        if keyword not in KNOWN_KEYWORDS:
-            raise ParseError(f"unknown instruction: {args.command}", instruction.start_line)
-        if keyword == "ONBUILD":
-            _check_trigger(instruction, args.sub)
+        _check_instruction(instruction)
+
+
+def _check_instruction(instruction: Instruction) -> None:
+    try:
+        args = instruction.arguments
+    except ArgumentError as exc:
+        raise ParseError(str(exc), instruction.start_line) from None
+    keyword = args.command.upper()
+    if keyword not in KNOWN_KEYWORDS:
+        raise ParseError(f"unknown instruction: {args.command}", instruction.start_line)
+    if keyword == "ONBUILD":
+        _check_trigger(instruction, args.sub)
 
 
 def _check_trigger(instruction: Instruction, sub: Optional[object]) -> None:
