@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import List, NamedTuple, Optional
 
@@ -151,13 +152,11 @@ def test_random_edits(data):
     assert_same(text, edits)
 
 
-def test_fix_loop_rounds_match_a_full_parse(monkeypatch):
-    """Every round of the fixer over the rule fixtures, unsafe fixes included: the tree reparse
-    gives equals the full parse of the round's output."""
+def _cross_check_rounds(monkeypatch):
+    """Make the fixer compare each reparse with a full parse; returns (mismatches, rounds)."""
     from slimfix import fixer
-    from slimfix.config import Settings
 
-    rounds, mismatches = [], []
+    mismatches, rounds = [], []
 
     def checked(tree, text, edits):
         new = reparse(tree, text, edits)
@@ -168,9 +167,36 @@ def test_fix_loop_rounds_match_a_full_parse(monkeypatch):
         return new
 
     monkeypatch.setattr(fixer, "reparse", checked)
+    return mismatches, rounds
+
+
+def test_fix_loop_rounds_match_a_full_parse(monkeypatch):
+    """Every round of the fixer over the rule fixtures, unsafe fixes included: the tree reparse
+    gives equals the full parse of the round's output."""
+    from slimfix import fixer
+    from slimfix.config import Settings
+
+    mismatches, rounds = _cross_check_rounds(monkeypatch)
     for path in sorted((FIXTURES / "rules").rglob("*.Dockerfile")):
         text = path.read_text(encoding="utf-8")
         result = fixer.fix_text(text, str(path), Settings(select=("ALL",), unsafe_fixes=True))
         assert result.internal_error is None, path
     assert mismatches == []
     assert len(rounds) > 100
+
+
+@pytest.mark.skipif(not os.environ.get("SLIMFIX_CORPUS"), reason="SLIMFIX_CORPUS is not set")
+def test_fix_loop_rounds_match_a_full_parse_over_the_corpus(monkeypatch):
+    from slimfix import fixer
+    from slimfix.config import Settings
+
+    mismatches, rounds = _cross_check_rounds(monkeypatch)
+    for folder, _, names in os.walk(os.environ["SLIMFIX_CORPUS"]):
+        for name in names:
+            try:
+                text = Path(folder, name).read_bytes().decode("utf-8")
+            except UnicodeDecodeError:
+                continue
+            fixer.fix_text(text, name, Settings(select=("ALL",), unsafe_fixes=True))
+    assert mismatches == []
+    assert len(rounds) > 1000
