@@ -94,17 +94,16 @@ def fewer_collections() -> Iterator[None]:
     Checking a file allocates hundreds of thousands of small objects, none of them in reference
     cycles (the corpus leaves no cyclic garbage), while shell trees and command views stay cached.
     With the default thresholds the collector scanned those caches again and again: about a fifth
-    of the run time. Objects alive before the run are frozen out of collection and collections are
-    rarer; both are restored afterwards. Forked workers inherit the setting."""
-    thresholds, frozen_before = gc.get_threshold(), gc.get_freeze_count()
+    of the run time. Objects alive before the run are frozen out of collection (and stay so: they
+    live as long as the program) and collections are rarer until the run ends. Forked workers
+    inherit the setting."""
+    thresholds = gc.get_threshold()
     gc.freeze()
     gc.set_threshold(20_000, 50, 100)
     try:
         yield
     finally:
         gc.set_threshold(*thresholds)
-        if not frozen_before:
-            gc.unfreeze()
 
 
 def _run_jobs(jobs: Sequence[Job], workers: Optional[int], progress: Optional[Callable[[], None]]) -> List[FileResult]:
