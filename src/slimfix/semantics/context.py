@@ -55,12 +55,14 @@ class FileContext:
     def run(self, instruction: Instruction) -> Optional[RunView]:
         """The shell view of a shell-form RUN under a POSIX shell, else None."""
         key = id(instruction)
-        if key not in self._runs:
+        try:
+            return self._runs[key]
+        except KeyError:
             view = None
             if instruction.keyword == "RUN" and self._posix.get(key, False):
                 view = RunView.of(instruction, self.offset(instruction))
             self._runs[key] = view
-        return self._runs[key]
+            return view
 
     def runs(self) -> List[RunView]:
         out = []

@@ -26,8 +26,9 @@ class Node:
     def _emit(self, out: list) -> None:  # pragma: no cover - abstract
         raise NotImplementedError
 
-    @property
+    @cached_property
     def code(self) -> str:
+        """The exact text of this node (nodes are immutable: worked out once)."""
         out: list = []
         self._emit(out)
         return "".join(out)
@@ -184,7 +185,7 @@ class Instruction(Node):
     def arguments(self) -> Arguments:
         return parse_arguments(self.original, self.escape)
 
-    @property
+    @cached_property
     def keyword(self) -> str:
         return self.arguments.command.upper()
 
