@@ -99,8 +99,12 @@ class RunView:
         return bool(self.instruction.heredocs)
 
     @cached_property
+    def _shell(self) -> "_Shell":
+        return _shell(self.shell_text)  # one entry for script and commands: they must agree
+
+    @property
     def script(self):
-        return _shell_tree(self.shell_text)
+        return self._shell.script
 
     def file_offset(self, shell_pos: int, after_break: bool = False) -> int:
         """Offset in the file of a position in ``shell_text`` (see ``Instruction.physical_offset``)."""
@@ -134,10 +138,10 @@ class RunView:
     def style(self) -> Style:
         return detect_style(self.instruction)
 
-    @cached_property
+    @property
     def commands(self) -> tuple:
         """(CommandContext, CommandView or None) for every simple command, in order."""
-        return _classified(self.shell_text)
+        return self._shell.commands
 
     def views(self, tool: str) -> list:
         """Command views of one tool family (``apt``, ``apk``, ``pip``, ``rm``, ...)."""
@@ -176,21 +180,28 @@ class RunView:
         return Edit.insert(at, joiner + addition)
 
 
+class _Shell:
+    """A RUN's shell text parsed, and its commands classified on first use.
+
+    One cache entry holds both, so a command view always points into the very tree that
+    ``RunView.script`` returns (edits find commands by identity)."""
+
+    def __init__(self, text: str) -> None:
+        from ..shell import parse_shell
+
+        self.script = parse_shell(text)
+
+    @cached_property
+    def commands(self) -> tuple:
+        from ..shell.commands import classify
+        from ..shell.walk import walk_commands
+
+        return tuple((ctx, classify(ctx.command)) for ctx in walk_commands(self.script))
+
+
 # The fix loop re-reads a file after every round; most RUNs are unchanged text,
-# and shell trees and command views are immutable, so both are cached by text.
-@lru_cache(maxsize=2048)
-def _shell_tree(text: str):
-    from ..shell import parse_shell
-
-    return parse_shell(text)
-
-
-@lru_cache(maxsize=2048)
-def _classified(text: str) -> tuple:
-    from ..shell.commands import classify
-    from ..shell.walk import walk_commands
-
-    return tuple((ctx, classify(ctx.command)) for ctx in walk_commands(_shell_tree(text)))
+# and shell trees and command views are immutable, so they are cached by text.
+_shell = lru_cache(maxsize=2048)(_Shell)
 
 
 def detect_style(instruction: Instruction) -> Style:
