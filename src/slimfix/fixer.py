@@ -8,7 +8,6 @@ error; the file is then left exactly as it was.
 
 from __future__ import annotations
 
-import traceback
 from bisect import bisect_right
 from typing import Iterable, List, Optional, Sequence, Tuple
 
@@ -88,7 +87,8 @@ def _footprint(fix, starts: List[int]) -> Tuple[int, int]:
     """The lines (instructions, comments) a fix touches, as an offset range.
 
     Two fixes on the same instruction are applied in different rounds, so the
-    second sees the first's result (its layout, its new commands)."""
+    second sees the first's result (its layout, its new commands). Fixes that
+    only join two instructions (``Fix.joins``) claim just the text they edit."""
     first = bisect_right(starts, fix.start) - 1
     last = bisect_right(starts, max(fix.end - 1, fix.start)) - 1
     return starts[max(first, 0)], starts[min(last + 1, len(starts) - 1)]
@@ -103,7 +103,8 @@ def _choose(diagnostics: Sequence[Diagnostic], level_of, tree) -> Tuple[List[Dia
     candidates = [d for d in diagnostics if d.fix is not None and d.fix.applies(level_of(d.code))]
     candidates.sort(key=lambda d: (d.fix.start, d.fix.end, d.code))
     for diagnostic in candidates:
-        start, end = _footprint(diagnostic.fix, starts)
+        fix = diagnostic.fix
+        start, end = (fix.start, fix.end) if fix.joins else _footprint(fix, starts)
         if any(start < t_end and t_start < end for t_start, t_end in taken):
             continue
         taken.append((start, end))
@@ -161,6 +162,8 @@ def fix_text(source: str, path: str = "", settings: Settings = Settings(), fix: 
         result.fixed = []
         result.diagnostics = check(parse(source), rules, path)
     except Exception:  # a bug in a rule must not lose the user's file
+        import traceback  # only on this path: it is slow to import
+
         result.internal_error = "internal error:\n" + traceback.format_exc()
         result.output = source
         result.fixed = []

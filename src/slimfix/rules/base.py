@@ -31,6 +31,9 @@ class Fix:
     edits: Tuple[Edit, ...]
     applicability: Applicability
     message: str = ""
+    # Only joins two consecutive instructions (edits the text between their contents): the
+    # fixer lets such fixes share an instruction within a round, so a chain joins at once.
+    joins: bool = False
 
     @property
     def start(self) -> int:

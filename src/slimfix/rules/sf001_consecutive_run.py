@@ -70,25 +70,37 @@ class ConsecutiveRunInstructions(Rule):
         body = ctx.tree.body
         previous: Optional[Instruction] = None
         between: List[object] = []
+        chain: List[Instruction] = []  # RUNs this round's fixes join, up to ``previous``
         for line in body:
             if isinstance(line, Instruction):
+                joins = False
                 if previous is not None and previous.keyword == "RUN" and line.keyword == "RUN":
                     if ctx.stage(previous) is ctx.stage(line):
-                        yield self._diagnose(ctx, previous, line, between)
+                        diagnostic = self._diagnose(ctx, chain or [previous], line, between)
+                        joins = diagnostic.fix is not None
+                        yield diagnostic
+                chain = (chain or [previous]) + [line] if joins else []
                 previous, between = line, []
             elif isinstance(line, Directive):
-                previous, between = None, []
+                previous, between, chain = None, [], []
             elif isinstance(line, (Comment, BlankLine)):
                 between.append(line)
 
-    def _diagnose(self, ctx: FileContext, first: Instruction, second: Instruction, between: list) -> Diagnostic:
+    def _diagnose(self, ctx: FileContext, chain: List[Instruction], second: Instruction, between: list) -> Diagnostic:
+        """``chain``: the RUN before ``second``, and before it the RUNs joined to it in the same
+        round; the fix reads the chain as the one RUN it becomes."""
+        first = chain[-1]
         reason = self._unsafe_reason(ctx, first, second)
+        if reason is None and len(chain) > 1:
+            tool = _cleans_then_installs(*(ctx.run(run) for run in chain[:-1]), ctx.run(second))  # type: ignore[misc]
+            if tool is not None:
+                reason = f"the first RUN cleans {tool}'s cache and the second installs with {tool} again"
         if reason is None and any(isinstance(line, Comment) and _PRAGMA.match(line.body) for line in between):
             reason = "a pragma comment above the second RUN belongs to it"
         message = f"RUN follows the RUN on line {first.start_line}; join them into one layer"
         if reason is not None:
             return self.diagnostic(second, f"{message} (no automatic fix: {reason})")
-        return self.diagnostic(second, message, fix=self._fix(ctx, first, second, between))
+        return self.diagnostic(second, message, fix=self._fix(ctx, chain[0], first, second, between))
 
     @staticmethod
     def _unsafe_reason(ctx: FileContext, first: Instruction, second: Instruction) -> Optional[str]:
@@ -116,21 +128,24 @@ class ConsecutiveRunInstructions(Rule):
         return None
 
     @staticmethod
-    def _fix(ctx: FileContext, first: Instruction, second: Instruction, between: list) -> Fix:
-        a: RunView = ctx.run(first)  # type: ignore[assignment]
+    def _fix(ctx: FileContext, head: Instruction, first: Instruction, second: Instruction, between: list) -> Fix:
+        """Join ``second`` to ``first`` in the layout of ``head``, the RUN the chain starts with.
+
+        Only the text between the two RUNs' commands changes, so the joins of one chain apply
+        in the same round (``Fix.joins``)."""
         b: RunView = ctx.run(second)  # type: ignore[assignment]
-        style = a.style
+        style = ctx.run(head).style  # type: ignore[union-attr]
         start = ctx.offset(first) + len(first.code) - len(first.newline)
         end = b.file_offset(0, after_break=True)
         if not style.multiline:
             style = style.__class__(
-                f" {style.escape}{first.newline}{first.indent}    && ", first.newline, style.escape, first.indent + "    ", True
+                f" {style.escape}{head.newline}{head.indent}    && ", head.newline, style.escape, head.indent + "    ", True
             )
         comments = "".join(line.code for line in between if isinstance(line, Comment))
         comments += _comments_before(second, end - ctx.offset(second))
         head, sep, tail = style.joiner.rpartition(style.newline)
         joiner = head + sep + comments + tail
-        return Fix((Edit(start, end, joiner),), Applicability.SAFE, "join with the previous RUN")
+        return Fix((Edit(start, end, joiner),), Applicability.SAFE, "join with the previous RUN", joins=True)
 
 
 _INSTALLS = ("install", "upgrade")
@@ -149,12 +164,13 @@ def _sets_variables(run: RunView) -> bool:
     return False
 
 
-def _cleans_then_installs(a: RunView, b: RunView) -> Optional[str]:
-    """A package manager whose cache the first RUN cleans and the second fills
+def _cleans_then_installs(*runs: RunView) -> Optional[str]:
+    """A package manager whose cache one of the first RUNs cleans and the last fills
     again: joined, the clean would run mid-chain (and hadolint's DL3032/DL3040/
     DL3036 would read the joined RUN as never cleaned)."""
-    cleaned = {view.tool for _, view in a.commands if view is not None and view.action == "cache_clean"}
-    for _, view in b.commands:
+    cleaned = {view.tool for run in runs[:-1] for _, view in run.commands
+               if view is not None and view.action == "cache_clean"}
+    for _, view in runs[-1].commands:
         if view is not None and view.tool in cleaned and view.action in _INSTALLS:
             return view.tool
     return None
