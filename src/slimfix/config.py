@@ -38,12 +38,20 @@ def find_config(start: Path) -> Optional[Path]:
     start = start.resolve()
     folder = start if start.is_dir() else start.parent
     for candidate in (folder, *folder.parents):
-        own = candidate / ".slimfix.toml"
-        if own.is_file():
-            return own
-        pyproject = candidate / "pyproject.toml"
-        if pyproject.is_file() and b"[tool.slimfix" in pyproject.read_bytes():
-            return pyproject
+        found = config_in(candidate)
+        if found is not None:
+            return found
+    return None
+
+
+def config_in(folder: Path) -> Optional[Path]:
+    """The config file in ``folder`` itself, if it has one."""
+    own = folder / ".slimfix.toml"
+    if own.is_file():
+        return own
+    pyproject = folder / "pyproject.toml"
+    if pyproject.is_file() and b"[tool.slimfix" in pyproject.read_bytes():
+        return pyproject
     return None
 
 
