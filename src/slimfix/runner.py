@@ -9,7 +9,6 @@ from __future__ import annotations
 import gc
 import os
 import sys
-import traceback
 from contextlib import contextmanager
 from typing import Callable, Iterator, List, Optional, Sequence
 
@@ -39,6 +38,8 @@ def run_job(job: Job) -> FileResult:
     try:
         return _run(job)
     except Exception:  # never lose the other files' results to one bug
+        import traceback  # only on this path: it is slow to import
+
         return FileResult(job.path, "", "", internal_error="internal error:\n" + traceback.format_exc())
 
 

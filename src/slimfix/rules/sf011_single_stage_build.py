@@ -6,7 +6,6 @@ from typing import Iterable
 
 from ..edits import Edit
 from ..semantics.context import FileContext
-from ..semantics.split import analyse
 from .base import Applicability, Diagnostic, Fix, Rule
 
 
@@ -92,6 +91,8 @@ class SingleStageBuild(Rule):
     explicit_only = True
 
     def check(self, ctx: FileContext) -> Iterable[Diagnostic]:
+        from ..semantics.split import analyse  # only when selected: spares the start-up of every run
+
         finding = analyse(ctx)
         if finding is None:
             return
