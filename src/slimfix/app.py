@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path
 from typing import Dict, List, Optional, Tuple, Union
 
 from .config import ConfigError, Settings, config_in, load_settings
@@ -56,12 +55,12 @@ class SettingsFinder:
     def __init__(self, options: FixOptions) -> None:
         self.overrides = {k: v for k, v in options.overrides.items() if v is not None}
         self.extra_exclude = tuple(options.extra_exclude)
-        self.fixed_config = Path(options.config_path) if options.config_path else None
-        self._config_of: Dict[str, Optional[Path]] = {}
-        self._loaded: Dict[Optional[Path], Union[Settings, ConfigError]] = {}
+        self.fixed_config = options.config_path or None
+        self._config_of: Dict[str, Optional[str]] = {}
+        self._loaded: Dict[Optional[str], Union[Settings, ConfigError]] = {}
         self.messages: List[str] = []  # warnings and errors, each once
 
-    def _load(self, config: Optional[Path]) -> Settings:
+    def _load(self, config: Optional[str]) -> Settings:
         if config not in self._loaded:
             try:
                 loaded: Union[Settings, ConfigError] = load_settings(config)
@@ -83,12 +82,12 @@ class SettingsFinder:
         folder = os.path.realpath(folder if os.path.isdir(folder) else ".")
         return self._load(self._config_for(folder))
 
-    def _config_for(self, folder: str) -> Optional[Path]:
+    def _config_for(self, folder: str) -> Optional[str]:
         """``find_config`` for a resolved folder, remembering every folder on the way up (files
         in sibling folders share their parents' answers)."""
         if folder in self._config_of:
             return self._config_of[folder]
-        found = config_in(Path(folder))
+        found = config_in(folder)
         if found is None:
             parent = os.path.dirname(folder)
             found = None if parent == folder else self._config_for(parent)

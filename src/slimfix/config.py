@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import sys
-from pathlib import Path
-from typing import List, Optional, Tuple
+from typing import TYPE_CHECKING, List, Optional, Tuple, Union
 
 from .record import field, record, replace
+
+if TYPE_CHECKING:  # pathlib is slow to import; the command line works with str paths
+    from pathlib import Path
+
+PathLike = Union[str, "os.PathLike[str]"]
 
 CONFIG_FILES = (".slimfix.toml", "pyproject.toml")
 KNOWN_KEYS = ("select", "ignore", "extend-select", "unsafe-fixes", "exclude", "respect-gitignore")
@@ -24,7 +29,7 @@ class Settings:
     unsafe_fixes: bool = False
     exclude: Tuple[str, ...] = ()
     respect_gitignore: bool = True
-    source: Optional[Path] = None  # the file the settings came from
+    source: Optional[PathLike] = None  # the file the settings came from
     warnings: Tuple[str, ...] = field(default=(), compare=False)
 
     def merged(self, **flags) -> "Settings":
@@ -32,30 +37,34 @@ class Settings:
         return replace(self, **{key: value for key, value in flags.items() if value is not None})
 
 
-def find_config(start: Path) -> Optional[Path]:
+def find_config(start: PathLike) -> Optional["Path"]:
     """The nearest config file at or above ``start``: .slimfix.toml, or a
     pyproject.toml that has a [tool.slimfix] table."""
-    start = start.resolve()
+    from pathlib import Path
+
+    start = Path(start).resolve()
     folder = start if start.is_dir() else start.parent
     for candidate in (folder, *folder.parents):
-        found = config_in(candidate)
+        found = config_in(str(candidate))
         if found is not None:
-            return found
+            return Path(found)
     return None
 
 
-def config_in(folder: Path) -> Optional[Path]:
+def config_in(folder: str) -> Optional[str]:
     """The config file in ``folder`` itself, if it has one."""
-    own = folder / ".slimfix.toml"
-    if own.is_file():
+    own = os.path.join(folder, ".slimfix.toml")
+    if os.path.isfile(own):
         return own
-    pyproject = folder / "pyproject.toml"
-    if pyproject.is_file() and b"[tool.slimfix" in pyproject.read_bytes():
-        return pyproject
+    pyproject = os.path.join(folder, "pyproject.toml")
+    if os.path.isfile(pyproject):
+        with open(pyproject, "rb") as handle:
+            if b"[tool.slimfix" in handle.read():
+                return pyproject
     return None
 
 
-def _strings(value, key: str, path: Path) -> Tuple[str, ...]:
+def _strings(value, key: str, path: PathLike) -> Tuple[str, ...]:
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
@@ -63,7 +72,7 @@ def _strings(value, key: str, path: Path) -> Tuple[str, ...]:
     return tuple(value)
 
 
-def load_settings(path: Optional[Path]) -> Settings:
+def load_settings(path: Optional[PathLike]) -> Settings:
     if path is None:
         return Settings()
     if sys.version_info >= (3, 11):
@@ -71,12 +80,13 @@ def load_settings(path: Optional[Path]) -> Settings:
     else:  # pragma: no cover - exercised on 3.9/3.10
         import tomli as tomllib
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        with open(path, encoding="utf-8") as handle:
+            data = tomllib.loads(handle.read())
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read: {exc}") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
-    if path.name == "pyproject.toml":
+    if os.path.basename(path) == "pyproject.toml":
         data = data.get("tool", {}).get("slimfix", {})
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: [tool.slimfix] must be a table")

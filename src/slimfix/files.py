@@ -5,7 +5,6 @@ from __future__ import annotations
 import fnmatch
 import os
 import stat
-from pathlib import Path, PurePosixPath
 from typing import Dict, Iterable, List, Optional, Sequence
 
 from .record import record
@@ -30,7 +29,10 @@ def is_excluded(path: str, patterns: Sequence[str]) -> bool:
     """
     if not patterns:
         return False
-    parts = PurePosixPath(path.replace(os.sep, "/")).parts
+    posix = path.replace(os.sep, "/")
+    parts = [part for part in posix.split("/") if part and part != "."]
+    if posix.startswith("/"):
+        parts.insert(0, "/")
     for end in range(len(parts), 0, -1):
         prefix = "/".join(parts[:end]).replace("//", "/")
         name = parts[end - 1]
@@ -47,14 +49,14 @@ def is_excluded(path: str, patterns: Sequence[str]) -> bool:
     return False
 
 
-def _git_listing(folder: Path) -> Optional[List[str]]:
+def _git_listing(folder: str) -> Optional[List[str]]:
     """Files git would show in ``folder`` (tracked, plus untracked that no
     ignore rule excludes), relative to it; None outside a git work tree."""
     import subprocess
 
     try:
         proc = subprocess.run(
-            ["git", "-C", str(folder), "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+            ["git", "-C", folder, "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
             timeout=120,
@@ -67,7 +69,7 @@ def _git_listing(folder: Path) -> Optional[List[str]]:
     return sorted({name for name in names if name})
 
 
-def _walk(folder: Path, exclude: Sequence[str]) -> List[str]:
+def _walk(folder: str, exclude: Sequence[str]) -> List[str]:
     found: List[str] = []
     for current, dirs, files in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not is_excluded(os.path.join(current, d), exclude))
@@ -79,7 +81,7 @@ def _walk(folder: Path, exclude: Sequence[str]) -> List[str]:
     return found
 
 
-def _search(folder: Path, exclude: Sequence[str], respect_gitignore: bool) -> List[str]:
+def _search(folder: str, exclude: Sequence[str], respect_gitignore: bool) -> List[str]:
     """Dockerfiles under ``folder``, honouring git's ignore rules when asked."""
     listing = _git_listing(folder) if respect_gitignore else None
     if listing is None:
@@ -89,10 +91,10 @@ def _search(folder: Path, exclude: Sequence[str], respect_gitignore: bool) -> Li
         parts = name.rstrip("/").split("/")
         if SKIP_DIRS.intersection(parts[:-1]):
             continue
-        path = os.path.join(str(folder), *parts)
+        path = os.path.join(folder, *parts)
         if os.path.isdir(path):  # a submodule or a nested repository
             if parts[-1] not in SKIP_DIRS and not is_excluded(path, exclude):
-                found.extend(_search(Path(path), exclude, respect_gitignore))
+                found.extend(_search(path, exclude, respect_gitignore))
         elif is_dockerfile_name(parts[-1]) and os.path.isfile(path) and not is_excluded(path, exclude):
             found.append(path)
     return found
@@ -113,7 +115,7 @@ def discover(
     out: Dict[str, str] = {}  # real path -> path as shown
     for given in paths:
         if given != "-" and os.path.isdir(given):
-            for found in _search(Path(given), exclude, respect_gitignore):
+            for found in _search(given, exclude, respect_gitignore):
                 out.setdefault(os.path.realpath(found), os.path.normpath(found))
         elif given == "-":
             out.setdefault("-", "-")
@@ -176,9 +178,10 @@ def write_atomic(source: Source, text: str) -> None:
         raise SourceError(f"{source.path}: read-only file; not rewritten")
     if source.mode is not None and not stat.S_ISREG(source.mode):
         raise SourceError(f"{source.path}: not a regular file; not rewritten")
-    target = Path(os.path.realpath(source.path))
+    target = os.path.realpath(source.path)
     try:
-        current = target.read_bytes()
+        with open(target, "rb") as handle:
+            current = handle.read()
     except FileNotFoundError:
         raise SourceError(f"{source.path}: removed since it was read; not rewritten") from None
     except OSError as exc:
@@ -188,7 +191,9 @@ def write_atomic(source: Source, text: str) -> None:
     import tempfile
 
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".slimfix.tmp", dir=target.parent)
+        fd, tmp = tempfile.mkstemp(
+            prefix=f".{os.path.basename(target)}.", suffix=".slimfix.tmp", dir=os.path.dirname(target)
+        )
     except OSError as exc:
         raise _os_error(source.path, "write", exc) from None
     try:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-import pickle
+import marshal
 
 import pytest
 
@@ -22,18 +22,18 @@ def table(tmp_path, monkeypatch):
 def test_first_load_parses_and_fills_the_cache(table):
     path, cache = table
     assert datafiles.load_table(path) == {"a": 1, "b": {"c": ["x"]}}
-    files = list(cache.glob("t-*.pickle"))
+    files = list(cache.glob("t-*.marshal"))
     assert len(files) == 1
-    key, stamp, data = pickle.loads(files[0].read_bytes())
+    key, stamp, data = marshal.loads(files[0].read_bytes())
     assert data == {"a": 1, "b": {"c": ["x"]}} and str(path) in key
 
 
 def test_second_load_comes_from_the_cache(table, monkeypatch):
     path, cache = table
     datafiles.load_table(path)
-    (entry,) = cache.glob("t-*.pickle")
-    key, stamp, _ = pickle.loads(entry.read_bytes())
-    entry.write_bytes(pickle.dumps((key, stamp, {"from": "cache"})))
+    (entry,) = cache.glob("t-*.marshal")
+    key, stamp, _ = marshal.loads(entry.read_bytes())
+    entry.write_bytes(marshal.dumps((key, stamp, {"from": "cache"})))
     assert datafiles.load_table(path) == {"from": "cache"}
 
 
@@ -46,14 +46,14 @@ def test_a_changed_table_is_parsed_again(table):
     assert datafiles.load_table(path) == {"a": 22}
 
 
-@pytest.mark.parametrize("junk", [b"", b"not a pickle", pickle.dumps("wrong shape")])
+@pytest.mark.parametrize("junk", [b"", b"not marshal data", marshal.dumps("wrong shape")])
 def test_a_broken_cache_entry_is_ignored_and_replaced(table, junk):
     path, cache = table
     datafiles.load_table(path)
-    (entry,) = cache.glob("t-*.pickle")
+    (entry,) = cache.glob("t-*.marshal")
     entry.write_bytes(junk)
     assert datafiles.load_table(path) == {"a": 1, "b": {"c": ["x"]}}
-    assert pickle.loads(entry.read_bytes())[2] == {"a": 1, "b": {"c": ["x"]}}
+    assert marshal.loads(entry.read_bytes())[2] == {"a": 1, "b": {"c": ["x"]}}
 
 
 def test_an_unwritable_cache_folder_is_skipped(table, tmp_path, monkeypatch):
@@ -75,4 +75,4 @@ def test_empty_setting_turns_the_cache_off(table, monkeypatch):
 def test_default_folder_follows_xdg(monkeypatch, tmp_path):
     monkeypatch.delenv("SLIMFIX_CACHE_DIR", raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    assert datafiles.cache_dir() == tmp_path / "slimfix"
+    assert datafiles.cache_dir() == str(tmp_path / "slimfix")

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -16,7 +17,7 @@ ACTIONS = {None, "install", "remove", "autoremove", "update_index", "upgrade", "
 
 
 def test_every_data_file_parses_and_the_catalog_loads():
-    for path in DATA_DIR.glob("*.toml"):
+    for path in Path(DATA_DIR).glob("*.toml"):
         with path.open("rb") as fh:
             tomllib.load(fh)
     catalog = load_catalog()

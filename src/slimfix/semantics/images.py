@@ -7,15 +7,15 @@ smaller image a runtime stage can use instead (``python:3.11-slim-bookworm``), o
 
 from __future__ import annotations
 
+import os
 import re
 from functools import cached_property, lru_cache
-from pathlib import Path
 from typing import Dict, Optional, Pattern, Tuple
 
 from ..record import record
 from .datafiles import load_table
 
-_TABLE = Path(__file__).resolve().parent / "images.toml"
+_TABLE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "images.toml")
 DOCKER_HUB = frozenset({"", "docker.io", "index.docker.io", "registry-1.docker.io"})
 
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 from .arguments import KNOWN_KEYWORDS, ArgumentError
 from .nodes import (
@@ -22,6 +21,9 @@ from .nodes import (
 )
 from .lalr import Parser, UnexpectedInput
 from .prelex import BOM, PrelexError, find_heredocs, read_directives, split_lines
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 _PART = {
     "TEXT": Text,
@@ -43,8 +45,10 @@ class ParseError(ValueError):
         self.column = column
 
 
-def grammar_path() -> Path:
+def grammar_path() -> "Path":
     """The grammar file: inside the installed package, or the source tree's."""
+    from pathlib import Path  # only the table generator and tests read the grammar
+
     here = Path(__file__).resolve()
     for candidate in (here.parents[1] / "grammar", here.parents[3] / "grammar"):
         path = candidate / "dockerfile.lark"

@@ -15,16 +15,16 @@ Both are loaded once per process.
 
 from __future__ import annotations
 
+import os
 import re
 from fnmatch import fnmatchcase
 from functools import cached_property, lru_cache
-from pathlib import Path
 from typing import Dict, FrozenSet, Mapping, Optional, Pattern, Tuple
 
 from ...record import field, record
 from ..datafiles import load_table
 
-DATA_DIR = Path(__file__).resolve().parent
+DATA_DIR = os.path.dirname(os.path.abspath(__file__))
 _BUILD_DEPS_FILE = "build_deps.toml"
 _ANY_NAME = r"^(?P<name>.+)$"
 
@@ -178,8 +178,8 @@ def load_catalog() -> Catalog:
     raw_tools: list = []
     wrappers: Dict[str, WrapperSpec] = {}
     launchers: list = []
-    for path in sorted(DATA_DIR.glob("*.toml")):
-        if path.name == _BUILD_DEPS_FILE:
+    for path in sorted(os.path.join(DATA_DIR, name) for name in os.listdir(DATA_DIR) if name.endswith(".toml")):
+        if os.path.basename(path) == _BUILD_DEPS_FILE:
             continue
         data = load_table(path)
         raw_tools.extend(data.get("tool", ()))
@@ -229,7 +229,7 @@ class BuildDeps:
 
 @lru_cache(maxsize=None)
 def _build_deps_table() -> Mapping[str, BuildDeps]:
-    data = load_table(DATA_DIR / _BUILD_DEPS_FILE)
+    data = load_table(os.path.join(DATA_DIR, _BUILD_DEPS_FILE))
     return {
         distro: BuildDeps(
             build_only=frozenset(section.get("build_only", ())),
