@@ -53,7 +53,8 @@ class ConsecutiveRunInstructions(Rule):
     variables would, joined, look to shellcheck as if they could be unset.
     Comments between the two are kept inside the joined instruction; blank
     lines between them are dropped (inside a continuation they are an error
-    in waiting).
+    in waiting). A chain of such `RUN`s is joined at once, in the layout of
+    its first `RUN`, and the cache check then covers every `RUN` of the chain.
 
     ## Estimated savings
     None by itself (a few hundred bytes of layer metadata); it lets the
