@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import copy
 import pickle
-from functools import cached_property
 from typing import ClassVar, List, Tuple
 
 import pytest
 
-from slimfix.record import FrozenError, field, fields, record, replace
+from slimfix.record import FrozenError, cached_property, field, fields, record, replace
 
 
 @record
@@ -83,7 +82,23 @@ def test_value_equality_and_hash_skip_uncompared_fields():
 def test_eq_false_compares_by_identity_and_allows_cached_property():
     a, b = Box((1, 2)), Box((1, 2))
     assert a != b and a == a
-    assert a.total == 3 and a.total == 3
+    assert a.total == 3 and vars(a)["total"] == 3  # worked out once, then read from the instance
+    assert Box.total.__doc__ is None and isinstance(Box.__dict__["total"], cached_property)
+
+
+def test_cached_property_computes_once():
+    calls = []
+
+    class Lazy:
+        @cached_property
+        def value(self):
+            """The answer."""
+            calls.append(1)
+            return 42
+
+    obj = Lazy()
+    assert obj.value == 42 and obj.value == 42 and calls == [1]
+    assert Lazy.value.__doc__ == "The answer."
 
 
 def test_not_frozen_allows_assignment_and_factories_give_fresh_objects():

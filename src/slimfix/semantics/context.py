@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from functools import cached_property
 from typing import Dict, List, Optional, Set
 
+from ..record import cached_property
 from ..syntax import Dockerfile, Instruction, Stage
 from .run import RunView, shell_of_stages
 from .stages import reaching_stages, stage_of

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import os
 import re
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from typing import Dict, Optional, Pattern, Tuple
 
-from ..record import record
+from ..record import cached_property, record
 from .datafiles import load_table
 
 _TABLE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "images.toml")

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import csv
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from typing import Dict, List, Optional, Tuple
 
-from ..record import record
+from ..record import cached_property, record
 from ..syntax import Continuation, Dockerfile, Instruction, Text
 from ..syntax.arguments import GO_SPACE
 

@@ -8,10 +8,9 @@ the same child objects. Nodes compare by identity (like LibCST); compare ``code`
 
 from __future__ import annotations
 
-from functools import cached_property
 from typing import Iterator, Optional, Tuple, Union
 
-from ..record import record
+from ..record import cached_property, record
 
 _GLOB_CHARS = frozenset("*?[")
 

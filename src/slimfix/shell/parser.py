@@ -42,6 +42,7 @@ from slimfix.shell.recovery import skip_command
 _ASSIGN_RE = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(\+?=)")
 _REDIRECT_RE = re.compile(r"(\d*)(>>|>&|>\||<<<|<<-|<<|<&|<>|>|<)|()(&>>|&>)")
 _FUNC_PARENS_RE = re.compile(r"\([ \t]*\)")
+_GAP_START = frozenset(" \t\r\f\v\\")  # what BLANK_RE can start with
 _CLOSERS = frozenset(("then", "else", "elif", "fi", "do", "done", "esac", "}"))
 _RESERVED = _CLOSERS | {"if", "case", "for", "while", "until", "{", "!", "function", "select", "[["}
 
@@ -252,11 +253,15 @@ class _Parser(Lexer):
         while True:
             save = pos = self.pos
             gap = ""
-            if parts:
-                m = BLANK_RE.match(s, pos, n)
-                if m is not None:
-                    gap = m.group()
-                    pos = self.pos = m.end()
+            if parts and pos < n and s[pos] in _GAP_START:
+                if s[pos] == " " and (pos + 1 >= n or s[pos + 1] not in _GAP_START):
+                    gap = " "  # the usual single space, without the regex
+                    pos = self.pos = pos + 1
+                else:
+                    m = BLANK_RE.match(s, pos, n)
+                    if m is not None:
+                        gap = m.group()
+                        pos = self.pos = m.end()
             if pos >= n:
                 self.pos = save
                 break

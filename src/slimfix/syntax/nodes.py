@@ -13,10 +13,9 @@ flags, values) is derived from that text on demand, BuildKit's way.
 
 from __future__ import annotations
 
-from functools import cached_property
 from typing import Iterator, Optional, Tuple, Union
 
-from ..record import field, record, replace
+from ..record import cached_property, field, record, replace
 from .arguments import Arguments, parse_arguments
 
 

@@ -64,6 +64,7 @@ def grammar_text(escape: str) -> str:
 
 _SPACES = "\t\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
 _SPLIT_LINE = re.compile(f"([{_SPACES}]*)(.*?)(\\r*\\n|\\r*\\Z)", re.S)
+_INDENT = re.compile(f"[{_SPACES}]*")  # an instruction's first line: its text follows
 
 
 class _Builder:
@@ -94,7 +95,7 @@ class _Builder:
     def instruction(self, children):
         parts = []
         first = children[0][1]
-        indent = _SPLIT_LINE.match(first).group(1)
+        indent = _INDENT.match(first).group()
         newline = ""
         for i, (kind, line, _) in enumerate(children):
             if i == 0:

@@ -18,10 +18,10 @@ from __future__ import annotations
 import os
 import re
 from fnmatch import fnmatchcase
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from typing import Dict, FrozenSet, Mapping, Optional, Pattern, Tuple
 
-from ...record import field, record
+from ...record import cached_property, field, record
 from ..datafiles import load_table
 
 DATA_DIR = os.path.dirname(os.path.abspath(__file__))
