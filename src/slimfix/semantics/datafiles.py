@@ -38,8 +38,8 @@ def load_table(path: str) -> Dict[str, Any]:
     cached = os.path.join(folder, f"{stem}-{zlib.crc32(key.encode()):08x}.marshal") if folder else None
     if cached is not None:
         try:
-            with open(cached, "rb") as handle:
-                saved_key, saved_stamp, data = marshal.load(handle)
+            with open(cached, "rb") as handle:  # loads(read()): load(handle) reads in tiny pieces
+                saved_key, saved_stamp, data = marshal.loads(handle.read())
             if saved_key == key and saved_stamp == stamp:
                 return data
         except Exception:  # missing, stale format, truncated: parse again
@@ -63,7 +63,7 @@ def _save(target: str, value: Any) -> None:
         fd, temporary = tempfile.mkstemp(dir=os.path.dirname(target), prefix=".tmp-")
         try:
             with os.fdopen(fd, "wb") as handle:
-                marshal.dump(value, handle)
+                handle.write(marshal.dumps(value))
             os.replace(temporary, target)
         except BaseException:
             os.unlink(temporary)

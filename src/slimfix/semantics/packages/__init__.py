@@ -59,13 +59,24 @@ class ToolSpec:
     package_regex: str
     pin_operators: FrozenSet[str]
     default_subcommand: Optional[str]
-    options: Mapping[str, OptionSpec]
-    subcommands: Mapping[str, SubcommandSpec]
     packages: bool  # for tools without subcommands: positional arguments are packages
+    # The tool's table (``extends`` merged in); options and subcommands are built from it on
+    # first use, as most runs meet only a few of the tools.
+    definition: Mapping[str, object] = field(default_factory=dict, compare=False, repr=False)
 
     @cached_property
     def package_pattern(self) -> Pattern[str]:
         return re.compile(self.package_regex)
+
+    @cached_property
+    def options(self) -> Mapping[str, OptionSpec]:
+        return _options(self.definition.get("options", ()))
+
+    @cached_property
+    def subcommands(self) -> Mapping[str, SubcommandSpec]:
+        tables = self.definition.get("subcommands", {})
+        inherited = {name: _options(sub.get("options", ())) for name, sub in tables.items()}  # type: ignore[union-attr]
+        return _subcommands(tables, inherited)  # type: ignore[arg-type]
 
 
 @record
@@ -157,8 +168,6 @@ def _tool(entry: dict, bases: Mapping[str, dict]) -> ToolSpec:
         merged["options"] = [*base.get("options", ()), *entry.get("options", ())]
         merged["subcommands"] = {**base.get("subcommands", {}), **entry.get("subcommands", {})}
         entry = merged
-    sub_tables = entry.get("subcommands", {})
-    sub_options = {name: _options(sub.get("options", ())) for name, sub in sub_tables.items()}
     return ToolSpec(
         name=entry["name"],
         programs=tuple(entry["programs"]),
@@ -167,9 +176,8 @@ def _tool(entry: dict, bases: Mapping[str, dict]) -> ToolSpec:
         package_regex=entry.get("package_pattern", _ANY_NAME),
         pin_operators=frozenset(entry.get("pin_operators", ())),
         default_subcommand=entry.get("default_subcommand"),
-        options=_options(entry.get("options", ())),
-        subcommands=_subcommands(sub_tables, sub_options),
         packages=bool(entry.get("packages", False)),
+        definition=entry,
     )
 
 
