@@ -1,9 +1,9 @@
 """Run the rules over one file and apply their fixes until nothing changes.
 
 As ruff's fix loop: check, apply the non-overlapping fixes that meet the
-asked applicability, re-parse (only the edited lines), repeat. A round whose output no longer parses,
-or a loop that never settles, is reverted whole and reported as an internal
-error; the file is then left exactly as it was.
+asked applicability, re-parse (only the edited lines), repeat. A round whose
+output no longer parses, or a loop that never settles, is reverted whole and
+reported as an internal error; the file is then left exactly as it was.
 """
 
 from __future__ import annotations
@@ -74,16 +74,7 @@ def apply_edits(text: str, edits: Iterable[Edit]) -> str:
     return "".join(pieces)
 
 
-def _line_starts(tree) -> List[int]:
-    starts, offset = [], len(tree.bom)
-    for line in tree.body:
-        starts.append(offset)
-        offset += len(line.code)
-    starts.append(offset)
-    return starts
-
-
-def _footprint(fix, starts: List[int]) -> Tuple[int, int]:
+def _footprint(fix, starts: Sequence[int]) -> Tuple[int, int]:
     """The lines (instructions, comments) a fix touches, as an offset range.
 
     Two fixes on the same instruction are applied in different rounds, so the
@@ -96,7 +87,7 @@ def _footprint(fix, starts: List[int]) -> Tuple[int, int]:
 
 def _choose(diagnostics: Sequence[Diagnostic], level_of, tree) -> Tuple[List[Diagnostic], List[Edit]]:
     """Fixes to apply this round: those allowed, first come, none sharing a line."""
-    starts = _line_starts(tree)
+    starts = tree.line_starts
     chosen: List[Diagnostic] = []
     edits: List[Edit] = []
     taken: List[Tuple[int, int]] = []

@@ -15,11 +15,7 @@ class FileContext:
         self.tree = tree
         self.path = path
         self.text = tree.code
-        self._offsets: Dict[int, int] = {}
-        offset = len(tree.bom)
-        for line in tree.body:
-            self._offsets[id(line)] = offset
-            offset += len(line.code)
+        self._offsets: Dict[int, int] = {id(line): start for line, start in zip(tree.body, tree.line_starts)}
         self._runs: Dict[int, Optional[RunView]] = {}
 
     def offset(self, node) -> int:

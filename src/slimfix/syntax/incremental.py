@@ -29,7 +29,7 @@ def reparse(tree: Dockerfile, text: str, edits: Sequence[TextEdit]) -> Dockerfil
     overlapping); raises ``ParseError`` as ``parse`` would on the new text."""
     edits = sorted(edits, key=lambda e: (e.start, e.end))
     body = tree.body
-    starts = _line_starts(tree)
+    starts = tree.line_starts
     groups = _touched(edits, starts, len(body))
     first_instruction = next((i for i, node in enumerate(body) if type(node) is Instruction), None)
     if not groups or first_instruction is None or groups[0][0] <= first_instruction:
@@ -53,16 +53,7 @@ def reparse(tree: Dockerfile, text: str, edits: Sequence[TextEdit]) -> Dockerfil
     return Dockerfile(tuple(out), tree.bom, tree.escape)
 
 
-def _line_starts(tree: Dockerfile) -> List[int]:
-    starts, offset = [], len(tree.bom)
-    for node in tree.body:
-        starts.append(offset)
-        offset += len(node.code)
-    starts.append(offset)
-    return starts
-
-
-def _touched(edits: Sequence[TextEdit], starts: List[int], count: int) -> List[Tuple[int, int, list]]:
+def _touched(edits: Sequence[TextEdit], starts: Sequence[int], count: int) -> List[Tuple[int, int, list]]:
     """(first, last, edits) for each range of line nodes the edits touch, merged where they
     overlap. An insertion between two lines belongs to the line after it (at the end of the
     text, to the last line)."""

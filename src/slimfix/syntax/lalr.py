@@ -53,12 +53,13 @@ class Parser:
         self._match_in_state[state] = match
         return match
 
-    def parse(self, text: str) -> Any:
+    def parse(self, text: str, first_line: int = 1) -> Any:
+        """Parse ``text``; tokens are numbered from ``first_line``."""
         actions, rules, matchers, end = self._actions, self._rules, self._match_in_state, self._end
         state = self._start
         states = [state]
         values: list = []
-        pos, line, size = 0, 1, len(text)
+        pos, line, size = 0, first_line, len(text)
         while True:
             if pos < size:
                 match = (matchers[state] or self._matcher(state))(text, pos)

@@ -310,6 +310,16 @@ class Dockerfile(Node):
         return self.body
 
     @cached_property
+    def line_starts(self) -> Tuple[int, ...]:
+        """Offset in ``code`` where each line-level node of ``body`` starts, then the end."""
+        starts, offset = [], len(self.bom)
+        for line in self.body:
+            starts.append(offset)
+            offset += len(line.code)
+        starts.append(offset)
+        return tuple(starts)
+
+    @cached_property
     def instructions(self) -> Tuple[Instruction, ...]:
         return tuple(line for line in self.body if type(line) is Instruction)
 

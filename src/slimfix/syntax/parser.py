@@ -204,17 +204,9 @@ def parse_lines(text: str, escape: str, first_line: int) -> list:
     escape character is ``escape``: no parser directives and no heredocs are looked for.
     Lines are numbered from ``first_line``; input BuildKit rejects raises ``ParseError``."""
     try:
-        body = _parser(escape).parse(text) if text else []
+        body = _parser(escape).parse(text, first_line) if text else []
     except UnexpectedInput as exc:  # the grammar accepts any text; this is a bug
-        raise ParseError(f"internal parser error: {exc}", exc.line + first_line - 1) from None
-    if first_line != 1:
-        shift = first_line - 1
-        body = [
-            node.with_changes(start_line=node.start_line + shift, end_line=node.end_line + shift)
-            if type(node) is Instruction
-            else node.with_changes(start_line=node.start_line + shift)
-            for node in body
-        ]
+        raise ParseError(f"internal parser error: {exc}", exc.line) from None
     for node in body:
         if type(node) is Instruction:
             _check_instruction(node)
