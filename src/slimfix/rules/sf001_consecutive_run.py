@@ -91,11 +91,7 @@ class ConsecutiveRunInstructions(Rule):
         """``chain``: the RUN before ``second``, and before it the RUNs joined to it in the same
         round; the fix reads the chain as the one RUN it becomes."""
         first = chain[-1]
-        reason = self._unsafe_reason(ctx, first, second)
-        if reason is None and len(chain) > 1:
-            tool = _cleans_then_installs(*(ctx.run(run) for run in chain[:-1]), ctx.run(second))  # type: ignore[misc]
-            if tool is not None:
-                reason = f"the first RUN cleans {tool}'s cache and the second installs with {tool} again"
+        reason = self._unsafe_reason(ctx, chain, second)
         if reason is None and any(isinstance(line, Comment) and _PRAGMA.match(line.body) for line in between):
             reason = "a pragma comment above the second RUN belongs to it"
         message = f"RUN follows the RUN on line {first.start_line}; join them into one layer"
@@ -104,7 +100,8 @@ class ConsecutiveRunInstructions(Rule):
         return self.diagnostic(second, message, fix=self._fix(ctx, chain[0], first, second, between))
 
     @staticmethod
-    def _unsafe_reason(ctx: FileContext, first: Instruction, second: Instruction) -> Optional[str]:
+    def _unsafe_reason(ctx: FileContext, chain: List[Instruction], second: Instruction) -> Optional[str]:
+        first = chain[-1]
         a, b = ctx.run(first), ctx.run(second)
         if a is None or b is None:
             return "exec form, or not a POSIX shell"
@@ -123,7 +120,7 @@ class ConsecutiveRunInstructions(Rule):
             return f"in the first RUN {leak}"
         if _sets_variables(b):
             return "the second RUN sets shell variables (joined, shellcheck reads them as possibly unset)"
-        tool = _cleans_then_installs(a, b)
+        tool = _cleans_then_installs(*(ctx.run(run) for run in chain[:-1]), a, b)  # type: ignore[misc]
         if tool is not None:
             return f"the first RUN cleans {tool}'s cache and the second installs with {tool} again"
         return None
@@ -144,8 +141,8 @@ class ConsecutiveRunInstructions(Rule):
             )
         comments = "".join(line.code for line in between if isinstance(line, Comment))
         comments += _comments_before(second, end - ctx.offset(second))
-        head, sep, tail = style.joiner.rpartition(style.newline)
-        joiner = head + sep + comments + tail
+        before, sep, after = style.joiner.rpartition(style.newline)
+        joiner = before + sep + comments + after
         return Fix((Edit(start, end, joiner),), Applicability.SAFE, "join with the previous RUN", joins=True)
 
 
