@@ -11,7 +11,7 @@ import os
 import sys
 from typing import Dict, List, Optional, Tuple, Union
 
-from .config import ConfigError, Settings, config_in, load_settings
+from .config import ConfigError, Settings, load_settings, nearest_config
 from .record import field, record
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -80,19 +80,7 @@ class SettingsFinder:
             return self._load(self.fixed_config)
         folder = path if os.path.isdir(path) else os.path.dirname(path) or "."
         folder = os.path.realpath(folder if os.path.isdir(folder) else ".")
-        return self._load(self._config_for(folder))
-
-    def _config_for(self, folder: str) -> Optional[str]:
-        """``find_config`` for a resolved folder, remembering every folder on the way up (files
-        in sibling folders share their parents' answers)."""
-        if folder in self._config_of:
-            return self._config_of[folder]
-        found = config_in(folder)
-        if found is None:
-            parent = os.path.dirname(folder)
-            found = None if parent == folder else self._config_for(parent)
-        self._config_of[folder] = found
-        return found
+        return self._load(nearest_config(folder, self._config_of))
 
     @property
     def failed(self) -> bool:

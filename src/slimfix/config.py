@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import TYPE_CHECKING, List, Optional, Tuple, Union
+from typing import TYPE_CHECKING, Dict, List, Optional, Tuple, Union
 
 from .record import field, record, replace
 
@@ -43,12 +43,31 @@ def find_config(start: PathLike) -> Optional["Path"]:
     from pathlib import Path
 
     start = Path(start).resolve()
-    folder = start if start.is_dir() else start.parent
-    for candidate in (folder, *folder.parents):
-        found = config_in(str(candidate))
-        if found is not None:
-            return Path(found)
-    return None
+    found = nearest_config(str(start if start.is_dir() else start.parent))
+    return None if found is None else Path(found)
+
+
+def nearest_config(folder: str, known: Optional[Dict[str, Optional[str]]] = None) -> Optional[str]:
+    """The config file in ``folder`` (a resolved path) or the nearest folder above it.
+
+    ``known`` remembers the answer for every folder on the way up, so files in
+    sibling folders share their parents' answers."""
+    known = {} if known is None else known
+    walked: List[str] = []
+    found: Optional[str] = None
+    while True:
+        if folder in known:
+            found = known[folder]
+            break
+        walked.append(folder)
+        found = config_in(folder)
+        parent = os.path.dirname(folder)
+        if found is not None or parent == folder:
+            break
+        folder = parent
+    for seen in walked:
+        known[seen] = found
+    return found
 
 
 def config_in(folder: str) -> Optional[str]:

@@ -1,10 +1,11 @@
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
-from slimfix.config import ConfigError, Settings, find_config, load_settings
+from slimfix.config import ConfigError, Settings, find_config, load_settings, nearest_config
 from slimfix.config import Settings as _S
 from slimfix.fixer import fix_text
 
@@ -84,3 +85,19 @@ def test_bad_config_is_a_clear_error(tmp_path: Path, body: str, message: str):
     path.write_text(body)
     with pytest.raises(ConfigError, match=message):
         load_settings(path)
+
+
+def test_nearest_config_remembers_every_folder_on_the_way_up(tmp_path: Path):
+    (tmp_path / ".slimfix.toml").write_text('ignore = ["SF002"]\n')
+    a, b = tmp_path / "x" / "a", tmp_path / "x" / "b"
+    a.mkdir(parents=True)
+    b.mkdir()
+    root = str(tmp_path.resolve())
+    known: dict = {}
+    assert nearest_config(str(a.resolve()), known) == os.path.join(root, ".slimfix.toml")
+    assert known == {str(a.resolve()): os.path.join(root, ".slimfix.toml"),
+                     str((tmp_path / "x").resolve()): os.path.join(root, ".slimfix.toml"),
+                     root: os.path.join(root, ".slimfix.toml")}
+    (tmp_path / "x" / ".slimfix.toml").write_text("")  # not seen again: the parent's answer is known
+    assert nearest_config(str(b.resolve()), known) == os.path.join(root, ".slimfix.toml")
+    assert nearest_config(str(b.resolve())) == str((tmp_path / "x" / ".slimfix.toml").resolve())
