@@ -153,15 +153,20 @@ def fix_text(source: str, path: str = "", settings: Settings = Settings(), fix: 
         result.fixed = []
         result.diagnostics = check(parse(source), rules, path)
     except Exception:  # a bug in a rule must not lose the user's file
-        import traceback  # only on this path: it is slow to import
-
-        result.internal_error = "internal error:\n" + traceback.format_exc()
+        result.internal_error = internal_error()
         result.output = source
         result.fixed = []
         result.diagnostics = []
     for diagnostic in result.diagnostics + result.fixed:
         object.__setattr__(diagnostic, "path", path)
     return result
+
+
+def internal_error() -> str:
+    """The message for the exception being handled: a bug, with its traceback."""
+    import traceback  # only on this path: it is slow to import
+
+    return "internal error:\n" + traceback.format_exc()
 
 
 class _Revert(Exception):

@@ -14,7 +14,7 @@ from typing import Callable, Iterator, List, Optional, Sequence
 
 from .config import Settings
 from .files import SourceError, read_source, write_atomic
-from .fixer import FileResult, fix_text
+from .fixer import FileResult, fix_text, internal_error
 from .record import record
 
 PARALLEL_THRESHOLD = 32  # fewer files than this run in this process: a pool costs more
@@ -38,9 +38,7 @@ def run_job(job: Job) -> FileResult:
     try:
         return _run(job)
     except Exception:  # never lose the other files' results to one bug
-        import traceback  # only on this path: it is slow to import
-
-        return FileResult(job.path, "", "", internal_error="internal error:\n" + traceback.format_exc())
+        return FileResult(job.path, "", "", internal_error=internal_error())
 
 
 def _run(job: Job) -> FileResult:
