@@ -78,10 +78,21 @@ def test_join_declined_when_a_remembered_program_may_be_shadowed():
     assert join_blocker([state("apt-get install -y python3-pip")], state("apt-get install -y git")) is None
     assert join_blocker([state("rm -rf /tmp/x && apt-get update")], state("apt-get install -y git")) is None
     assert join_blocker([state("rm -f /usr/local/bin/apt-get; apt-get update")], state("apt-get install -y git"))
+    assert join_blocker([state("sha256sum -c s && curl -o /usr/local/bin/n https://x")], state("sha256sum f"))
+    assert join_blocker([state("sha256sum -c s && curl -o /opt/n https://x")], state("sha256sum f")) is None
+    assert join_blocker([state("sha256sum -c s && curl -fsSLO https://x")], state("sha256sum f"))
+    assert join_blocker([state("sha256sum -c s && wget -qO- https://x > /tmp/x")], state("sha256sum f")) is None
+    # a relative path is known only under a known WORKDIR that nothing in the RUN changes
+    assert join_blocker([state("sha256sum -c s && rm -rf node_modules")], state("sha256sum f"))
+    assert join_blocker([state("sha256sum -c s && rm -rf node_modules")], state("sha256sum f"), "/app") is None
+    assert join_blocker([state("sha256sum -c s && rm -rf node_modules")], state("sha256sum f"), "/usr/local/bin")
+    assert join_blocker([state("sha256sum -c s && (cd /x && rm -rf node_modules)")], state("sha256sum f"), "/app")
 
 
 def test_append_ignores_directory_ordinary_variables_and_errexit():
     assert append_blocker(state("cd /app && export GOPATH=$HOME/go && set -eux && make")) is None
     assert "PATH" in append_blocker(state("export PATH=/opt:$PATH && make"))
     assert "-f" in append_blocker(state("set -f && make"))
-    assert append_blocker(state("make && exit 0")) is not None
+    # a shell that exits never reaches the cleanup, and the RUN ends as it did
+    assert append_blocker(state("test -f /x || exit 1; make")) is None
+    assert append_blocker(state("alias rm=true; make")) is not None

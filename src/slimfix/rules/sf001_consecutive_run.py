@@ -128,7 +128,7 @@ class ConsecutiveRunInstructions(Rule):
             return "the first RUN ends with an operator or a comment"
         if b.script.has_opaque or not is_and_chain(b.script):
             return "the second RUN is not a single && chain"
-        blocker = join_blocker([ctx.run(run).state for run in chain], b.state)  # type: ignore[union-attr]
+        blocker = join_blocker([ctx.run(run).state for run in chain], b.state, ctx.workdir(first))  # type: ignore[union-attr]
         if blocker is not None:
             return blocker
         if _sets_variables(b):
