@@ -169,8 +169,9 @@ def test_every_fixture_line_edited():
 LINES = [
     "FROM debian\n", "RUN a\n", "RUN b \\\n", "    && c\n", "# comment\n", "\n", "  \n", "COPY . .\n",
     "RUN <<EOF\n", "echo hi\n", "EOF\n", "ENV A=1\n", "# escape=`\n", "RUN x `\n", "ARG V\n", "RUN q\r\n",
+    "  \\\n", "# c \\\n",
 ]
-INSERTS = ["", "x", "\n", " \\\n", " \\", "RUN y\n", "# c\n", "<<EOF", "\r\n", "`\n", "FROM b\n", "FOO bar\n"]
+INSERTS = ["", "x", "\n", " \\\n", " \\", "RUN y\n", "# c\n", "<<EOF", "\r\n", "`\n", "FROM b\n", "FOO bar\n", "\\\n", "\n\\"]
 
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
