@@ -2,7 +2,11 @@
 # Install buildah and make the local base images that slimfix's build tests use:
 #   localhost/slimfix-test/debian:bookworm  debootstrap --variant=minbase, the host's apt sources
 #   localhost/slimfix-test/python:3         python3 in a venv at /usr/local (laid out like the
-#                                           official python images), pip, the host's CA certificates
+#                                           official python images), pip, the host's CA certificates;
+#                                           it stands in for the slim variant (python:3-slim)
+#   localhost/slimfix-test/python-full:3    the same plus what the full python image has from
+#                                           buildpack-deps: a compiler, headers and -dev libraries
+#                                           (libpq, libxml2) whose runtime libraries the slim lacks
 # Idempotent and quick when all is there. Built images are cached as archives in
 # $SLIMFIX_TEST_CACHE (default ${XDG_CACHE_HOME:-/var/cache}/slimfix-test), keyed by the host's
 # apt sources, CA certificates and this script's version, so a new buildah storage is refilled fast.
@@ -13,6 +17,9 @@ SETUP_VERSION=1
 SUITE=bookworm
 DEBIAN_IMAGE=localhost/slimfix-test/debian:bookworm
 PYTHON_IMAGE=localhost/slimfix-test/python:3
+PYTHON_FULL_IMAGE=localhost/slimfix-test/python-full:3
+# What the full stand-in adds, as buildpack-deps does for the official full images.
+FULL_PACKAGES="gcc libc6-dev make python3-dev libpq-dev libxml2-dev"
 CACHE=${SLIMFIX_TEST_CACHE:-${XDG_CACHE_HOME:-/var/cache}/slimfix-test}
 PATH_ENV=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 
@@ -133,19 +140,34 @@ build_python() {
     buildah commit -q --rm "$container" "$PYTHON_IMAGE" >/dev/null
 }
 
+build_python_full() {
+    local key=$1 container
+    container=$(buildah from --pull=false "$PYTHON_IMAGE")
+    buildah run --isolation chroot --network host "$container" -- sh -ec "
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get update -qq
+        apt-get install -y -qq --no-install-recommends $FULL_PACKAGES >/dev/null
+        rm -rf /var/lib/apt/lists/*"
+    buildah config --label "slimfix-test.key=$key" "$container"
+    buildah commit -q --rm "$container" "$PYTHON_FULL_IMAGE" >/dev/null
+}
+
 main() {
     install_tools
     buildah info >/dev/null 2>&1 || cannot "buildah is installed but does not work here"
     mkdir -p "$CACHE"
     exec 9>"$CACHE/.lock"
     flock 9
-    local debian_key python_key
+    local debian_key python_key full_key
     debian_key=$(fingerprint)
     python_key=$(echo "$debian_key python3-venv" | sha256sum | cut -c1-16)
+    full_key=$(echo "$python_key $FULL_PACKAGES" | sha256sum | cut -c1-16)
     restore_or_build "$DEBIAN_IMAGE" "$debian_key" "$CACHE/debian-$SUITE-$debian_key.tar" build_debian
     restore_or_build "$PYTHON_IMAGE" "$python_key" "$CACHE/python3-$python_key.tar" build_python
-    find "$CACHE" -maxdepth 1 -name '*.tar' ! -name "*-$debian_key.tar" ! -name "*-$python_key.tar" -delete
-    say "ready: $(buildah --version), images $DEBIAN_IMAGE $PYTHON_IMAGE"
+    restore_or_build "$PYTHON_FULL_IMAGE" "$full_key" "$CACHE/python3-full-$full_key.tar" build_python_full
+    find "$CACHE" -maxdepth 1 -name '*.tar' ! -name "*-$debian_key.tar" ! -name "*-$python_key.tar" \
+        ! -name "*-$full_key.tar" -delete
+    say "ready: $(buildah --version), images $DEBIAN_IMAGE $PYTHON_IMAGE $PYTHON_FULL_IMAGE"
 }
 
 main "$@"

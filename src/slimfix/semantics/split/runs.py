@@ -15,6 +15,7 @@ from ...syntax import Instruction
 from ..run import RunView
 from .analysis import Analysis
 from .copies import copy_result
+from .libraries import applies as needs_library_list, install_instruction, scan_command
 from .model import (BUILD, CLEANUP, DEPS, INSTALL, INSTALL_DIR, PRELUDE, REMOVE, SETUP, STEPS, UPDATE, UPGRADE,
                     Command, Emission)
 from .render import command_text, run_text
@@ -52,10 +53,15 @@ class RunSplitter:
             prune = self._prune()
             if prune:
                 builder.append((None, prune))
+        libraries = is_last and needs_library_list(analysis) and scan_command(analysis, run.style)
+        if libraries:
+            builder.append((None, libraries))
         self._emit(self.builder, instruction, run, self._tidy(builder, final=False))
         self._emit(self.final, instruction, run, self._tidy(pre, final=True))
         if is_last:
             self.final.append(Emission(instruction, copy_result(analysis, instruction)))
+            if libraries:
+                self.final.append(Emission(instruction, install_instruction(analysis, instruction.indent, run.style)))
             self._emit(self.final, instruction, run, self._tidy(post, final=True))
 
     def _builder_text(self, command: Command, run: RunView, before_step: bool) -> Optional[str]:

@@ -1,0 +1,79 @@
+"""The automatic run-time checks: reading the probe's lines, comparing two images, what is probed."""
+
+from __future__ import annotations
+
+from slimfix.verify.checks import compare, entry_programs, parse, shipped_paths
+from slimfix.verify.instructions import final_stage, read_instructions
+
+ORIGINAL = """probe\t1
+lib\t/usr/local/lib/x.so\tlibpq.so.5\tfound
+lib\t/usr/local/lib/x.so\tlibc.so.6\tfound
+lib\t/usr/local/lib/y.so\tlibgone.so.1\tmissing
+program\tpython\t/usr/local/bin/python
+program\t/app/run.sh\t/app/run.sh
+interpreter\t/app/run.sh\t/bin/bash\tfound
+py\tlinked\tlinked\tok\t
+py\tbroken\tbroken\tfail\tImportError: no
+node\t/app\texpress\tok
+tool\tnode\tmissing
+"""
+
+
+def rewritten(*changes: tuple[str, str]) -> str:
+    text = ORIGINAL
+    for old, new in changes:
+        assert old in text
+        text = text.replace(old, new)
+    return text
+
+
+def test_same_facts_pass():
+    result = compare(parse(ORIGINAL.splitlines()), parse(ORIGINAL.splitlines()))
+    assert result.passed
+    assert result.counts == {"libraries": 2, "python modules": 1, "node dependencies": 1, "programs": 2}
+
+
+def test_whatever_worked_before_and_not_after_is_named():
+    after = rewritten(
+        ("libpq.so.5\tfound", "libpq.so.5\tmissing"),
+        ("py\tlinked\tlinked\tok\t", "py\tlinked\tlinked\tfail\tImportError: libpq.so.5: cannot open"),
+        ("node\t/app\texpress\tok", "node\t/app\texpress\tfail"),
+        ("program\tpython\t/usr/local/bin/python", "program\tpython\t-"),
+        ("/bin/bash\tfound", "/bin/bash\tmissing"),
+    )
+    result = compare(parse(ORIGINAL.splitlines()), parse(after.splitlines()))
+    assert [p.explain() for p in result.problems] == [
+        "shared library libpq.so.5 is missing (needed by /usr/local/lib/x.so)",
+        "Python module linked no longer imports (linked: ImportError: libpq.so.5: cannot open)",
+        "Node dependency express no longer resolves (from /app)",
+        "the entry point's program python is missing",
+        "the interpreter /bin/bash is missing (the first line of /app/run.sh)",
+    ]
+
+
+def test_what_failed_in_the_original_too_is_no_problem():
+    after = rewritten(("py\tbroken\tbroken\tfail\tImportError: no", ""))
+    assert compare(parse(ORIGINAL.splitlines()), parse(after.splitlines())).passed
+
+
+def test_a_probe_that_did_not_run_claims_nothing():
+    result = compare(parse(ORIGINAL.splitlines()), parse(["sh: not found"]))
+    assert result.passed and "could not run in the rewritten image" in result.notes[0]
+
+
+def test_shipped_paths_are_the_prefix_the_workdir_and_copy_destinations():
+    text = (
+        "FROM python:3 AS builder\nRUN pip install --prefix=/install x\n"
+        "FROM python:3-slim\nWORKDIR /app\nCOPY --from=builder /install /usr/local\n"
+        "COPY --chown=app:app src/ ./src\nCOPY run.sh /\n"
+    )
+    assert shipped_paths(final_stage(read_instructions(text)), "/srv") == [
+        "/usr/local", "/app", "/app/src", "/srv"]
+
+
+def test_entry_programs_follow_a_shell_command_to_its_program():
+    assert entry_programs({"Cmd": ["python", "app.py"]}) == ["python"]
+    assert entry_programs({"Entrypoint": ["/entry.sh"], "Cmd": ["serve"]}) == ["/entry.sh"]
+    assert entry_programs({"Cmd": ["/bin/sh", "-c", "FOO=1 exec gunicorn app:app"]}) == ["/bin/sh", "gunicorn"]
+    assert entry_programs({"Cmd": ["/bin/sh", "-c", "$APP serve"]}) == ["/bin/sh"]
+    assert entry_programs({}) == []
