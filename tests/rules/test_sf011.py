@@ -125,13 +125,19 @@ def test_node_build_prunes_dev_dependencies_and_copies_the_app():
 def test_go_binary_runs_on_a_plain_base_with_the_ca_certificates():
     output = fix_text(read("go-full-image.Dockerfile"), "Dockerfile", SF011).output
     (builder_from, builder), (final_from, final) = stages(output)
-    assert builder_from == "FROM golang:1.22 AS builder" and final_from == "FROM debian:bookworm-slim"
+    assert builder_from == "FROM golang:1.22-bookworm AS builder" and final_from == "FROM debian:bookworm-slim"
     assert "COPY go.mod go.sum ./" in builder and "COPY go.mod go.sum ./" not in final
     assert "COPY . ." in final  # the program may read files that come with its source
     assert final[3:5] == [
         "COPY --from=builder /usr/local/bin/server /usr/local/bin/server",
         "COPY --from=builder /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/ca-certificates.crt",
     ]
+
+
+def test_go_on_a_tag_whose_release_moves_is_not_split():
+    text = read("go-full-image.Dockerfile").replace("golang:1.22-bookworm", "golang:1.22")
+    assert finding(text) is None
+    assert fix_text(text, "Dockerfile", SF011).output == text
 
 
 def test_the_verify_scenario_keeps_only_the_installed_package():
@@ -226,8 +232,13 @@ def test_arg_in_the_tag_is_kept_where_the_variant_only_adds_a_suffix():
         ("ruby:3.3", "ruby:3.3-slim"),
         ("eclipse-temurin:17-jdk-jammy", "eclipse-temurin:17-jre-jammy"),
         ("openjdk:11", "openjdk:11-jre-slim"),
-        ("golang:1.22", "debian:bookworm-slim"),
+        ("golang:1.22-bookworm", "debian:bookworm-slim"),
         ("golang:1.22-bullseye", "debian:bullseye-slim"),
+        # tags that move to the next Debian or Alpine release: no fixed runtime image
+        ("golang:1.22", None),
+        ("golang:latest", None),
+        ("golang", None),
+        ("golang:1.22-alpine", None),
         ("golang:1.22-alpine3.19", "alpine:3.19"),
         ("python:3.11-slim", None),
         ("python:3.11-alpine", None),
@@ -284,3 +295,29 @@ def test_rewrites_of_the_corpus_parse_and_settle():
             failures.append(f"{path}: a comment is lost")
     assert not failures, "\n".join(failures[:20])
     assert rewritten > 0
+
+
+NODE_START = "FROM node:20\nWORKDIR /app\nCOPY package.json ./\nRUN npm install\nCOPY . .\nCMD {cmd}\n"
+
+
+def test_node_start_script_needing_a_dev_dependency_keeps_the_dev_dependencies(tmp_path):
+    path = tmp_path / "Dockerfile"
+    text = NODE_START.format(cmd='["npm", "start"]')
+    (tmp_path / "package.json").write_text(
+        '{"scripts": {"start": "ts-node src/index.ts"}, "devDependencies": {"ts-node": "^10"}}')
+    kept = fix_text(text, str(path), SF011).output
+    assert "FROM node:20-slim" in kept and "prune" not in kept
+    (tmp_path / "package.json").write_text('{"scripts": {"start": "node index.js"}, "devDependencies": {"ts-node": "^10"}}')
+    assert "npm prune --omit=dev" in fix_text(text, str(path), SF011).output
+
+
+def test_node_started_with_npx_keeps_the_dev_dependencies():
+    output = fix_text(NODE_START.format(cmd="npx nodemon index.js"), "Dockerfile", SF011).output
+    assert "FROM node:20-slim" in output and "prune" not in output
+
+
+def test_workdir_with_a_heredoc_marker_is_no_app_directory():
+    text = "FROM node:20\nWORKDIR /app <<EOF\nCOPY package.json .\nRUN npm install\nCOPY . .\nCMD [\"node\", \"index.js\"]\n"
+    found = finding(text)
+    assert found.plan is None and "outside a WORKDIR" in found.reason
+    assert fix_text(text, "Dockerfile", SF011).output == text

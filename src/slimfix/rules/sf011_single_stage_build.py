@@ -66,11 +66,21 @@ class SingleStageBuild(Rule):
     ones, a `-dev` package giving way to its runtime libraries (both from the
     package data), with apt's lists fetched and removed in the same `RUN`.
     Where the base is a full official image with a smaller variant
-    (`python:3.11` -> `python:3.11-slim`, `golang:1.22` ->
+    (`python:3.11` -> `python:3.11-slim`, `golang:1.22-bookworm` ->
     `debian:bookworm-slim`; the table is `semantics/images.toml`), the runtime
-    stage uses it: a library the full image had and a compiled extension links
-    against, or a dev dependency the app runs with, is then missing, which the
-    rule cannot see; `slimfix verify` builds and smoke-tests both images.
+    stage uses it. A library the full image had and a compiled extension links
+    against would then be missing: as the official images do, the builder
+    lists the Debian packages that own the libraries of what it built (`ldd`
+    piped to `dpkg-query --search`) in `.runtime-packages` next to it, and
+    the runtime stage installs that list after copying the result (not under
+    a non-root `USER`, where only the `-dev` tables apply). A Node app whose
+    start command needs a dev dependency (`npx`, or a `package.json` script
+    next to the Dockerfile that runs one) keeps its dev dependencies. Go tags
+    whose Debian or Alpine release moves (`golang:latest`, `golang:1.22`) get
+    no fixed runtime image, so no split: a cgo binary could meet an older C
+    library. `slimfix verify` builds both images and checks that every shared
+    library, Python module, Node dependency and entry point that worked in the
+    original still does.
     Nothing is changed, and the diagnostic says why, when a `RUN` up to the
     last build step holds a command the rule cannot place (neither a package,
     dependency or build step nor runtime setup such as `useradd` or `mkdir`),

@@ -16,6 +16,7 @@ from ..run import RunView
 from .analysis import Analysis
 from .copies import copy_result
 from .libraries import applies as needs_library_list, install_instruction, scan_command
+from .node import start_dev_dependency
 from .model import (BUILD, CLEANUP, DEPS, INSTALL, INSTALL_DIR, PRELUDE, REMOVE, SETUP, STEPS, UPDATE, UPGRADE,
                     Command, Emission)
 from .render import command_text, run_text
@@ -122,7 +123,10 @@ class RunSplitter:
         return command_text(analysis.ctx, run, command.node, edits)
 
     def _prune(self) -> Optional[str]:
-        """The command that leaves only production dependencies, unless the install did already."""
+        """The command that leaves only production dependencies, unless the install did already
+        or the app starts with a dev dependency."""
+        if start_dev_dependency(self.analysis) is not None:
+            return None
         runs = self.analysis.runs
         views = [c.view for k in sorted(runs) for c in runs[k] if c.role in (DEPS, BUILD)]
         installs = [v for v in views if v.action == "install"]
