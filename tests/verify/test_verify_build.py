@@ -213,7 +213,7 @@ def test_split_to_the_slim_base_installs_the_libraries_the_build_links(buildah, 
 
 
 def test_split_without_the_runtime_libraries_is_breaking_by_the_library_check(buildah, linked_report):
-    broken = re.sub(r"(?m)^RUN if \[ -s /usr/local/.runtime-packages.*\n", "", rewrite(LINKED))
+    broken = re.sub(r"(?ms)^RUN if \[ -s /usr/local/.runtime-packages.*?^    fi\n", "", rewrite(LINKED))
     assert "runtime-packages ]" not in broken
     report = verify(local(original(LINKED)), local(broken), LINKED, builder=buildah)
     assert report.smoke is None and report.verdict == "breaking"

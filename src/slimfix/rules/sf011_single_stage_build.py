@@ -39,14 +39,12 @@ class SingleStageBuild(Rule):
 
     ## Use instead
     ```dockerfile
-    FROM python:3.8-alpine AS base
-
-    FROM base AS builder
+    FROM python:3.8-alpine AS builder
     RUN apk update && apk --no-cache add gcc python3-dev musl-dev postgresql-dev
     COPY requirements.txt /requirements.txt
     RUN pip install --prefix=/install -r /requirements.txt
 
-    FROM base
+    FROM python:3.8-alpine
     RUN apk --no-cache add libpq
     COPY --from=builder /install /usr/local
     COPY src /app
