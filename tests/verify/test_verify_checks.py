@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
 from slimfix.verify.checks import compare, entry_programs, parse, shipped_paths
 from slimfix.verify.instructions import final_stage, read_instructions
+
 
 ORIGINAL = """probe\t1
 lib\t/usr/local/lib/x.so\tlibpq.so.5\tfound
@@ -77,3 +83,20 @@ def test_entry_programs_follow_a_shell_command_to_its_program():
     assert entry_programs({"Cmd": ["/bin/sh", "-c", "FOO=1 exec gunicorn app:app"]}) == ["/bin/sh", "gunicorn"]
     assert entry_programs({"Cmd": ["/bin/sh", "-c", "$APP serve"]}) == ["/bin/sh"]
     assert entry_programs({}) == []
+
+
+def test_verify_reports_a_check_problem_as_breaking_without_a_smoke_command(docker_archive, tmp_path):
+    from slimfix.verify import render_json, render_markdown, render_table, verify
+    from slimfix.verify.builders import CommandResult
+    import test_verify_api as api
+
+    lost = rewritten(("libpq.so.5\tfound", "libpq.so.5\tmissing"))
+    probes = {api.ORIGINAL: CommandResult(0, ORIGINAL), api.REWRITTEN: CommandResult(0, lost)}
+    builder = api.StandInBuilder(api.IMAGES, docker_archive, probes)
+    report = verify(api.ORIGINAL, api.REWRITTEN, tmp_path, builder=builder)
+    assert report.smoke is None and report.verdict == "breaking" and not report.recommended
+    assert "BREAKING: shared library libpq.so.5 is missing (needed by /usr/local/lib/x.so)" in render_table(report)
+    assert "- shared library libpq.so.5 is missing" in render_markdown(report)
+    assert '"kind": "library"' in render_json(report)
+
+

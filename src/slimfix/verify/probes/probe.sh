@@ -2,11 +2,27 @@
 # sh -c "$(cat probe.sh)" probe PATHS PROGRAMS PYTHON_TARGETS NODE_TARGETS PYTHON_PROBE NODE_PROBE
 #   PATHS, PROGRAMS: newline-separated; the *_TARGETS are empty in the original image (the probes
 #   find what is there) and name what the original had in the rewrite.
+# The ELF files under PATHS and the entry point's programs are given to the loader (ldd).
 # Lines: lib FILE SONAME found|missing / program NAME PATH|- / interpreter NAME PATH found|missing
 #        py ... and node ... from the Python and Node probes; "tool ldd|python|node missing".
 paths=$1 programs=$2 py_targets=$3 node_targets=$4 py_probe=$5 node_probe=$6
 tab=$(printf '\t')
 echo "probe${tab}1"
+
+resolve() {  # the path a program name runs, or nothing
+    case $1 in
+        */*) [ -e "$1" ] && echo "$1" ;;
+        *) command -v "$1" 2>/dev/null ;;
+    esac
+}
+old_ifs=$IFS; IFS='
+'
+for program in $programs; do  # the entry point's programs are scanned too
+    path=$(resolve "$program") || path=
+    [ -n "$path" ] && paths="$paths
+$path"
+done
+IFS=$old_ifs
 
 list_libs() {  # the loader's view of one file's libraries
     if [ -n "$ldd" ]; then $ldd "$1" 2>/dev/null; else "$loader" --list "$1" 2>/dev/null; fi
@@ -24,7 +40,7 @@ else
     old_ifs=$IFS; IFS='
 '
     for root in $paths; do
-        [ -e "$root" ] && find "$root" -xdev -type f \( -perm -u+x -o -name '*.so' -o -name '*.so.*' \) 2>/dev/null
+        [ -e "$root" ] && find -H "$root" -xdev -type f \( -perm -u+x -o -name '*.so' -o -name '*.so.*' \) 2>/dev/null
     done | sort -u | while IFS= read -r file; do
         out=$(list_libs "$file") || continue
         printf '%s\n' "$out" | while IFS=" $tab" read -r name arrow target rest; do
@@ -36,12 +52,6 @@ else
     IFS=$old_ifs
 fi
 
-resolve() {  # the path a program name runs, or nothing
-    case $1 in
-        */*) [ -e "$1" ] && echo "$1" ;;
-        *) command -v "$1" 2>/dev/null ;;
-    esac
-}
 old_ifs=$IFS; IFS='
 '
 for program in $programs; do
