@@ -320,3 +320,10 @@ def test_workdir_with_a_heredoc_marker_is_no_app_directory():
     found = finding(text)
     assert found.plan is None and "outside a WORKDIR" in found.reason
     assert fix_text(text, "Dockerfile", SF011).output == text
+
+
+def test_build_only_python_tools_stay_in_the_builder():
+    text = "FROM python:3.11\nRUN pip install --upgrade pip cython\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\n"
+    (_, builder), (_, final) = stages(fix_text(text, "Dockerfile", SF011).output)
+    assert builder[0] == "RUN pip install --upgrade pip cython"  # not into the prefix the runtime copies
+    assert not any("cython" in line for line in final)
