@@ -18,17 +18,23 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 APT = FIXTURES / "apt_client"
 CEXT = FIXTURES / "cext_app"
 LINKED = FIXTURES / "linked_app"
+NODE = FIXTURES / "node_start_dev"
+GO = FIXTURES / "go_cgo"
 # Local stand-ins for the official images the fixtures name (no registry is reachable here).
 STAND_INS = {
     "python:3-slim": "localhost/slimfix-test/python:3",
     "python:3": "localhost/slimfix-test/python-full:3",
+    "node:18-slim": "localhost/slimfix-test/node:18-slim",
+    "node:18": "localhost/slimfix-test/node-full:18",
+    "golang:1.19-bookworm": "localhost/slimfix-test/golang:1.19-bookworm",
+    "debian:bookworm-slim": "localhost/slimfix-test/debian:bookworm",
 }
 IMPORT_SMOKE = "python -c 'import fastsum; print(fastsum.total(2, 3))'"
 MB = 1_000_000
 
 
 # the rules whose rewrite each scenario proves
-SELECT = {"apt_client": ("SF001", "SF002"), "cext_app": ("SF011",), "linked_app": ("SF011",)}
+SELECT = {"apt_client": ("SF001", "SF002"), "cext_app": ("SF011",), "linked_app": ("SF011",), "node_start_dev": ("SF011",), "go_cgo": ("SF011",)}
 
 
 def rewrite(scenario: Path) -> str:
@@ -220,3 +226,45 @@ def test_split_without_the_runtime_libraries_is_breaking_by_the_library_check(bu
     problems = {(p.kind, p.subject) for p in report.checks.problems}
     assert {("library", "libpq.so.5"), ("library", "libxml2.so.2"), ("python", "linked")} <= problems
     assert "shared library libpq.so.5 is missing (needed by /usr/local/lib/" in render_table(report)
+
+
+@pytest.fixture(scope="module")
+def node_report(buildah):
+    """A Node app whose start script runs a dev dependency, split from the full base to the slim."""
+    report = verify(local(original(NODE)), local(rewrite(NODE)), NODE, builder=buildah, keep_images=True)
+    yield report
+    for image in (report.original, report.rewritten):
+        buildah.remove(image.image)
+
+
+def test_node_split_keeps_the_dev_dependency_its_start_script_runs(buildah, node_report):
+    text = rewrite(NODE)
+    assert "FROM node:18-slim" in text and "prune" not in text
+    assert node_report.checks.passed, render_table(node_report)
+    assert node_report.checks.counts["node dependencies"] == 2  # ms, and semver for the start script
+    started = buildah.run(node_report.rewritten.image, ["npm", "start"])
+    assert started.returncode == 0 and "7200000" in started.output, started.output
+    print(render_table(node_report))
+
+
+def test_pruning_the_dev_dependency_the_start_needs_is_breaking(buildah, node_report):
+    pruned = rewrite(NODE).replace("RUN npm install \\\n", "RUN npm install \\\n    && npm prune --omit=dev \\\n", 1)
+    assert "npm prune" in pruned
+    report = verify(local(original(NODE)), local(pruned), NODE, builder=buildah)
+    assert report.smoke is None and report.verdict == "breaking"
+    assert [(p.kind, p.subject) for p in report.checks.problems] == [("node", "semver")]
+
+
+def test_go_cgo_binary_split_onto_the_debian_release_its_tag_names(buildah):
+    text = rewrite(GO)
+    assert "FROM debian:bookworm-slim" in text
+    report = verify(local(original(GO)), local(text), GO, builder=buildah, keep_images=True)
+    try:
+        assert report.verdict == "smaller", render_table(report)
+        assert report.checks.passed and report.checks.counts["libraries"] >= 1  # hello needs libc.so.6
+        ran = buildah.run(report.rewritten.image, ["hello"])
+        assert ran.returncode == 0 and ran.output.strip() == "twice: 42", ran.output
+        print(render_table(report))
+    finally:
+        for image in (report.original, report.rewritten):
+            buildah.remove(image.image)

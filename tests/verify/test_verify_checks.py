@@ -20,7 +20,7 @@ program\t/app/run.sh\t/app/run.sh
 interpreter\t/app/run.sh\t/bin/bash\tfound
 py\tlinked\tlinked\tok\t
 py\tbroken\tbroken\tfail\tImportError: no
-node\t/app\texpress\tok
+node\t/app\texpress\tok\trequire
 tool\tnode\tmissing
 """
 
@@ -51,7 +51,7 @@ def test_whatever_worked_before_and_not_after_is_named():
     assert [p.explain() for p in result.problems] == [
         "shared library libpq.so.5 is missing (needed by /usr/local/lib/x.so)",
         "Python module linked no longer imports (linked: ImportError: libpq.so.5: cannot open)",
-        "Node dependency express no longer resolves (from /app)",
+        "Node dependency express no longer resolves (required, from /app)",
         "the entry point's program python is missing",
         "the interpreter /bin/bash is missing (the first line of /app/run.sh)",
     ]

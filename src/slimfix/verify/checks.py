@@ -46,7 +46,7 @@ class ProbeFacts:
 
     libraries: dict[tuple[str, str], bool] = field(default_factory=dict)  # (file, soname) -> found
     python: dict[str, tuple[str, bool, str]] = field(default_factory=dict)  # module -> (dist, ok, error)
-    node: dict[tuple[str, str], bool] = field(default_factory=dict)  # (dir, dependency) -> resolves
+    node: dict[tuple[str, str], tuple[bool, str]] = field(default_factory=dict)  # (dir, dep) -> (ok, how)
     programs: dict[str, str] = field(default_factory=dict)  # name -> path ("" when missing)
     interpreters: dict[str, tuple[str, bool]] = field(default_factory=dict)  # program -> (interp, found)
     tools: dict[str, str] = field(default_factory=dict)  # ldd/python/node -> "missing"/"failed"
@@ -118,7 +118,7 @@ def probe(builder: Builder, tag: str, paths: list[str], programs: list[str],
     py_targets = node_targets = ""
     if targets is not None:
         py_targets = "".join(f"{m}\t{d}\n" for m, (d, ok, _) in targets.python.items() if ok)
-        node_targets = "".join(f"{a}\t{b}\n" for (a, b), ok in targets.node.items() if ok)
+        node_targets = "".join(f"{a}\t{b}\t{how}\n" for (a, b), (ok, how) in targets.node.items() if ok)
     argv = ["sh", "-c", _probe_text("probe.sh"), "slimfix-probe", "\n".join(paths),
             "\n".join(programs), py_targets, node_targets, _probe_text("probe.py"), _probe_text("probe.js")]
     result = builder.run(tag, argv, timeout=timeout)
@@ -137,8 +137,8 @@ def parse(lines: Iterable[str]) -> ProbeFacts:
             facts.libraries[(cells[1], cells[2])] = cells[3] == "found"
         elif kind == "py" and len(cells) >= 4:
             facts.python[cells[1]] = (cells[2], cells[3] == "ok", cells[4] if len(cells) > 4 else "")
-        elif kind == "node" and len(cells) == 4:
-            facts.node[(cells[1], cells[2])] = cells[3] == "ok"
+        elif kind == "node" and len(cells) == 5:
+            facts.node[(cells[1], cells[2])] = (cells[3] == "ok", cells[4])
         elif kind == "program" and len(cells) == 3:
             facts.programs[cells[1]] = "" if cells[2] == "-" else cells[2]
         elif kind == "interpreter" and len(cells) == 4:
@@ -169,9 +169,10 @@ def compare(before: ProbeFacts, after: ProbeFacts) -> CheckResult:
             if entry is None or not entry[1]:
                 reason = entry[2] if entry is not None and entry[2] else "not found"
                 problems.append(Problem("python", module, f"{dist}: {reason}"))
-    for (folder, dep), ok in sorted(before.node.items()):
-        if ok and not after.node.get((folder, dep), False):
-            problems.append(Problem("node", dep, f"from {folder}"))
+    for (folder, dep), (ok, how) in sorted(before.node.items()):
+        if ok and not after.node.get((folder, dep), (False, how))[0]:
+            needed = "run by the start script" if how == "start" else "required"
+            problems.append(Problem("node", dep, f"{needed}, from {folder}"))
     for program, path in before.programs.items():
         if path and not after.programs.get(program):
             problems.append(Problem("program", program, ""))
@@ -185,7 +186,7 @@ def compare(before: ProbeFacts, after: ProbeFacts) -> CheckResult:
     counts = {
         "libraries": sum(before.libraries.values()),
         "python modules": sum(1 for _, ok, _ in before.python.values() if ok),
-        "node dependencies": sum(before.node.values()),
+        "node dependencies": sum(ok for ok, _ in before.node.values()),
         "programs": sum(1 for path in before.programs.values() if path),
     }
     return CheckResult(problems, counts, notes)

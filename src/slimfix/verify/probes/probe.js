@@ -1,8 +1,9 @@
 // Which dependencies of the apps resolve (run inside an image with node).
 // argv: PATHS (newline-separated folders; each with a package.json is an app), TARGETS (empty to
-// find them in the original image, else "dir<TAB>dependency" lines). Prints
-// "node<TAB>dir<TAB>dependency<TAB>ok|fail". A dependency counts when it is a production one or
-// when the start script runs it (by package or program name).
+// find them in the original image, else "dir<TAB>dependency<TAB>how" lines). Prints
+// "node<TAB>dir<TAB>dependency<TAB>ok|fail<TAB>how". A production dependency ("require") must
+// resolve as the app's require() would; a dev dependency the start script runs ("start", by
+// package or program name) must be in the app's node_modules, where npm finds its program.
 const fs = require("fs");
 const path = require("path");
 
@@ -35,9 +36,9 @@ function discover(paths) {
   for (const dir of paths) {
     const pkg = readJson(path.join(dir, "package.json"));
     if (!pkg) continue;
-    for (const dep of Object.keys(pkg.dependencies || {})) found.push([dir, dep]);
+    for (const dep of Object.keys(pkg.dependencies || {})) found.push([dir, dep, "require"]);
     for (const dep of Object.keys(pkg.devDependencies || {})) {
-      if (startNeeds(dir, pkg, dep)) found.push([dir, dep]);
+      if (startNeeds(dir, pkg, dep)) found.push([dir, dep, "start"]);
     }
   }
   return found;
@@ -46,5 +47,8 @@ function discover(paths) {
 const paths = (process.argv[1] || "").split("\n").filter(Boolean);
 const given = (process.argv[2] || "").split("\n").filter((line) => line.includes("\t"));
 const targets = given.length ? given.map((line) => line.split("\t")) : discover(paths);
-const out = targets.map(([dir, dep]) => ["node", dir, dep, resolves(dir, dep) ? "ok" : "fail"].join("\t"));
+const out = targets.map(([dir, dep, how]) => {
+  const ok = how === "start" ? installed(dir, dep) : resolves(dir, dep);
+  return ["node", dir, dep, ok ? "ok" : "fail", how].join("\t");
+});
 process.stdout.write(out.map((line) => line + "\n").join(""));
