@@ -268,3 +268,13 @@ def test_go_cgo_binary_split_onto_the_debian_release_its_tag_names(buildah):
     finally:
         for image in (report.original, report.rewritten):
             buildah.remove(image.image)
+
+
+def test_libraries_a_rewrite_loses_are_traced_to_their_packages_and_added(buildah, linked_report):
+    from slimfix.verify import verify_repaired
+
+    broken = re.sub(r"(?ms)^RUN if \[ -s /usr/local/.runtime-packages.*?^    fi\n", "", rewrite(LINKED))
+    report, repaired = verify_repaired(local(original(LINKED)), local(broken), LINKED, builder=buildah)
+    assert report.verdict == "smaller" and report.checks.passed, render_table(report)
+    assert "apt-get install -y --no-install-recommends libpq5 libxml2" in repaired
+    assert "installed libpq5 libxml2 in the final stage" in render_table(report)

@@ -100,3 +100,14 @@ def test_verify_reports_a_check_problem_as_breaking_without_a_smoke_command(dock
     assert '"kind": "library"' in render_json(report)
 
 
+
+
+def test_packages_go_right_after_the_final_from():
+    from slimfix.verify.repair import with_packages
+
+    text = "FROM a AS builder\nRUN make\n\nfrom b\ncopy --from=builder /x /x\n"
+    assert with_packages(text, ["libpq5", "libxml2"]) == (
+        "FROM a AS builder\nRUN make\n\nfrom b\n"
+        "run apt-get update && apt-get install -y --no-install-recommends libpq5 libxml2"
+        " && rm -rf /var/lib/apt/lists/*\ncopy --from=builder /x /x\n")
+    assert with_packages("FROM a\r\n", ["p"]).endswith("/var/lib/apt/lists/*\r\n")

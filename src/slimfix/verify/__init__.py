@@ -22,6 +22,7 @@ from .compare import ImageSummary, attribute, difference
 from .image import ImageReadError, read_image_archive
 from .instructions import final_stage, read_instructions
 from .report import ImageReport, VerifyReport, render_json, render_markdown, render_table
+from .repair import verify_repaired
 from .smoke import run_smoke
 
 __all__ = [
@@ -36,6 +37,7 @@ __all__ = [
     "render_markdown",
     "render_table",
     "verify",
+    "verify_repaired",
 ]
 
 _LIMIT_MESSAGES = ("COPY only supports the", "ADD only supports the", "Unknown instruction")

@@ -51,6 +51,7 @@ class ProbeFacts:
     interpreters: dict[str, tuple[str, bool]] = field(default_factory=dict)  # program -> (interp, found)
     tools: dict[str, str] = field(default_factory=dict)  # ldd/python/node -> "missing"/"failed"
     ran: bool = False
+    library_paths: dict[str, str] = field(default_factory=dict)  # soname -> where it was found
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,7 @@ class CheckResult:
     problems: list[Problem]
     counts: dict[str, int]  # what the original had that was compared: libraries, python, node, programs
     notes: list[str] = field(default_factory=list)
+    library_paths: dict[str, str] = field(default_factory=dict)  # missing soname -> its path in the original
 
     @property
     def passed(self) -> bool:
@@ -133,8 +135,10 @@ def parse(lines: Iterable[str]) -> ProbeFacts:
         kind = cells[0]
         if kind == "probe":
             ran = True
-        elif kind == "lib" and len(cells) == 4:
+        elif kind == "lib" and len(cells) in (4, 5):
             facts.libraries[(cells[1], cells[2])] = cells[3] == "found"
+            if len(cells) == 5:
+                facts.library_paths.setdefault(cells[2], cells[4])
         elif kind == "py" and len(cells) >= 4:
             facts.python[cells[1]] = (cells[2], cells[3] == "ok", cells[4] if len(cells) > 4 else "")
         elif kind == "node" and len(cells) == 5:
@@ -146,7 +150,7 @@ def parse(lines: Iterable[str]) -> ProbeFacts:
         elif kind == "tool" and len(cells) == 3:
             facts.tools[cells[1]] = cells[2]
     return ProbeFacts(facts.libraries, facts.python, facts.node, facts.programs, facts.interpreters,
-                      facts.tools, ran)
+                      facts.tools, ran, facts.library_paths)
 
 
 def compare(before: ProbeFacts, after: ProbeFacts) -> CheckResult:
@@ -189,7 +193,9 @@ def compare(before: ProbeFacts, after: ProbeFacts) -> CheckResult:
         "node dependencies": sum(ok for ok, _ in before.node.values()),
         "programs": sum(1 for path in before.programs.values() if path),
     }
-    return CheckResult(problems, counts, notes)
+    missing = {p.subject: before.library_paths[p.subject] for p in problems
+               if p.kind == "library" and p.subject in before.library_paths}
+    return CheckResult(problems, counts, notes, missing)
 
 
 def run_checks(builder: Builder, original_tag: str, rewritten_tag: str, paths: list[str],

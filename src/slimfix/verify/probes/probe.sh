@@ -3,7 +3,7 @@
 #   PATHS, PROGRAMS: newline-separated; the *_TARGETS are empty in the original image (the probes
 #   find what is there) and name what the original had in the rewrite.
 # The ELF files under PATHS and the entry point's programs are given to the loader (ldd).
-# Lines: lib FILE SONAME found|missing / program NAME PATH|- / interpreter NAME PATH found|missing
+# Lines: lib FILE SONAME found PATH|missing / program NAME PATH|- / interpreter NAME PATH found|missing
 #        py ... and node ... from the Python and Node probes; "tool ldd|python|node missing".
 paths=$1 programs=$2 py_targets=$3 node_targets=$4 py_probe=$5 node_probe=$6
 tab=$(printf '\t')
@@ -45,8 +45,11 @@ else
         out=$(list_libs "$file") || continue
         printf '%s\n' "$out" | while IFS=" $tab" read -r name arrow target rest; do
             [ "$arrow" = "=>" ] || continue
-            if [ "$target" = "not" ]; then status=missing; else status=found; fi
-            echo "lib${tab}${file}${tab}${name}${tab}${status}"
+            if [ "$target" = "not" ]; then
+                echo "lib${tab}${file}${tab}${name}${tab}missing"
+            else
+                echo "lib${tab}${file}${tab}${name}${tab}found${tab}${target}"
+            fi
         done
     done
     IFS=$old_ifs
