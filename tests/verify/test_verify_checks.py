@@ -71,10 +71,10 @@ def test_shipped_paths_are_the_prefix_the_workdir_and_copy_destinations():
     text = (
         "FROM python:3 AS builder\nRUN pip install --prefix=/install x\n"
         "FROM python:3-slim\nWORKDIR /app\nCOPY --from=builder /install /usr/local\n"
-        "COPY --chown=app:app src/ ./src\nCOPY run.sh /\n"
+        "COPY --chown=app:app src/ ./src\nCOPY run.sh /\nCOPY [\"a b\", \"/opt/a b\"]\nADD it's /x\n"
     )
     assert shipped_paths(final_stage(read_instructions(text)), "/srv") == [
-        "/usr/local", "/app", "/app/src", "/srv"]
+        "/usr/local", "/app", "/app/src", "/opt/a b", "/x", "/srv"]
 
 
 def test_entry_programs_follow_a_shell_command_to_its_program():

@@ -11,6 +11,7 @@ problem, named.
 
 from __future__ import annotations
 
+import json
 import posixpath
 import shlex
 from dataclasses import dataclass, field
@@ -78,8 +79,7 @@ def shipped_paths(final: list[Instruction], working_dir: str = "") -> list[str]:
     found = ["/usr/local"]
     workdir = "/"
     for instruction in final:
-        words = shlex.split(instruction.arguments, posix=True) if instruction.arguments else []
-        words = [w for w in words if not w.startswith("--")]
+        words = [w for w in _words(instruction.arguments) if not w.startswith("--")]
         if instruction.keyword == "WORKDIR" and words:
             workdir = posixpath.normpath(posixpath.join(workdir, words[0]))
             found.append(workdir)
@@ -88,6 +88,27 @@ def shipped_paths(final: list[Instruction], working_dir: str = "") -> list[str]:
     if working_dir:
         found.append(posixpath.normpath(working_dir))
     return [p for p in dict.fromkeys(found) if p != "/" and "$" not in p]
+
+
+def _words(arguments: str) -> list[str]:
+    """An instruction's arguments as words: its JSON form, else split like a shell would."""
+    flags = []
+    rest = arguments.strip()
+    while rest.startswith("--"):
+        flag, _, rest = rest.partition(" ")
+        flags.append(flag)
+        rest = rest.lstrip()
+    if rest.startswith("["):
+        try:
+            value = json.loads(rest)
+            if isinstance(value, list) and all(isinstance(v, str) for v in value):
+                return flags + value
+        except ValueError:
+            pass
+    try:
+        return flags + shlex.split(rest)
+    except ValueError:
+        return flags + rest.split()
 
 
 def entry_programs(config: dict) -> list[str]:
