@@ -327,3 +327,23 @@ def test_build_only_python_tools_stay_in_the_builder():
     (_, builder), (_, final) = stages(fix_text(text, "Dockerfile", SF011).output)
     assert builder[0] == "RUN pip install --upgrade pip cython"  # not into the prefix the runtime copies
     assert not any("cython" in line for line in final)
+
+
+REQUIREMENTS_APP = "FROM python:3.11\nWORKDIR /app\nCOPY . .\nRUN pip install --no-cache-dir -r requirements.txt\nCMD [\"python\", \"app.py\"]\n"
+
+
+def test_the_builder_copies_only_the_requirement_file_it_reads(tmp_path):
+    (tmp_path / "requirements.txt").write_text("flask==3.0\n# a comment\nrequests>=2\n")
+    output = fix_text(REQUIREMENTS_APP, str(tmp_path / "Dockerfile"), SF011).output
+    (_, builder), (_, final) = stages(output)
+    assert builder[:2] == ["WORKDIR /app", "COPY requirements.txt ./"]
+    assert "COPY . ." in final
+
+
+@pytest.mark.parametrize("requirements", ["-e .\n", "-r base.txt\n", "./wheels/x.whl\n", "pkg @ file:///src/pkg\n", None])
+def test_the_builder_keeps_the_whole_copy_when_the_requirements_may_read_more(tmp_path, requirements):
+    if requirements is not None:
+        (tmp_path / "requirements.txt").write_text(requirements)
+    output = fix_text(REQUIREMENTS_APP, str(tmp_path / "Dockerfile"), SF011).output
+    (_, builder), _ = stages(output)
+    assert builder[1] == "COPY . ."

@@ -54,7 +54,11 @@ class SingleStageBuild(Rule):
     ## Fix safety
     Unsafe: the rule runs only when selected by its code, and its fix applies
     then (or with `--unsafe-fixes`). The builder keeps the original base image,
-    the settings and files the build reads and the build packages; pip
+    the settings and files the build reads and the build packages (a
+    `COPY . <dir>` before `pip install -r requirements.txt` becomes a copy of
+    the requirement file alone when that file, next to the Dockerfile, refers
+    to nothing else); build-only Python tools (Cython, pybind11) stay out of
+    the prefix; pip
     installs with `--prefix=/install` (official `python` images) or
     `--root=/install` (any other Python); a Node build prunes its dev
     dependencies (`npm prune --omit=dev`, `yarn install --production`) and the
