@@ -111,3 +111,37 @@ def test_packages_go_right_after_the_final_from():
         "run apt-get update && apt-get install -y --no-install-recommends libpq5 libxml2"
         " && rm -rf /var/lib/apt/lists/*\ncopy --from=builder /x /x\n")
     assert with_packages("FROM a\r\n", ["p"]).endswith("/var/lib/apt/lists/*\r\n")
+
+
+def test_the_probe_reads_glibc_and_musl_loaders(tmp_path):
+    """probe.sh run here with a stand-in ldd that answers as glibc's and musl's do."""
+    import subprocess
+
+    from slimfix.verify.checks import _probe_text
+
+    app = tmp_path / "app"
+    app.mkdir()
+    for name in ("glibc.so", "musl.so"):
+        (app / name).write_bytes(b"\x7fELF")
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "ldd").write_text(
+        "#!/bin/sh\n"
+        'case $1 in\n'
+        '  *glibc.so) printf "\\tlinux-vdso.so.1 (0x1)\\n\\tlibpq.so.5 => /usr/lib/libpq.so.5 (0x2)\\n'
+        '\\tlibgone.so.1 => not found\\n" ;;\n'
+        '  *musl.so) echo "Error loading shared library libxml2.so.2: No such file or directory (needed by $1)" >&2;'
+        " exit 127 ;;\n"
+        "esac\n"
+    )
+    (bin_dir / "ldd").chmod(0o755)
+    argv = ["sh", "-c", _probe_text("probe.sh"), "probe", str(app), "", "", "", "raise SystemExit(0)", ""]
+    env = {"PATH": f"{bin_dir}:/usr/bin:/bin"}
+    output = subprocess.run(argv, capture_output=True, text=True, env=env, check=False).stdout
+    facts = parse(output.splitlines())
+    assert facts.libraries == {
+        (str(app / "glibc.so"), "libpq.so.5"): True,
+        (str(app / "glibc.so"), "libgone.so.1"): False,
+        (str(app / "musl.so"), "libxml2.so.2"): False,
+    }
+    assert facts.library_paths == {"libpq.so.5": "/usr/lib/libpq.so.5"}

@@ -25,7 +25,7 @@ done
 IFS=$old_ifs
 
 list_libs() {  # the loader's view of one file's libraries
-    if [ -n "$ldd" ]; then $ldd "$1" 2>/dev/null; else "$loader" --list "$1" 2>/dev/null; fi
+    if [ -n "$ldd" ]; then $ldd "$1" 2>&1; else "$loader" --list "$1" 2>&1; fi
 }
 ldd=$(command -v ldd 2>/dev/null) || ldd=
 loader=
@@ -42,13 +42,16 @@ else
     for root in $paths; do
         [ -e "$root" ] && find -H "$root" -xdev -type f \( -perm -u+x -o -name '*.so' -o -name '*.so.*' \) 2>/dev/null
     done | sort -u | while IFS= read -r file; do
-        out=$(list_libs "$file") || continue
+        out=$(list_libs "$file") || true
         printf '%s\n' "$out" | while IFS=" $tab" read -r name arrow target rest; do
-            [ "$arrow" = "=>" ] || continue
-            if [ "$target" = "not" ]; then
+            if [ "$arrow" = "=>" ] && [ "$target" = "not" ]; then
                 echo "lib${tab}${file}${tab}${name}${tab}missing"
-            else
+            elif [ "$arrow" = "=>" ]; then
                 echo "lib${tab}${file}${tab}${name}${tab}found${tab}${target}"
+            elif [ "$name $arrow $target" = "Error loading shared" ]; then
+                # musl: Error loading shared library libpq.so.5: No such file or directory (needed by F)
+                library=${rest#library }
+                echo "lib${tab}${file}${tab}${library%%:*}${tab}missing"
             fi
         done
     done
