@@ -74,8 +74,8 @@ class SingleStageBuild(Rule):
     against would then be missing: as the official images do, the builder
     lists the Debian packages that own the libraries of what it built (`ldd`
     piped to `dpkg-query --search`) in `.runtime-packages` next to it, and
-    the runtime stage installs that list after copying the result (not under
-    a non-root `USER`, where only the `-dev` tables apply). A Node app whose
+    the runtime stage installs that list after copying the result (as root,
+    the stage's `USER` restored after it). A Node app whose
     start command needs a dev dependency (`npx`, or a `package.json` script
     next to the Dockerfile that runs one) keeps its dev dependencies. Go tags
     whose Debian or Alpine release moves (`golang:latest`, `golang:1.22`) get

@@ -43,13 +43,9 @@ _INSTALL_KEEPING_LISTS = (  # a later RUN of the file installs with the lists fe
 
 
 def applies(analysis: Analysis) -> bool:
-    """A Debian runtime stage on another image than the builder's, for what pip or npm built,
-    where the runtime stage runs as root when the build's result arrives (apt needs root; under
-    another USER only the static tables apply)."""
+    """A Debian runtime stage on another image than the builder's, for what pip or npm built."""
     variant = analysis.variant
     if variant is None or analysis.ecosystem not in ("python", "node") or "alpine" in variant:
-        return False
-    if analysis.users[analysis.last] is not None:
         return False
     return analysis.manager is None or MANAGERS.get(analysis.manager) == "debian"
 
@@ -77,4 +73,10 @@ def install_instruction(analysis: Analysis, indent: str, style: Style) -> str:
     template = _INSTALL_KEEPING_LISTS if "apt" in analysis.later_installs else _INSTALL
     lines = [line.format(list=listed) for line in template]
     continued = f" {style.escape}{analysis.newline}{indent}    "
-    return f"{indent}{keyword_case(analysis.stage, 'RUN')} {continued.join(lines)}{analysis.newline}"
+    run = f"{indent}{keyword_case(analysis.stage, 'RUN')} {continued.join(lines)}{analysis.newline}"
+    user = analysis.users[analysis.last]
+    if user is None:
+        return run
+    # apt needs root: the stage's user is back right after the install
+    keyword = keyword_case(analysis.stage, "USER")
+    return f"{indent}{keyword} root{analysis.newline}{run}{indent}{keyword} {user}{analysis.newline}"
