@@ -22,7 +22,7 @@ from ..shell.nodes import SimpleCommand, Word
 from ..shell.walk import CommandContext
 from ..syntax import Comment, Instruction
 from .context import FileContext
-from .packages import BuildDeps, build_deps, load_catalog
+from ..packages import BuildDeps, build_deps, load_catalog
 from .run import MAX_LINE, RunView
 from .shellfacts import ends_cleanly, is_and_chain
 from .shellstate import join_blocker

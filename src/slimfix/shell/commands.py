@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import List, Mapping, Optional, Sequence, Tuple
 
-from slimfix.semantics.packages import Catalog, OptionSpec, ToolSpec, load_catalog
+from slimfix.packages import Catalog, OptionSpec, ToolSpec, load_catalog
 from slimfix.shell.nodes import SimpleCommand, Word
 
 from ..record import record

@@ -6,7 +6,7 @@ import os
 import re
 from typing import Dict, FrozenSet, Pattern, Tuple
 
-from ..datafiles import load_table
+from ...datafiles import load_table
 
 _DATA = load_table(os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "split.toml"))
 
