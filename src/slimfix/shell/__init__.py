@@ -28,7 +28,7 @@ Commands (``slimfix.shell.commands``, ``slimfix.shell.rm``, ``slimfix.shell.shel
     ``classify(command) -> CommandView | None``: tool family, program words, wrappers, env,
     subcommand and ``action`` (install, remove, update_index, cache_clean, ...), ``options``
     (canonical ``name``, ``meaning``, value and words), positional ``args`` and ``packages``;
-    ``view.has("no_cache")``. Tools are described as data in ``slimfix/semantics/packages``.
+    ``view.has("no_cache")``. Tools are described as data in ``slimfix/packages``.
     ``rm.removes(view, "/var/lib/apt/lists/*")`` answers what an ``rm`` removes;
     ``shellopts.set_options(command)`` reads ``set -eux``.
 

@@ -1,5 +1,5 @@
 """Typed views of package-manager, cleanup and builtin commands, driven by the tool data in
-``slimfix/semantics/packages/*.toml``.
+``slimfix/packages/*.toml``.
 
 ``classify(command)`` returns a ``CommandView`` for a known tool (seen through wrappers such as
 ``sudo``, ``env X=1``, ``xargs`` and launchers such as ``python3 -m pip``), else None.
