@@ -12,9 +12,9 @@ import sys
 from typing import Dict, List, Optional, Tuple, Union
 
 from .config import ConfigError, Settings, load_settings, nearest_config
+from .constants import EXIT_ERROR, EXIT_FINDINGS, EXIT_INTERRUPTED, EXIT_OK
 from .record import field, record
 
-EXIT_OK, EXIT_FINDINGS, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
 PROGRESS_MIN_FILES = 50  # show a progress bar on a terminal from this many files
 
 
@@ -108,14 +108,13 @@ def run_fix(options: FixOptions) -> int:
 
 
 def _unknown_selectors(options: FixOptions) -> List[str]:
-    from .rules import all_rules
+    from .rules import all_rules, matches
 
     rules = all_rules()
     out = []
     for flag in ("select", "ignore", "extend_select"):
         for selector in options.overrides.get(flag) or ():
-            wanted = selector.strip().upper()
-            if wanted != "ALL" and not any(r.code.startswith(wanted) or r.name.upper() == wanted for r in rules):
+            if not any(matches(rule, selector) for rule in rules):
                 out.append(f"slimfix: error: --{flag.replace('_', '-')}: no rule matches {selector!r} (see `slimfix rules`)")
     return out
 

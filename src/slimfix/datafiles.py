@@ -16,7 +16,7 @@ import sys
 import zlib
 from typing import Any, Dict, Optional
 
-from . import __version__
+from .constants import __version__
 
 
 def cache_dir() -> Optional[str]:

@@ -16,7 +16,7 @@ SRC = Path(__file__).resolve().parents[2] / "src"
 # Lowest first. A module belongs to the longest name listed here that is itself or
 # a package holding it; ``slimfix`` (the package's public face) only to itself.
 LAYERS: List[Tuple[str, ...]] = [
-    ("slimfix", "slimfix.record", "slimfix.edits", "slimfix.datafiles", "slimfix.packages"),
+    ("slimfix.constants", "slimfix.record", "slimfix.edits", "slimfix.datafiles", "slimfix.packages"),
     ("slimfix.syntax",),
     ("slimfix.shell",),
     ("slimfix.semantics",),
@@ -26,12 +26,11 @@ LAYERS: List[Tuple[str, ...]] = [
     ("slimfix.verify", "slimfix.verified"),
     ("slimfix.cli", "slimfix.app", "slimfix.__main__"),
     ("slimfix.bot",),
+    ("slimfix",),  # the package's public face: the parser, re-exported
 ]
 
 # Known violations, each fixed and deleted from here in turn: (importer, imported).
-ALLOWED_UPWARD: Set[Tuple[str, str]] = {
-    ("slimfix", "slimfix.syntax"),
-}
+ALLOWED_UPWARD: Set[Tuple[str, str]] = set()
 ALLOWED_CYCLES: List[Set[str]] = [
     {"slimfix.output.annotations", "slimfix.output.reports", "slimfix.output.sarif", "slimfix.output.text"},
     {"slimfix.bot.forges", "slimfix.bot.forges.github", "slimfix.bot.forges.gitlab"},

@@ -15,8 +15,6 @@ from ..record import record
 from ..rules import Applicability, Diagnostic, get_rule
 from . import posix_path
 
-FORMATS = ("text", "json", "sarif", "github", "gitlab")
-
 
 @record
 class Finding:

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Dict, List, Sequence
 from urllib.parse import quote
 
-from .. import __version__
+from ..constants import __version__
 from ..fixer import FileResult
 from ..rules import Applicability, all_rules
 from . import posix_path
