@@ -12,7 +12,7 @@ from ..constants import __version__
 from ..fixer import FileResult
 from ..rules import Applicability, all_rules
 from . import posix_path
-from .reports import error_message, findings
+from .findings import error_message, findings
 
 SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 SRCROOT = "%SRCROOT%"
