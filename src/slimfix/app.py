@@ -230,7 +230,8 @@ def _use_color(options: FixOptions) -> bool:
 
 
 def _report(results, options: FixOptions, config_failed: bool, read_stdin: bool) -> int:
-    from .output.findings import error_message, render
+    from .output.findings import error_message
+    from .output.render import render
 
     errors = [message for message in map(error_message, results) if message]
     for message in errors:
