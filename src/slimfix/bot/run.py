@@ -14,7 +14,8 @@ from .branch import BranchState, inspect_branch
 from .changes import ChangeSet, compute_changes
 from .credentials import find_credentials
 from .errors import BotError
-from .forges import Forge, make_forge
+from .forges import Forge
+from .forges.make import make_forge
 from .gitcmd import GitError
 from .plan import Action, Plan, decide
 from .remote import FORGES, api_url, detect_forge, looks_like_url, parse_remote
