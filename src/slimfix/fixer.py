@@ -9,9 +9,10 @@ reported as an internal error; the file is then left exactly as it was.
 from __future__ import annotations
 
 from bisect import bisect_right
-from typing import Iterable, List, Optional, Sequence, Tuple
+from typing import List, Optional, Sequence, Tuple
 
 from .config import Settings
+from .edits import apply_edits
 from .record import field, record
 from .rules import (
     Applicability,
@@ -61,17 +62,6 @@ def check(tree, rules: Sequence[Rule], path: str = "") -> List[Diagnostic]:
                 out.append(diagnostic)
     out.sort(key=lambda d: (d.line, d.column, d.code))
     return out
-
-
-def apply_edits(text: str, edits: Iterable[Edit]) -> str:
-    pieces = []
-    last = 0
-    for edit in sorted(edits):
-        pieces.append(text[last:edit.start])
-        pieces.append(edit.content)
-        last = edit.end
-    pieces.append(text[last:])
-    return "".join(pieces)
 
 
 def _footprint(fix, starts: Sequence[int]) -> Tuple[int, int]:

@@ -9,7 +9,6 @@ from ..semantics.context import FileContext
 from ..semantics.images import ImageRef
 from ..semantics.run import RunView
 from ..shell.commands import CommandView
-from ..shell.edit import Edit as ShellEdit
 from ..shell.edit import remove_command
 from ..shell.walk import CommandContext
 from .base import Applicability, Diagnostic, Edit, Fix, Rule
@@ -157,7 +156,7 @@ def _removal(text: str, run: RunView, update: CommandContext) -> Tuple[Optional[
     candidates = [run.file_edit(remove_command(run.script, update.command))]
     ops = lst.operators
     if 0 < index < len(ops) and ops[index - 1].op == ops[index].op:  # either joiner can go
-        candidates.append(run.file_edit(ShellEdit(lst.items[index].start, lst.items[index + 1].start, "")))
+        candidates.append(run.file_edit(Edit(lst.items[index].start, lst.items[index + 1].start, "")))
     for edit in candidates:
         if not _COMMENT_LINE.search(text, edit.start, edit.end):
             return edit, None

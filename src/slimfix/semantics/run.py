@@ -6,6 +6,7 @@ import csv
 from functools import lru_cache
 from typing import Dict, List, Optional, Tuple
 
+from ..edits import Edit
 from ..record import cached_property, record
 from ..syntax import Continuation, Dockerfile, Instruction, Text
 from ..syntax.arguments import GO_SPACE
@@ -159,13 +160,11 @@ class RunView:
         return any(removes(view, target) for view in self.views("rm"))
 
     def file_edit(self, edit):
-        """A shell-text edit (``slimfix.shell.edit.Edit``) as an edit of the file."""
-        from ..edits import Edit
-
+        """An edit of ``shell_text`` (``slimfix.shell.edit``) as an edit of the file."""
         if edit.start == edit.end:
             at = self.file_offset(edit.start)
-            return Edit(at, at, edit.replacement)
-        return Edit(self.file_offset(edit.start, after_break=True), self.file_offset(edit.end), edit.replacement)
+            return Edit(at, at, edit.content)
+        return Edit(self.file_offset(edit.start, after_break=True), self.file_offset(edit.end), edit.content)
 
     def cannot_append(self) -> Optional[str]:
         """Why a cleanup cannot run at the end of this RUN in the same shell, or None."""
@@ -184,8 +183,6 @@ class RunView:
     def append(self, addition: str):
         """An edit that runs ``addition`` (literal words, absolute paths) after everything else
         in this RUN, joined with ``&&`` in the author's layout; None where ``cannot_append``."""
-        from ..edits import Edit
-
         if self.cannot_append() is not None:
             return None
         end = self.script.body.items[-1].end
