@@ -40,7 +40,6 @@ class FileResult:
     fixed: List[Diagnostic] = field(default_factory=list)  # what the applied fixes addressed
     error: Optional[str] = None  # bad input: "line:col: message"
     internal_error: Optional[str] = None
-    verification: Optional[object] = None  # a slimfix.verify report, with --verify
 
     @property
     def changed(self) -> bool:

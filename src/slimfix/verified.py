@@ -46,7 +46,6 @@ def verify_results(results: List[FileResult], options: VerifyOptions) -> List[Fi
             _revert(result)
             continue
         sys.stderr.write(f"{result.path}:\n{render_table(report)}\n")
-        result.verification = report
         if not report.recommended:
             result.error = f"{result.path}: rewrite not applied: verification says {report.verdict}"
             _revert(result)
