@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Iterable, Optional
 
-from ..semantics.builddeps import Finding, Rewrite, base_image, command_text, findings, outcome, package_list, removal_extent
+from ..semantics.builddeps import Finding, Rewrite, command_text, findings, outcome, package_list, removal_extent
 from ..semantics.context import FileContext
 from ..semantics.run import RunView
 from .base import Applicability, Diagnostic, Fix, Rule
@@ -103,7 +103,7 @@ class ApkBuildDepsKept(Rule):
     def _diagnose(self, ctx: FileContext, f: Finding, name: str) -> Diagnostic:
         reason = f.reason
         if reason is None and f.runtime:
-            base = base_image(ctx, ctx.stage(f.instruction))
+            base = ctx.root_image(ctx.stage(f.instruction))
             if _older_alpine(base):
                 reason = (f"the runtime library names ({package_list(f.runtime)}) are Alpine 3.17's "
                           f"and the base image {base} is older")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Iterable, Optional
 
-from ..semantics.builddeps import Finding, Rewrite, base_image, command_text, findings, outcome, package_list, removal_extent
+from ..semantics.builddeps import Finding, Rewrite, command_text, findings, outcome, package_list, removal_extent
 from ..semantics.context import FileContext
 from ..semantics.images import ImageRef, runtime_variant
 from ..semantics.run import RunView
@@ -125,7 +125,7 @@ class AptBuildDepsKept(Rule):
         if out.edits is None:
             return self.diagnostic(f.instruction, out.message)
         fix = Fix(out.edits, Applicability.UNSAFE, out.description)
-        savings = 0 if _ships_compilers(base_image(ctx, stage)) else f.savings
+        savings = 0 if _ships_compilers(ctx.root_image(stage)) else f.savings
         return self.diagnostic(f.instruction, out.message, fix=fix, savings=savings)
 
 
@@ -173,7 +173,7 @@ def _ships_compilers(base: str) -> bool:
 
 def release_doubt(ctx: FileContext, stage) -> Optional[str]:
     """Why the base image may not be Debian 12, whose library names the runtime mapping uses."""
-    base = base_image(ctx, stage)
+    base = ctx.root_image(stage)
     ref = ImageRef.parse(base)
     tag = ref.tag.lower()
     if "$" in base:

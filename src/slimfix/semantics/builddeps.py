@@ -26,7 +26,6 @@ from ..packages import BuildDeps, build_deps, load_catalog
 from .run import MAX_LINE, RunView
 from .shellfacts import ends_cleanly, is_and_chain
 from .shellstate import join_blocker
-from .stages import parent_stage
 
 # Programs that compile, or fetch and build, whatever their arguments.
 _BUILD_PROGRAMS = frozenset({
@@ -223,33 +222,6 @@ def command_builds(instruction: Instruction) -> Optional[str]:
 # --- stages -----------------------------------------------------------------------------------
 
 
-def final_lineage(ctx: FileContext) -> List[int]:
-    """Indexes of the final stage and the stages it is built FROM: their packages are in the image."""
-    stages = ctx.tree.stages
-    out: List[int] = []
-    stage = stages[-1] if stages else None
-    while stage is not None and stage.index not in out:
-        out.append(stage.index)
-        stage = parent_stage(ctx.tree, stage)
-    return sorted(out)
-
-
-def base_image(ctx: FileContext, stage) -> str:
-    """The image a stage is built on, through the stages it is built FROM."""
-    parent = parent_stage(ctx.tree, stage)
-    return base_image(ctx, parent) if parent is not None else stage.base_image
-
-
-def family(ctx: FileContext, index: int) -> List[int]:
-    """The stage ``index`` and every stage built FROM it, directly or not."""
-    out = [index]
-    for stage in ctx.tree.stages[index + 1:]:
-        parent = parent_stage(ctx.tree, stage)
-        if parent is not None and parent.index in out:
-            out.append(stage.index)
-    return out
-
-
 # --- findings ---------------------------------------------------------------------------------
 
 
@@ -261,7 +233,7 @@ def findings(ctx: FileContext, tool: str, distro: str, removes: Callable[[RunVie
     surely does (or might: a removal with expansions), "some" when it removes some of them, else
     None."""
     deps = build_deps(distro)
-    for index in final_lineage(ctx):
+    for index in ctx.final_lineage():
         stage = ctx.tree.stages[index]
         for position, instruction in enumerate(stage.instructions):
             run = _heredoc_script(ctx, instruction) or ctx.run(instruction)
@@ -371,9 +343,9 @@ def _plan(ctx: FileContext, stage, position: int, finding: Finding, deps: BuildD
 def _later_need(ctx: FileContext, stage_index: int, rest: Sequence[Instruction], f: Finding, removes) -> Optional[str]:
     """Why a later instruction of the stage (or of a stage built from it) still needs the packages."""
     later: List[Instruction] = list(rest)
-    lineage = final_lineage(ctx)
-    for index in family(ctx, stage_index)[1:]:
-        stage = ctx.tree.stages[index]
+    lineage = ctx.final_lineage()
+    for stage in ctx.family(ctx.tree.stages[stage_index])[1:]:
+        index = stage.index
         if index not in lineage and any(i.keyword == "RUN" for i in stage.instructions):
             return f"stage {stage.name} is built from this one and may build with them"
         later.extend(stage.instructions)
@@ -488,11 +460,7 @@ def _defined_names(instruction: Instruction) -> List[str]:
 
 def _workdir_before(ctx: FileContext, stage, instruction: Instruction) -> Optional[str]:
     """The working directory where ``instruction`` runs (a base image's is taken to be ``/``)."""
-    chain = []
-    current = stage
-    while current is not None and current not in chain:
-        chain.append(current)
-        current = parent_stage(ctx.tree, current)
+    chain = ctx.ancestry(stage) if stage is not None else []
     workdir: Optional[str] = "/"
     for member in reversed(chain):
         for candidate in member.instructions:
@@ -822,8 +790,8 @@ def package_list(names: Sequence[str]) -> str:
 
 
 __all__ = [
-    "Finding", "Outcome", "Rewrite", "base_image", "build_step", "build_steps", "command_text",
-    "estimate_savings", "final_lineage", "findings", "fix_edits", "outcome", "package_list",
+    "Finding", "Outcome", "Rewrite", "build_step", "build_steps", "command_text",
+    "estimate_savings", "findings", "fix_edits", "outcome", "package_list",
 ]
 
 
