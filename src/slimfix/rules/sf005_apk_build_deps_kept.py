@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Iterable, Optional
 
-from ..semantics.builddeps import Finding, Rewrite, command_text, findings, outcome, package_list, removal_extent
+from .build_deps import Finding, Rewrite, command_text, findings, outcome, package_list, removal_extent
 from ..semantics.context import FileContext
 from ..semantics.run import RunView
 from .base import Applicability, Diagnostic, Fix, Rule

@@ -21,11 +21,11 @@ from ..shell.commands import CommandView, Package
 from ..shell.nodes import SimpleCommand, Word
 from ..shell.walk import CommandContext
 from ..syntax import Comment, Instruction
-from .context import FileContext
+from ..semantics.context import FileContext
 from ..packages import BuildDeps, build_deps, load_catalog
-from .run import MAX_LINE, RunView
-from .shellfacts import ends_cleanly, is_and_chain
-from .shellstate import join_blocker
+from ..semantics.run import MAX_LINE, RunView
+from ..semantics.shellfacts import ends_cleanly, is_and_chain
+from ..semantics.shellstate import join_blocker
 
 # Programs that compile, or fetch and build, whatever their arguments.
 _BUILD_PROGRAMS = frozenset({
