@@ -8,8 +8,8 @@ import re
 from typing import Dict, List, Optional, Sequence, Tuple
 
 from ...syntax import Instruction
-from ..context import FileContext
-from ..images import ImageRef, runtime_variant
+from ...semantics.context import FileContext
+from ...semantics.images import ImageRef, runtime_variant
 from ...packages import build_deps
 from .commands import ecosystem, go_subcommand
 from .model import Survey

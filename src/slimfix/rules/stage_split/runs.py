@@ -13,7 +13,7 @@ from ...shell.edit import insert_option, remove_words, replace_word
 from ...shell.nodes import Word
 from ...shell.rm import removes
 from ...syntax import Instruction
-from ..run import RunView
+from ...semantics.run import RunView
 from .analysis import Analysis
 from .copies import copy_result
 from .model import (BUILD, CLEANUP, DEPS, INSTALL, INSTALL_DIR, PRELUDE, REMOVE, SETUP, STEPS, UPDATE, UPGRADE,

@@ -7,8 +7,8 @@ from typing import Optional
 
 from ...record import record
 from ...syntax import Instruction
-from ..context import FileContext
-from ..images import family_of
+from ...semantics.context import FileContext
+from ...semantics.images import family_of
 from .analysis import Analysis
 from .model import Refused
 from .plan import Plan, Planner

@@ -7,8 +7,8 @@ from typing import List, Optional, Sequence, Tuple
 
 from ...edits import Edit
 from ...syntax import Instruction
-from ..context import FileContext
-from ..run import MAX_LINE, RunView
+from ...semantics.context import FileContext
+from ...semantics.run import MAX_LINE, RunView
 from .analysis import Analysis
 from .model import BASE, BUILDER, Command, Emission
 from .trivia import Trivia

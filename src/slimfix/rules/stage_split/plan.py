@@ -9,7 +9,7 @@ from typing import List, Optional
 
 from ...record import record
 from ...syntax import Instruction
-from ..images import load_images
+from ...semantics.images import load_images
 from .analysis import Analysis
 from .commands import shown
 from .copies import builder_only_copy
