@@ -1,4 +1,4 @@
-"""The split's package, program and ecosystem lists, loaded once from ``semantics/split.toml``."""
+"""The split's package, program and ecosystem lists, loaded once from ``split.toml`` beside it."""
 
 from __future__ import annotations
 
