@@ -28,7 +28,7 @@ def cleans(run: RunView) -> bool:
     return run.mounts_over(LISTS) or ("/var/lib/apt" in run.shell_text and run.removes(LISTS + "/*"))
 
 
-class AptListsKept(Rule):
+class AptListsNotRemoved(Rule):
     """
     ## What it does
     Finds a `RUN` that downloads apt's package lists (`apt-get update`) and
