@@ -13,7 +13,7 @@ from typing import List, Optional, Sequence, Tuple
 
 from .config import Settings
 from .edits import apply_edits
-from .record import field, record
+from .record import field, record, replace
 from .rules import (
     Applicability,
     Diagnostic,
@@ -146,8 +146,8 @@ def fix_text(source: str, path: str = "", settings: Settings = Settings(), fix: 
         result.output = source
         result.fixed = []
         result.diagnostics = []
-    for diagnostic in result.diagnostics + result.fixed:
-        object.__setattr__(diagnostic, "path", path)
+    result.diagnostics = [replace(d, path=path) for d in result.diagnostics]
+    result.fixed = [replace(d, path=path) for d in result.fixed]
     return result
 
 

@@ -151,7 +151,16 @@ class _Run:
         self._report(plan)
         if self.o.dry_run:
             return
-        getattr(self, f"_do_{plan.action.name.lower()}")()
+        steps = {
+            Action.NOTHING: self._do_nothing,
+            Action.CREATE: self._do_create,
+            Action.UPDATE: self._do_update,
+            Action.REFRESH: self._do_refresh,
+            Action.CLOSE: self._do_close,
+            Action.BLOCKED: self._do_blocked,
+            Action.LEFT_ALONE: self._do_left_alone,
+        }
+        steps[plan.action]()
 
     def _remote(self) -> Tuple[str, str, Optional[str]]:
         asked = [self.branch] + ([self.o.base] if self.o.base else [])
