@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, List, Mapping, Optional, Tuple
 
 from ..output.diff import unified_diff
+from ..record import record
 from . import description
 from .branch import BranchState, inspect_branch
 from .changes import ChangeSet, compute_changes
@@ -27,7 +27,7 @@ DEFAULT_AUTHOR = "slimfix-bot <slimfix-bot@users.noreply.invalid>"
 _AUTHOR = re.compile(r"^\s*(?P<name>[^<>]+?)\s*<(?P<email>[^<>\s]+)>\s*$")
 
 
-@dataclass
+@record(frozen=False)
 class BotOptions:
     repo: str = "."
     forge: Optional[str] = None  # None: from the remote URL or the CI environment

@@ -10,9 +10,9 @@ from __future__ import annotations
 import tempfile
 import uuid
 from collections.abc import Sequence
-from dataclasses import replace
 from pathlib import Path
 
+from ..record import replace
 from .builders import Builder, BuilderError, NoBuilderError, detect_builder, excerpt
 from .compare import ImageSummary, attribute, difference
 from .image import ImageReadError, read_image_archive

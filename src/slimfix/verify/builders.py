@@ -11,16 +11,16 @@ import re
 import shutil
 import subprocess
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from ..record import record
 from .instructions import Instruction
 
 BUILDER_NAMES = ("docker", "podman", "buildah")
 
 
-@dataclass(frozen=True)
+@record
 class CommandResult:
     returncode: int
     output: str  # stdout and stderr, interleaved
@@ -55,7 +55,7 @@ class BuilderError(RuntimeError):
     """A builder command other than the build itself failed."""
 
 
-@dataclass(frozen=True)
+@record
 class BuildResult:
     ok: bool
     log: str

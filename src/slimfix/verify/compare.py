@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 
+from ..record import record
 from .image import HistoryEntry, ImageLayers
 from .instructions import Instruction
 
@@ -15,7 +15,7 @@ _BUILDKIT_SUFFIX = " # buildkit"
 _KEYWORD = re.compile(r"^([A-Z]+)\b")
 
 
-@dataclass(frozen=True)
+@record
 class AttributedLayer:
     size: int
     instruction: str
@@ -27,7 +27,7 @@ class AttributedLayer:
         return self.line is None
 
 
-@dataclass(frozen=True)
+@record
 class ImageSummary:
     total_size: int
     layers: list[AttributedLayer]
@@ -41,7 +41,7 @@ class ImageSummary:
         return self.total_size - self.base_size
 
 
-@dataclass(frozen=True)
+@record
 class Difference:
     total: int  # rewritten minus original, in bytes
     base: int

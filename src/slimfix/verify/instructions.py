@@ -7,13 +7,13 @@ here-document. Read with slimfix's own parser.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 
+from ..record import record
 from ..syntax import parse
 from ..syntax.arguments import go_trim_space
 
 
-@dataclass(frozen=True)
+@record
 class Instruction:
     keyword: str
     arguments: str

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import json
 import shlex
-from dataclasses import dataclass, field
 
+from ..record import field, record
 from .compare import Difference, ImageSummary
 from .smoke import SmokeResult
 
 _INSTRUCTION_WIDTH = 72
 
 
-@dataclass(frozen=True)
+@record
 class ImageReport:
     role: str  # "original" or "rewritten"
     summary: ImageSummary | None  # None when the build failed
@@ -24,7 +24,7 @@ class ImageReport:
         return self.summary is not None
 
 
-@dataclass(frozen=True)
+@record
 class VerifyReport:
     builder: str
     builder_version: str

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import List, Optional
 
+from ...record import record
 
-@dataclass(frozen=True)
+
+@record
 class Request:
     """A merge request (GitLab) or pull request (GitHub), as the bot needs it."""
 
