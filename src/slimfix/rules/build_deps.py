@@ -16,16 +16,18 @@ import re
 from typing import Callable, Iterator, List, Optional, Sequence, Tuple
 
 from ..edits import Edit
-from ..record import record
-from ..shell.commands import CommandView, Package
-from ..shell.nodes import SimpleCommand, Word
-from ..shell.walk import CommandContext
-from ..syntax import Comment, Instruction
-from ..semantics.context import FileContext
 from ..packages import BuildDeps, build_deps, load_catalog
+from ..record import record
+from ..semantics.context import FileContext
 from ..semantics.run import MAX_LINE, RunView
 from ..semantics.shellfacts import ends_cleanly, is_and_chain
 from ..semantics.shellstate import join_blocker
+from ..shell import parse_shell
+from ..shell.commands import CommandView, Package, classify
+from ..shell.edit import insert_option, quote
+from ..shell.nodes import SimpleCommand, Word
+from ..shell.walk import CommandContext, walk_commands
+from ..syntax import Comment, Instruction
 
 # Programs that compile, or fetch and build, whatever their arguments.
 _BUILD_PROGRAMS = frozenset({
@@ -197,11 +199,6 @@ def build_steps(run: RunView, after: int = -1) -> List[Tuple[CommandContext, str
 
 def command_builds(instruction: Instruction) -> Optional[str]:
     """The build tool a CMD, ENTRYPOINT or exec-form RUN runs, if any."""
-    from ..shell import parse_shell
-    from ..shell.commands import classify
-    from ..shell.edit import quote
-    from ..shell.walk import walk_commands
-
     words = list(instruction.value)
     if not words:
         return None
@@ -597,8 +594,6 @@ def outcome(ctx: FileContext, f: Finding, reason: Optional[str], rewrite: Callab
 
 
 def _install_edits(ctx: FileContext, f: Finding, change: Rewrite) -> Optional[List[Edit]]:
-    from ..shell.edit import insert_option
-
     run, command = f.run, f.view.command
     edits = remove_words_in_layout(ctx.text, run, change.remove)
     if edits is None:
