@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Callable
 
 from ..record import record
-from .instructions import Instruction
+from .instructions import BuildStep
 
 BUILDER_NAMES = ("docker", "podman", "buildah")
 
@@ -97,7 +97,7 @@ class Builder:
     def remove(self, tag: str) -> None:
         self._run(["rmi", "-f", tag], timeout=120)
 
-    def limits(self, instructions: list[Instruction]) -> list[str]:
+    def limits(self, instructions: list[BuildStep]) -> list[str]:
         """Features used by ``instructions`` that this builder cannot build."""
         return []
 
@@ -159,7 +159,7 @@ class BuildahBuilder(Builder):
         super().__init__(executable, runner)
         self.storage_driver = storage_driver
 
-    def limits(self, instructions: list[Instruction]) -> list[str]:
+    def limits(self, instructions: list[BuildStep]) -> list[str]:
         if _version_tuple(self.version()) >= self.heredoc_since:
             return []
         found = []
