@@ -100,7 +100,7 @@ def run_fix(options: FixOptions) -> int:
             pass
         return EXIT_ERROR
     except Exception as exc:  # a bug in slimfix: exit 2, never 1 ("changes needed")
-        import traceback
+        import traceback  # only on a bug
 
         traceback.print_exc()
         _err(f"slimfix: internal error: {type(exc).__name__}: {exc}")

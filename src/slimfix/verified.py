@@ -25,7 +25,7 @@ class VerifyOptions:
 
 def verify_results(results: List[FileResult], options: VerifyOptions) -> List[FileResult]:
     """Verify every changed result; a rejected rewrite is reverted (and not written)."""
-    from .verify import (
+    from .verify import (  # only with --verify
         BuilderError,
         BuilderLimitError,
         ImageReadError,

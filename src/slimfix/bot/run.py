@@ -126,7 +126,7 @@ class _Run:
         for warning in changes.warnings:
             self.out.warn(warning)
         if self.o.verify and changes:
-            from .measure import measure
+            from .measure import measure  # only with --verify
 
             measure(changes, self.ws.path, self.out.say)
         tree = self._stage(changes)

@@ -67,7 +67,7 @@ def make_verify_command(fix_text: FixText | None = None) -> click.Command:
         plot: Path | None,
     ) -> None:
         """Build PATH and its rewrite, compare the images layer by layer."""
-        from . import (
+        from . import (  # start-up: the builders load only when the command runs
             BuilderError,
             BuilderLimitError,
             ImageReadError,
@@ -78,7 +78,7 @@ def make_verify_command(fix_text: FixText | None = None) -> click.Command:
             render_table,
             verify,
         )
-        from .plot import write_plot
+        from .plot import write_plot  # start-up, as above
 
         dockerfile = path / "Dockerfile" if path.is_dir() else path
         original_text = dockerfile.read_text()
