@@ -6,7 +6,7 @@ without importing the parser.
 
 from typing import TYPE_CHECKING
 
-__version__ = "0.1.0"
+from .constants import __version__
 __all__ = ["Dockerfile", "Instruction", "ParseError", "parse", "__version__"]
 
 if TYPE_CHECKING:  # pragma: no cover

@@ -12,9 +12,9 @@ import sys
 from typing import Dict, List, Optional, Tuple, Union
 
 from .config import ConfigError, Settings, load_settings, nearest_config
+from .constants import EXIT_ERROR, EXIT_FINDINGS, EXIT_INTERRUPTED, EXIT_OK
 from .record import field, record
 
-EXIT_OK, EXIT_FINDINGS, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
 PROGRESS_MIN_FILES = 50  # show a progress bar on a terminal from this many files
 
 
@@ -100,7 +100,7 @@ def run_fix(options: FixOptions) -> int:
             pass
         return EXIT_ERROR
     except Exception as exc:  # a bug in slimfix: exit 2, never 1 ("changes needed")
-        import traceback
+        import traceback  # only on a bug
 
         traceback.print_exc()
         _err(f"slimfix: internal error: {type(exc).__name__}: {exc}")
@@ -108,14 +108,13 @@ def run_fix(options: FixOptions) -> int:
 
 
 def _unknown_selectors(options: FixOptions) -> List[str]:
-    from .rules import all_rules
+    from .rules import all_rules, matches
 
     rules = all_rules()
     out = []
     for flag in ("select", "ignore", "extend_select"):
         for selector in options.overrides.get(flag) or ():
-            wanted = selector.strip().upper()
-            if wanted != "ALL" and not any(r.code.startswith(wanted) or r.name.upper() == wanted for r in rules):
+            if not any(matches(rule, selector) for rule in rules):
                 out.append(f"slimfix: error: --{flag.replace('_', '-')}: no rule matches {selector!r} (see `slimfix rules`)")
     return out
 
@@ -231,7 +230,8 @@ def _use_color(options: FixOptions) -> bool:
 
 
 def _report(results, options: FixOptions, config_failed: bool, read_stdin: bool) -> int:
-    from .output.reports import error_message, render
+    from .output.findings import error_message
+    from .output.render import render
 
     errors = [message for message in map(error_message, results) if message]
     for message in errors:

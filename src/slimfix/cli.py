@@ -11,10 +11,8 @@ from typing import List, Optional, Tuple
 
 import click
 
-from . import __version__
+from .constants import EXIT_ERROR, FORMATS, __version__
 
-EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-FORMATS = ("text", "json", "sarif", "github", "gitlab")
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 EPILOG = """\b

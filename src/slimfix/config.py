@@ -40,7 +40,7 @@ class Settings:
 def find_config(start: PathLike) -> Optional["Path"]:
     """The nearest config file at or above ``start``: .slimfix.toml, or a
     pyproject.toml that has a [tool.slimfix] table."""
-    from pathlib import Path
+    from pathlib import Path  # start-up: only when a config file is looked for
 
     start = Path(start).resolve()
     found = nearest_config(str(start if start.is_dir() else start.parent))
@@ -94,7 +94,7 @@ def _strings(value, key: str, path: PathLike) -> Tuple[str, ...]:
 def load_settings(path: Optional[PathLike]) -> Settings:
     if path is None:
         return Settings()
-    if sys.version_info >= (3, 11):
+    if sys.version_info >= (3, 11):  # only when a config file is read
         import tomllib
     else:  # pragma: no cover - exercised on 3.9/3.10
         import tomli as tomllib

@@ -1,13 +1,15 @@
-"""A text edit on a file: the unit every fix is made of."""
+"""A text edit: the unit every fix is made of, on a file or on a RUN's shell text."""
 
 from __future__ import annotations
+
+from typing import Iterable
 
 from .record import record
 
 
 @record(order=True)
 class Edit:
-    """Replace ``text[start:end]`` with ``content`` (offsets into the file's text)."""
+    """Replace ``text[start:end]`` with ``content``."""
 
     start: int
     end: int
@@ -20,3 +22,15 @@ class Edit:
     @classmethod
     def delete(cls, start: int, end: int) -> "Edit":
         return cls(start, end, "")
+
+
+def apply_edits(text: str, edits: Iterable[Edit]) -> str:
+    """``text`` with non-overlapping ``edits`` applied, in offset order."""
+    pieces = []
+    last = 0
+    for edit in sorted(edits):
+        pieces.append(text[last:edit.start])
+        pieces.append(edit.content)
+        last = edit.end
+    pieces.append(text[last:])
+    return "".join(pieces)

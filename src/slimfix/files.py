@@ -52,7 +52,7 @@ def is_excluded(path: str, patterns: Sequence[str]) -> bool:
 def _git_listing(folder: str) -> Optional[List[str]]:
     """Files git would show in ``folder`` (tracked, plus untracked that no
     ignore rule excludes), relative to it; None outside a git work tree."""
-    import subprocess
+    import subprocess  # only in a git work tree
 
     try:
         proc = subprocess.run(
@@ -188,7 +188,7 @@ def write_atomic(source: Source, text: str) -> None:
         raise _os_error(source.path, "re-read before writing", exc) from None
     if current != source.raw:
         raise SourceError(f"{source.path}: changed on disk since it was read; not rewritten")
-    import tempfile
+    import tempfile  # only when a file is written
 
     try:
         fd, tmp = tempfile.mkstemp(

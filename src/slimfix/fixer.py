@@ -9,10 +9,11 @@ reported as an internal error; the file is then left exactly as it was.
 from __future__ import annotations
 
 from bisect import bisect_right
-from typing import Iterable, List, Optional, Sequence, Tuple
+from typing import List, Optional, Sequence, Tuple
 
 from .config import Settings
-from .record import field, record
+from .edits import apply_edits
+from .record import field, record, replace
 from .rules import (
     Applicability,
     Diagnostic,
@@ -39,7 +40,6 @@ class FileResult:
     fixed: List[Diagnostic] = field(default_factory=list)  # what the applied fixes addressed
     error: Optional[str] = None  # bad input: "line:col: message"
     internal_error: Optional[str] = None
-    verification: Optional[object] = None  # a slimfix.verify report, with --verify
 
     @property
     def changed(self) -> bool:
@@ -61,17 +61,6 @@ def check(tree, rules: Sequence[Rule], path: str = "") -> List[Diagnostic]:
                 out.append(diagnostic)
     out.sort(key=lambda d: (d.line, d.column, d.code))
     return out
-
-
-def apply_edits(text: str, edits: Iterable[Edit]) -> str:
-    pieces = []
-    last = 0
-    for edit in sorted(edits):
-        pieces.append(text[last:edit.start])
-        pieces.append(edit.content)
-        last = edit.end
-    pieces.append(text[last:])
-    return "".join(pieces)
 
 
 def _footprint(fix, starts: Sequence[int]) -> Tuple[int, int]:
@@ -157,8 +146,8 @@ def fix_text(source: str, path: str = "", settings: Settings = Settings(), fix: 
         result.output = source
         result.fixed = []
         result.diagnostics = []
-    for diagnostic in result.diagnostics + result.fixed:
-        object.__setattr__(diagnostic, "path", path)
+    result.diagnostics = [replace(d, path=path) for d in result.diagnostics]
+    result.fixed = [replace(d, path=path) for d in result.fixed]
     return result
 
 

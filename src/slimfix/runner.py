@@ -110,7 +110,7 @@ def _run_jobs(jobs: Sequence[Job], workers: Optional[int], progress: Optional[Ca
     workers = min(workers or default_workers(), max(1, len(jobs)))
     results: List[FileResult] = []
     if workers > 1 and len(jobs) >= PARALLEL_THRESHOLD:
-        from concurrent.futures import ProcessPoolExecutor
+        from concurrent.futures import ProcessPoolExecutor  # only for a parallel run
         from concurrent.futures.process import BrokenProcessPool
 
         warm_up()

@@ -27,7 +27,7 @@ class VerifyOptions:
 
 def verify_results(results: List[FileResult], options: VerifyOptions) -> List[FileResult]:
     """Verify every changed result; a rejected rewrite is reverted (and not written)."""
-    from .verify import (
+    from .verify import (  # only with --verify
         BuilderError,
         BuilderLimitError,
         ImageReadError,
@@ -48,7 +48,6 @@ def verify_results(results: List[FileResult], options: VerifyOptions) -> List[Fi
             _revert(result)
             continue
         sys.stderr.write(f"{result.path}:\n{render_table(report)}\n")
-        result.verification = report
         if not report.recommended:
             result.error = f"{result.path}: rewrite not applied: verification says {report.verdict}"
             _revert(result)

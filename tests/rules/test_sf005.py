@@ -11,7 +11,7 @@ from slimfix import parse
 from slimfix.config import Settings
 from slimfix.fixer import fix_text
 from slimfix.rules import Applicability
-from slimfix.semantics.builddeps import MB, build_step, estimate_savings
+from slimfix.rules.build_deps import MB, build_step, estimate_savings
 from slimfix.shell import parse_shell
 from slimfix.shell.commands import classify
 from slimfix.shell.walk import walk_commands

@@ -13,7 +13,7 @@ from slimfix.rules import Applicability
 from slimfix import parse
 from slimfix.rules.sf006_apt_build_deps_kept import _ships_compilers, release_doubt
 from slimfix.semantics.context import FileContext
-from slimfix.semantics.builddeps import MB
+from slimfix.rules.build_deps import MB
 from slimfix.shell import parse_shell
 from slimfix.shell.walk import walk_commands
 

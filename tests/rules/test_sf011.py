@@ -14,7 +14,7 @@ from slimfix.fixer import fix_text
 from slimfix.rules import Applicability, get_rule, select_rules
 from slimfix.semantics.context import FileContext
 from slimfix.semantics.images import ImageRef, family_of, runtime_variant
-from slimfix.semantics.split import analyse
+from slimfix.rules.stage_split import analyse
 
 from .conftest import FIXTURES, comment_lines
 

@@ -7,7 +7,7 @@ import marshal
 
 import pytest
 
-from slimfix.semantics import datafiles
+from slimfix import datafiles
 
 
 @pytest.fixture

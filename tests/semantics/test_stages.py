@@ -78,3 +78,23 @@ def test_style_backtick_escape():
 def test_style_package_list_without_operators_uses_a_default_indent():
     style = _style("FROM a\nRUN apt-get install -y \\\n      curl \\\n      git\n")
     assert style.joiner == " \\\n    && "
+
+
+def test_stage_ancestry_on_the_file_context():
+    from slimfix.semantics.context import FileContext
+
+    text = (
+        "FROM debian:bookworm AS base\nRUN a\n"
+        "FROM base AS build\nRUN b\n"
+        "FROM alpine AS other\n"
+        "FROM build\nRUN c\n"
+    )
+    ctx = FileContext(parse(text))
+    base, build, other, final = ctx.tree.stages
+    assert [s.index for s in ctx.ancestry(final)] == [3, 1, 0]
+    assert ctx.root_image(final) == "debian:bookworm" and ctx.root_image(other) == "alpine"
+    assert [s.index for s in ctx.family(base)] == [0, 1, 3]
+    assert ctx.final_lineage() == [0, 1, 3]
+    run_c = final.instructions[-1]
+    assert [i.code.strip() for i in ctx.lineage(run_c)] == ["RUN a", "RUN b"]
+    assert [run.instruction.code.strip() for run in ctx.runs()] == ["RUN a", "RUN b", "RUN c"]

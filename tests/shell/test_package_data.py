@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from slimfix.semantics.packages import DATA_DIR, build_deps, distros, load_catalog
+from slimfix.packages import DATA_DIR, build_deps, distros, load_catalog
 
 if sys.version_info >= (3, 11):
     import tomllib

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import json
-import sys
 
 import pytest
 from click.testing import CliRunner
@@ -135,9 +134,10 @@ def test_errors_exit_2_with_a_clear_message(fake, project, error, message):
     assert message in result.output
 
 
-def test_missing_fixer_is_a_clear_error(fake, project, monkeypatch):
-    monkeypatch.setitem(sys.modules, "slimfix.fixer", None)  # as if the fixer were not installed
-    result = CliRunner().invoke(make_verify_command(), [str(project)])
-    assert result.exit_code == 2
-    assert "slimfix.fixer.fix_text is missing" in result.output and "--rewritten" in result.output
-    assert fake.calls == []
+def test_the_default_rewrite_is_the_fixers_text():
+    from slimfix.fixer import fix_text
+    from slimfix.verify.cli import load_fixer
+
+    text = "FROM debian:bookworm\nRUN apt-get update && apt-get install -y curl\n"
+    rewritten = load_fixer()(text)
+    assert rewritten == fix_text(text).output and rewritten != text

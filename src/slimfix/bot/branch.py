@@ -3,14 +3,14 @@ carries the wanted changes."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import List, Optional, Sequence
 
+from ..record import field, record
 from .description import TREE_TRAILER
 from .gitcmd import Git
 
 
-@dataclass(frozen=True)
+@record
 class BranchState:
     commit: Optional[str] = None  # None: the branch does not exist
     foreign: List[str] = field(default_factory=list)  # "abc1234 subject" of commits the bot did not make
@@ -45,8 +45,8 @@ def inspect_branch(git: Git, base: str, branch: str, wanted_tree: str) -> Branch
     merge_base = git.run("merge-base", base, branch, check=False).stdout.strip()
     log = git.out("log", "--format=%H%x1f%T%x1f%s%x1f%B%x1e", f"{base}..{branch}")
     foreign = []
-    for record in filter(None, (r.strip("\n") for r in log.split("\x1e"))):
-        commit, tree, subject, message = record.split("\x1f", 3)
+    for entry in filter(None, (r.strip("\n") for r in log.split("\x1e"))):
+        commit, tree, subject, message = entry.split("\x1f", 3)
         if bot_trailer(message) != tree:
             foreign.append(f"{commit[:10]} {subject}")
     if not merge_base:

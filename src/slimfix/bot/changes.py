@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
 from ..config import ConfigError, Settings, find_config, load_settings
 from ..files import discover
 from ..fixer import FileResult
+from ..record import field, record
 from ..rules import Diagnostic
 from ..runner import Job, run_jobs
 from .errors import BotError
 
 
-@dataclass
+@record(frozen=False)
 class FileChange:
     path: str  # relative to the repository root, with forward slashes
     before: str
@@ -28,7 +28,7 @@ class FileChange:
         return sum(d.savings for d in self.fixed)
 
 
-@dataclass
+@record(frozen=False)
 class ChangeSet:
     files: List[FileChange] = field(default_factory=list)
     skipped: List[str] = field(default_factory=list)  # "path: why" for files left as they are

@@ -14,12 +14,11 @@ from typing import Iterator
 
 import click
 
+from ..constants import EXIT_ERROR, EXIT_OK
 from .errors import BotError
 from .remote import FORGES
 from .run import DEFAULT_AUTHOR, DEFAULT_BRANCH, BotOptions, Output, run_bot
 from .secrets import RedactingFilter, Secrets
-
-EXIT_OK, EXIT_ERROR = 0, 2
 
 
 @contextmanager

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Mapping
 
+from ..record import field, record
 from .remote import Remote
 
 
-@dataclass(frozen=True)
+@record
 class Credentials:
     api_token: str = field(default="", repr=False)  # for the forge's REST API
     git_username: str = ""

@@ -6,7 +6,7 @@ import re
 from collections import Counter
 from typing import Iterable, List, Optional
 
-from ..output.reports import human_bytes
+from ..output.findings import human_bytes
 from ..rules import get_rule
 from .changes import ChangeSet, FileChange
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import Enum
 from typing import Optional
 
+from ..record import record
 from .branch import BranchState
 from .forges import Request
 
@@ -20,7 +20,7 @@ class Action(Enum):
     LEFT_ALONE = "left-alone"  # no longer needed, but someone else committed on the branch: comment
 
 
-@dataclass(frozen=True)
+@record
 class Plan:
     action: Action
     reason: str

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Mapping, Optional
 from urllib.parse import unquote, urlsplit, urlunsplit
+
+from ..record import record
 
 FORGES = ("gitlab", "github", "none")
 _SCP_LIKE = re.compile(r"^(?:(?P<user>[^@/]+)@)?(?P<host>[^:/]+):(?P<path>(?!//).+)$")
 
 
-@dataclass(frozen=True)
+@record
 class Remote:
     url: str  # as git is given it: never with a password in it
     host: str  # "" for a path on disk

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, List, Mapping, Optional, Tuple
 
 from ..output.diff import unified_diff
+from ..record import record
 from . import description
 from .branch import BranchState, inspect_branch
 from .changes import ChangeSet, compute_changes
 from .credentials import find_credentials
 from .errors import BotError
-from .forges import Forge, make_forge
+from .forges import Forge
+from .forges.make import make_forge
 from .gitcmd import GitError
 from .plan import Action, Plan, decide
 from .remote import FORGES, api_url, detect_forge, looks_like_url, parse_remote
@@ -26,7 +27,7 @@ DEFAULT_AUTHOR = "slimfix-bot <slimfix-bot@users.noreply.invalid>"
 _AUTHOR = re.compile(r"^\s*(?P<name>[^<>]+?)\s*<(?P<email>[^<>\s]+)>\s*$")
 
 
-@dataclass
+@record(frozen=False)
 class BotOptions:
     repo: str = "."
     forge: Optional[str] = None  # None: from the remote URL or the CI environment
@@ -125,7 +126,7 @@ class _Run:
         for warning in changes.warnings:
             self.out.warn(warning)
         if self.o.verify and changes:
-            from .measure import measure
+            from .measure import measure  # only with --verify
 
             measure(changes, self.ws.path, self.out.say)
         tree = self._stage(changes)
@@ -150,7 +151,16 @@ class _Run:
         self._report(plan)
         if self.o.dry_run:
             return
-        getattr(self, f"_do_{plan.action.name.lower()}")()
+        steps = {
+            Action.NOTHING: self._do_nothing,
+            Action.CREATE: self._do_create,
+            Action.UPDATE: self._do_update,
+            Action.REFRESH: self._do_refresh,
+            Action.CLOSE: self._do_close,
+            Action.BLOCKED: self._do_blocked,
+            Action.LEFT_ALONE: self._do_left_alone,
+        }
+        steps[plan.action]()
 
     def _remote(self) -> Tuple[str, str, Optional[str]]:
         asked = [self.branch] + ([self.o.base] if self.o.base else [])

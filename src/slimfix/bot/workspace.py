@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, Iterable, Optional
 
+from ..record import field, record
 from .errors import BotError
 from .gitcmd import Git
 from .secrets import Secrets
@@ -20,7 +20,7 @@ from .secrets import Secrets
 REMOTE = "origin"
 
 
-@dataclass
+@record(frozen=False)
 class RemoteState:
     default_branch: Optional[str]
     heads: Dict[str, str] = field(default_factory=dict)  # branch -> commit

@@ -10,7 +10,7 @@ from typing import Dict, List, Sequence, Tuple
 
 from ..fixer import FileResult
 from . import posix_path
-from .reports import error_message, findings, rule_name
+from .findings import error_message, findings, rule_name
 
 
 def _data(text: str) -> str:

@@ -8,11 +8,11 @@ from pathlib import Path
 from typing import Dict, List, Sequence
 from urllib.parse import quote
 
-from .. import __version__
+from ..constants import __version__
 from ..fixer import FileResult
 from ..rules import Applicability, all_rules
 from . import posix_path
-from .reports import error_message, findings
+from .findings import error_message, findings
 
 SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 SRCROOT = "%SRCROOT%"

@@ -6,7 +6,7 @@ from collections import Counter
 from typing import List, Sequence
 
 from ..fixer import FileResult
-from .reports import Finding, findings, fixes_by_rule, human_bytes, rule_name
+from .findings import Finding, findings, fixes_by_rule, human_bytes, rule_name
 
 
 def _plural(count: int, word: str, plural: str = "") -> str:

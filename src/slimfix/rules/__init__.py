@@ -9,7 +9,7 @@ from typing import Dict, FrozenSet, Iterable, List, Optional, Set
 
 from .base import Applicability, Diagnostic, Edit, Fix, Rule
 
-__all__ = ["Applicability", "Diagnostic", "Edit", "Fix", "Rule", "all_rules", "get_rule", "hadolint_map", "select_rules"]
+__all__ = ["Applicability", "Diagnostic", "Edit", "Fix", "Rule", "all_rules", "get_rule", "hadolint_map", "matches", "select_rules"]
 
 
 @lru_cache(maxsize=None)
@@ -47,7 +47,8 @@ def hadolint_map() -> Dict[str, FrozenSet[str]]:
     return {dl: frozenset(codes) for dl, codes in out.items()}
 
 
-def _matches(rule: Rule, selector: str) -> bool:
+def matches(rule: Rule, selector: str) -> bool:
+    """Whether ``selector`` (ALL, a code or its prefix, a rule name) names ``rule``."""
     selector = selector.strip().upper()
     return selector == "ALL" or rule.code.startswith(selector) or rule.name.upper() == selector
 
@@ -64,8 +65,8 @@ def select_rules(select: Optional[Iterable[str]] = None, ignore: Iterable[str] =
         if select is None:
             picked = not rule.explicit_only
         else:
-            picked = any(_matches(rule, s) and (not rule.explicit_only or s.strip().upper() == rule.code) for s in select)
-        if picked and not any(_matches(rule, s) for s in ignore):
+            picked = any(matches(rule, s) and (not rule.explicit_only or s.strip().upper() == rule.code) for s in select)
+        if picked and not any(matches(rule, s) for s in ignore):
             chosen.append(rule)
     return chosen
 

@@ -105,7 +105,7 @@ class Rule:
 
     @classmethod
     def documentation(cls) -> str:
-        import inspect
+        import inspect  # slow to import; only rule pages need it
 
         return inspect.cleandoc(cls.__doc__ or "")
 

@@ -9,7 +9,6 @@ from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 from ..semantics.context import FileContext
 from ..semantics.images import ImageRef
 from ..semantics.run import RunView
-from ..semantics.stages import parent_stage
 from ..shell.commands import CommandView
 from ..shell.edit import insert_option
 from ..shell.rm import removes
@@ -34,40 +33,6 @@ def after(run: RunView, position: int) -> List[Tuple[CommandContext, CommandView
     return [(c, v) for c, v in run.commands if v is not None and c.command.start > position]
 
 
-def lineage(ctx: FileContext, instruction: Instruction) -> List[Instruction]:
-    """Instructions whose effects ``instruction`` sees, in build order: every instruction of the
-    stages its stage is built FROM, then those of its own stage before it."""
-    stage = ctx.stage(instruction)
-    if stage is None:
-        return []
-    chain = [stage]
-    parent = parent_stage(ctx.tree, stage)
-    while parent is not None and parent not in chain:
-        chain.append(parent)
-        parent = parent_stage(ctx.tree, parent)
-    out: List[Instruction] = []
-    for ancestor in reversed(chain[1:]):
-        out.extend(ancestor.instructions)
-    for earlier in stage.instructions:
-        if earlier is instruction:
-            break
-        out.append(earlier)
-    return out
-
-
-def root_image(ctx: FileContext, instruction: Instruction) -> str:
-    """The external image the stage of ``instruction`` is ultimately built from."""
-    stage = ctx.stage(instruction)
-    seen = []
-    while stage is not None and stage not in seen:
-        seen.append(stage)
-        parent = parent_stage(ctx.tree, stage)
-        if parent is None:
-            return stage.base_image
-        stage = parent
-    return ""
-
-
 def environment(ctx: FileContext, instruction: Instruction) -> Dict[str, str]:
     """Variables set for ``instruction``: ``ENV`` of its stage and the stages it is built FROM,
     ``ARG`` of its own stage (ARGs do not outlive their stage; one without a default counts as
@@ -75,7 +40,7 @@ def environment(ctx: FileContext, instruction: Instruction) -> Dict[str, str]:
     stage = ctx.stage(instruction)
     own = set(id(i) for i in stage.instructions) if stage is not None else set()
     env: Dict[str, str] = {}
-    for earlier in lineage(ctx, instruction):
+    for earlier in ctx.lineage(instruction):
         if earlier.keyword == "ENV":
             values = earlier.value
             for i in range(0, len(values) - 1, 2):
@@ -128,7 +93,7 @@ def earlier_scripts(ctx: FileContext, instruction: Instruction, run: RunView, po
     """Shell text that runs before ``position`` of ``run``: earlier RUNs in the lineage (with their
     heredoc bodies) and the start of ``run`` itself."""
     out = []
-    for earlier in lineage(ctx, instruction):
+    for earlier in ctx.lineage(instruction):
         if earlier.keyword == "RUN":
             out.append("\n".join([earlier.original, *(h.content for h in earlier.heredocs)]))
     out.append(run.shell_text[:position])
@@ -221,7 +186,7 @@ _OLD_RELEASES = {
 def old_release(ctx: FileContext, instruction: Instruction) -> Optional[str]:
     """The base image of ``instruction``'s stage when it is a distribution release whose packaged
     tools predate the options these rules add (Ubuntu 14.04, Debian 8, CentOS 6 and older)."""
-    image = root_image(ctx, instruction)
+    image = ctx.root_image(ctx.stage(instruction))
     ref = ImageRef.parse(image)
     pattern = _OLD_RELEASES.get(ref.name)
     return image if pattern is not None and pattern.match(ref.tag) else None

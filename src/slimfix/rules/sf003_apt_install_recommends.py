@@ -73,10 +73,8 @@ class AptInstallRecommends(Rule):
     fix_applicability = Applicability.UNSAFE
 
     def check(self, ctx: FileContext) -> Iterable[Diagnostic]:
-        for instruction in ctx.tree.instructions:
-            run = ctx.run(instruction)
-            if run is None:
-                continue
+        for run in ctx.runs():
+            instruction = run.instruction
             found = []
             for c, view in commands(run, ("apt",)):
                 if view.subcommand != "install" or view.has("simulate") or _decides_recommends(view):

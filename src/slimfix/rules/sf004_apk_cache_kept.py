@@ -9,11 +9,10 @@ from ..semantics.context import FileContext
 from ..semantics.images import ImageRef
 from ..semantics.run import RunView
 from ..shell.commands import CommandView
-from ..shell.edit import Edit as ShellEdit
 from ..shell.edit import remove_command
 from ..shell.walk import CommandContext
 from .base import Applicability, Diagnostic, Edit, Fix, Rule
-from .package_caches import after, cache_mounted, commands, insertions, plural, removes_any, root_image
+from .package_caches import after, cache_mounted, commands, insertions, plural, removes_any
 
 OPTION = "--no-cache"
 CACHE = "/var/cache/apk"
@@ -92,9 +91,9 @@ class ApkCacheKept(Rule):
     fix_applicability = Applicability.SAFE
 
     def check(self, ctx: FileContext) -> Iterable[Diagnostic]:
-        for instruction in ctx.tree.instructions:
-            run = ctx.run(instruction)
-            if run is None or cache_mounted(run, (CACHE, "/etc/apk/cache")):
+        for run in ctx.runs():
+            instruction = run.instruction
+            if cache_mounted(run, (CACHE, "/etc/apk/cache")):
                 continue
             apk = commands(run, ("apk",))
             targets = [v for _, v in apk if _needs_option(v)]
@@ -141,7 +140,7 @@ def _removable_update(run: RunView, apk) -> Optional[CommandContext]:
 
 
 def _too_old(ctx: FileContext, instruction) -> Optional[str]:
-    image = ImageRef.parse(root_image(ctx, instruction))
+    image = ImageRef.parse(ctx.root_image(ctx.stage(instruction)))
     if image.name == "alpine" and _TOO_OLD.match(image.tag):
         return "apk of Alpine before 3.3 has no --no-cache"
     return None
@@ -157,7 +156,7 @@ def _removal(text: str, run: RunView, update: CommandContext) -> Tuple[Optional[
     candidates = [run.file_edit(remove_command(run.script, update.command))]
     ops = lst.operators
     if 0 < index < len(ops) and ops[index - 1].op == ops[index].op:  # either joiner can go
-        candidates.append(run.file_edit(ShellEdit(lst.items[index].start, lst.items[index + 1].start, "")))
+        candidates.append(run.file_edit(Edit(lst.items[index].start, lst.items[index + 1].start, "")))
     for edit in candidates:
         if not _COMMENT_LINE.search(text, edit.start, edit.end):
             return edit, None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Iterable, Optional
 
-from ..semantics.builddeps import Finding, Rewrite, base_image, command_text, findings, outcome, package_list, removal_extent
+from .build_deps import KeptBuildDeps, Rewrite, command_text, findings, outcome, package_list, removal_extent
 from ..semantics.context import FileContext
 from ..semantics.run import RunView
 from .base import Applicability, Diagnostic, Fix, Rule
@@ -100,10 +100,10 @@ class ApkBuildDepsKept(Rule):
         for finding in findings(ctx, "apk", "alpine", _removes):
             yield self._diagnose(ctx, finding, name)
 
-    def _diagnose(self, ctx: FileContext, f: Finding, name: str) -> Diagnostic:
+    def _diagnose(self, ctx: FileContext, f: KeptBuildDeps, name: str) -> Diagnostic:
         reason = f.reason
         if reason is None and f.runtime:
-            base = base_image(ctx, ctx.stage(f.instruction))
+            base = ctx.root_image(ctx.stage(f.instruction))
             if _older_alpine(base):
                 reason = (f"the runtime library names ({package_list(f.runtime)}) are Alpine 3.17's "
                           f"and the base image {base} is older")
@@ -117,7 +117,7 @@ class ApkBuildDepsKept(Rule):
         return self.diagnostic(f.instruction, out.message, fix=fix, savings=f.savings)
 
 
-def _rewrite(f: Finding, joiner: str, group: str) -> Rewrite:
+def _rewrite(f: KeptBuildDeps, joiner: str, group: str) -> Rewrite:
     """Keep the longer package list in the install command; a new ``apk add`` gets the other."""
     command = f.view.command
     virtual = f.view.option("virtual")
@@ -133,7 +133,7 @@ def _rewrite(f: Finding, joiner: str, group: str) -> Rewrite:
     return Rewrite(tuple(p.word for p in f.build), after=after, removal=f"apk del {group}")
 
 
-def _removes(run: RunView, f: Finding) -> Optional[str]:
+def _removes(run: RunView, f: KeptBuildDeps) -> Optional[str]:
     """"all" when ``run`` deletes the finding's packages (or may: an expansion), "some", else None."""
     virtual = f.view.option("virtual")
     names = set(f.names)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Iterable, Optional
 
-from ..semantics.builddeps import Finding, Rewrite, base_image, command_text, findings, outcome, package_list, removal_extent
+from .build_deps import KeptBuildDeps, Rewrite, command_text, findings, outcome, package_list, removal_extent
 from ..semantics.context import FileContext
 from ..semantics.images import ImageRef, runtime_variant
 from ..semantics.run import RunView
@@ -114,7 +114,7 @@ class AptBuildDepsKept(Rule):
         for finding in findings(ctx, "apt", "debian", _removes):
             yield self._diagnose(ctx, finding)
 
-    def _diagnose(self, ctx: FileContext, f: Finding) -> Diagnostic:
+    def _diagnose(self, ctx: FileContext, f: KeptBuildDeps) -> Diagnostic:
         reason = f.reason
         stage = ctx.stage(f.instruction)
         doubt = release_doubt(ctx, stage) if reason is None and f.runtime else None
@@ -125,11 +125,11 @@ class AptBuildDepsKept(Rule):
         if out.edits is None:
             return self.diagnostic(f.instruction, out.message)
         fix = Fix(out.edits, Applicability.UNSAFE, out.description)
-        savings = 0 if _ships_compilers(base_image(ctx, stage)) else f.savings
+        savings = 0 if _ships_compilers(ctx.root_image(stage)) else f.savings
         return self.diagnostic(f.instruction, out.message, fix=fix, savings=savings)
 
 
-def _rewrite(f: Finding, joiner: str) -> Rewrite:
+def _rewrite(f: KeptBuildDeps, joiner: str) -> Rewrite:
     """Runtime packages first, then the marks are saved, then the build packages; the longer list
     stays in the install command."""
     command = f.view.command
@@ -144,7 +144,7 @@ def _rewrite(f: Finding, joiner: str) -> Rewrite:
     return Rewrite(tuple(p.word for p in f.build), after=after, removal=removal)
 
 
-def _removes(run: RunView, f: Finding) -> Optional[str]:
+def _removes(run: RunView, f: KeptBuildDeps) -> Optional[str]:
     """"all" when ``run`` purges the finding's packages (or may: an expansion, ``apt-mark auto``),
     "some", else None."""
     names = set(f.names)
@@ -173,7 +173,7 @@ def _ships_compilers(base: str) -> bool:
 
 def release_doubt(ctx: FileContext, stage) -> Optional[str]:
     """Why the base image may not be Debian 12, whose library names the runtime mapping uses."""
-    base = base_image(ctx, stage)
+    base = ctx.root_image(stage)
     ref = ImageRef.parse(base)
     tag = ref.tag.lower()
     if "$" in base:

@@ -95,9 +95,9 @@ class PipCacheKept(Rule):
     fix_applicability = Applicability.SAFE
 
     def check(self, ctx: FileContext) -> Iterable[Diagnostic]:
-        for instruction in ctx.tree.instructions:
-            run = ctx.run(instruction)
-            if run is None or cache_mounted(run, ("/root/.cache/pip",), _CACHE_SUFFIXES):
+        for run in ctx.runs():
+            instruction = run.instruction
+            if cache_mounted(run, ("/root/.cache/pip",), _CACHE_SUFFIXES):
                 continue
             found = [v for c, v in commands(run, ("pip",)) if self._keeps_cache(ctx, instruction, run, v)]
             if not found:

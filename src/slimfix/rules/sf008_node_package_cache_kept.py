@@ -17,7 +17,6 @@ from .package_caches import (
     cache_mounted,
     commands,
     earlier_scripts,
-    lineage,
     plural,
     removes_any,
     user_prefix,
@@ -83,7 +82,7 @@ def _berry(ctx: FileContext, instruction: Instruction, run: RunView, views: List
     if any(_BERRY_SCRIPT.search(text) for text in earlier_scripts(ctx, instruction, run, len(run.shell_text))):
         return True
     return any(i.keyword in ("COPY", "ADD") and any(f in i.original for f in _BERRY_FILES)
-               for i in lineage(ctx, instruction))
+               for i in ctx.lineage(instruction))
 
 
 class NodePackageCacheKept(Rule):
@@ -145,10 +144,8 @@ class NodePackageCacheKept(Rule):
     fix_applicability = Applicability.SAFE
 
     def check(self, ctx: FileContext) -> Iterable[Diagnostic]:
-        for instruction in ctx.tree.instructions:
-            run = ctx.run(instruction)
-            if run is None:
-                continue
+        for run in ctx.runs():
+            instruction = run.instruction
             for tool in TOOLS:
                 found = self._uncleaned(ctx, instruction, run, tool)
                 if found:

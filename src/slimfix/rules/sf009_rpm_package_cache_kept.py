@@ -127,10 +127,8 @@ class RpmPackageCacheKept(Rule):
     fix_applicability = Applicability.SAFE
 
     def check(self, ctx: FileContext) -> Iterable[Diagnostic]:
-        for instruction in ctx.tree.instructions:
-            run = ctx.run(instruction)
-            if run is None:
-                continue
+        for run in ctx.runs():
+            instruction = run.instruction
             for family in FAMILIES:
                 if cache_mounted(run, family.caches):
                     continue

@@ -11,7 +11,7 @@ from ..semantics.run import RunView
 from ..shell.commands import CommandView
 from ..syntax import Instruction
 from .base import Applicability, Diagnostic, Rule
-from .package_caches import abbreviates, commands, earlier_scripts, option_finding, plural, root_image
+from .package_caches import abbreviates, commands, earlier_scripts, option_finding, plural
 
 OPTION = "--no-document"
 SAVINGS_PER_GEM = 5_000_000
@@ -78,10 +78,8 @@ class GemDocsInstalled(Rule):
     fix_applicability = Applicability.SAFE
 
     def check(self, ctx: FileContext) -> Iterable[Diagnostic]:
-        for instruction in ctx.tree.instructions:
-            run = ctx.run(instruction)
-            if run is None:
-                continue
+        for run in ctx.runs():
+            instruction = run.instruction
             found = [v for _, v in commands(run, ("gem",)) if _documents(v)]
             if not found or _documents_off(ctx, instruction, run, found[0]):
                 continue
@@ -92,7 +90,7 @@ class GemDocsInstalled(Rule):
 
 def _documents_off(ctx: FileContext, instruction: Instruction, run: RunView, view: CommandView) -> bool:
     """A gemrc turns documentation off for ``view`` and the commands after it."""
-    family = family_of(ImageRef.parse(root_image(ctx, instruction)))
+    family = family_of(ImageRef.parse(ctx.root_image(ctx.stage(instruction))))
     if family is not None and family.name == "ruby":
         return True
     return any("gemrc" in text and _GEMRC_LINE.search(text)

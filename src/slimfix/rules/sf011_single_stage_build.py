@@ -103,7 +103,7 @@ class SingleStageBuild(Rule):
     explicit_only = True
 
     def check(self, ctx: FileContext) -> Iterable[Diagnostic]:
-        from ..semantics.split import analyse  # only when selected: spares the start-up of every run
+        from .stage_split import analyse  # only when selected: spares the start-up of every run
 
         finding = analyse(ctx)
         if finding is None:

@@ -45,6 +45,56 @@ class FileContext:
         stage = self.stage(instruction)
         return stage is not None and stage.index in self.reaching
 
+    # --- stage ancestry: a stage is built FROM an earlier one or from an image ---
+
+    def parent(self, stage: Stage) -> Optional[Stage]:
+        """The earlier stage ``stage`` is built FROM, if any."""
+        return parent_stage(self.tree, stage)
+
+    def ancestry(self, stage: Stage) -> List[Stage]:
+        """``stage`` and the stages it is built FROM, nearest first."""
+        chain = [stage]
+        parent = self.parent(stage)
+        while parent is not None:  # always an earlier stage: no loop
+            chain.append(parent)
+            parent = self.parent(parent)
+        return chain
+
+    def root_image(self, stage: Optional[Stage]) -> str:
+        """The image at the root of ``stage``'s ancestry ("" for no stage)."""
+        return self.ancestry(stage)[-1].base_image if stage is not None else ""
+
+    def family(self, stage: Stage) -> List[Stage]:
+        """``stage`` and every stage built FROM it, directly or not, in file order."""
+        out = [stage]
+        indexes = {stage.index}
+        for later in self.tree.stages[stage.index + 1:]:
+            parent = self.parent(later)
+            if parent is not None and parent.index in indexes:
+                out.append(later)
+                indexes.add(later.index)
+        return out
+
+    def final_lineage(self) -> List[int]:
+        """Indexes of the final stage and the stages it is built FROM: their files are in the image."""
+        stages = self.tree.stages
+        return sorted(stage.index for stage in self.ancestry(stages[-1])) if stages else []
+
+    def lineage(self, instruction: Instruction) -> List[Instruction]:
+        """Instructions whose effects ``instruction`` sees, in build order: every instruction of the
+        stages its stage is built FROM, then those of its own stage before it."""
+        stage = self.stage(instruction)
+        if stage is None:
+            return []
+        out: List[Instruction] = []
+        for ancestor in reversed(self.ancestry(stage)[1:]):
+            out.extend(ancestor.instructions)
+        for earlier in stage.instructions:
+            if earlier is instruction:
+                break
+            out.append(earlier)
+        return out
+
     @cached_property
     def _workdirs(self) -> Dict[int, Optional[str]]:
         out: Dict[int, Optional[str]] = {}

@@ -13,7 +13,7 @@ from functools import lru_cache
 from typing import Dict, Optional, Pattern, Tuple
 
 from ..record import cached_property, record
-from .datafiles import load_table
+from ..datafiles import load_table
 
 _TABLE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "images.toml")
 DOCKER_HUB = frozenset({"", "docker.io", "index.docker.io", "registry-1.docker.io"})

@@ -6,9 +6,16 @@ import csv
 from functools import lru_cache
 from typing import Dict, List, Optional, Tuple
 
+from ..edits import Edit
 from ..record import cached_property, record
+from ..shell import parse_shell
+from ..shell.commands import classify
+from ..shell.rm import removes
+from ..shell.walk import walk_commands
 from ..syntax import Continuation, Dockerfile, Instruction, Text
 from ..syntax.arguments import GO_SPACE
+from .shellfacts import ends_cleanly
+from .shellstate import analyse, append_blocker
 
 MAX_LINE = 100  # a one-line RUN that would grow past this is continued on a new line
 POSIX_SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh", "ksh", "mksh", "busybox"})
@@ -154,24 +161,17 @@ class RunView:
 
     def removes(self, target: str) -> bool:
         """Whether an ``rm`` in this RUN surely removes ``target`` (``DIR/*`` allowed)."""
-        from ..shell.rm import removes
-
         return any(removes(view, target) for view in self.views("rm"))
 
     def file_edit(self, edit):
-        """A shell-text edit (``slimfix.shell.edit.Edit``) as an edit of the file."""
-        from ..edits import Edit
-
+        """An edit of ``shell_text`` (``slimfix.shell.edit``) as an edit of the file."""
         if edit.start == edit.end:
             at = self.file_offset(edit.start)
-            return Edit(at, at, edit.replacement)
-        return Edit(self.file_offset(edit.start, after_break=True), self.file_offset(edit.end), edit.replacement)
+            return Edit(at, at, edit.content)
+        return Edit(self.file_offset(edit.start, after_break=True), self.file_offset(edit.end), edit.content)
 
     def cannot_append(self) -> Optional[str]:
         """Why a cleanup cannot run at the end of this RUN in the same shell, or None."""
-        from .shellfacts import ends_cleanly
-        from .shellstate import append_blocker
-
         if self.has_heredoc:
             return "a heredoc is involved"
         if self.script.has_opaque:
@@ -187,8 +187,6 @@ class RunView:
     def append(self, addition: str):
         """An edit that runs ``addition`` (literal words, absolute paths) after everything else
         in this RUN, joined with ``&&`` in the author's layout; None where ``cannot_append``."""
-        from ..edits import Edit
-
         if self.cannot_append() is not None:
             return None
         end = self.script.body.items[-1].end
@@ -207,21 +205,14 @@ class _Shell:
     ``RunView.script`` returns (edits find commands by identity)."""
 
     def __init__(self, text: str) -> None:
-        from ..shell import parse_shell
-
         self.script = parse_shell(text)
 
     @cached_property
     def commands(self) -> tuple:
-        from ..shell.commands import classify
-        from ..shell.walk import walk_commands
-
         return tuple((ctx, classify(ctx.command)) for ctx in walk_commands(self.script))
 
     @cached_property
     def state(self):
-        from .shellstate import analyse
-
         return analyse(self.script, self.commands)
 
 

@@ -42,8 +42,8 @@ from ..shell.nodes import (
     Word,
     iter_nodes,
 )
-from .datafiles import load_table
-from .packages import DATA_DIR
+from ..datafiles import load_table
+from ..packages import DATA_DIR
 
 
 @record

@@ -28,21 +28,18 @@ Commands (``slimfix.shell.commands``, ``slimfix.shell.rm``, ``slimfix.shell.shel
     ``classify(command) -> CommandView | None``: tool family, program words, wrappers, env,
     subcommand and ``action`` (install, remove, update_index, cache_clean, ...), ``options``
     (canonical ``name``, ``meaning``, value and words), positional ``args`` and ``packages``;
-    ``view.has("no_cache")``. Tools are described as data in ``slimfix/semantics/packages``.
+    ``view.has("no_cache")``. Tools are described as data in ``slimfix/packages``.
     ``rm.removes(view, "/var/lib/apt/lists/*")`` answers what an ``rm`` removes;
     ``shellopts.set_options(command)`` reads ``set -eux``.
 
-Edits (``slimfix.shell.edit``, ``slimfix.shell.style``)
-    ``Edit(start, end, replacement)``; ``insert_option``, ``append_to_chain``, ``remove_command``,
-    ``replace_word``, ``remove_words``, ``apply_edits``; ``detect_style(text)`` gives a ``Style``
-    whose ``joiner`` the edit functions use (any object with a ``joiner`` attribute works).
+Edits (``slimfix.shell.edit``)
+    ``insert_option``, ``remove_command``, ``replace_word``, ``remove_words``: each an
+    ``slimfix.edits.Edit`` on the shell text, which ``RunView.file_edit`` places in the file.
 """
 
 from slimfix.shell.commands import CommandView, Option, Package, classify
 from slimfix.shell.edit import (
     Edit,
-    append_to_chain,
-    apply_edits,
     insert_option,
     remove_command,
     remove_words,
@@ -75,14 +72,13 @@ from slimfix.shell.nodes import (
     Word,
 )
 from slimfix.shell.parser import parse_shell
-from slimfix.shell.style import Style, detect_style
 from slimfix.shell.walk import CommandContext, context_of, walk_commands
 
 __all__ = [
     "ArithmeticCommand", "Assignment", "BraceGroup", "Case", "CaseClause", "CommandContext",
     "CommandList", "CommandView", "Comment", "Compound", "DoubleBracket", "Edit", "For",
     "FunctionDef", "HereDoc", "If", "Node", "Opaque", "Operator", "Option", "Package", "Pipeline",
-    "Redirect", "Script", "SimpleCommand", "Style", "Subshell", "Until", "While", "Word",
-    "append_to_chain", "apply_edits", "classify", "context_of", "detect_style", "insert_option",
+    "Redirect", "Script", "SimpleCommand", "Subshell", "Until", "While", "Word",
+    "classify", "context_of", "insert_option",
     "parse_shell", "remove_command", "remove_words", "replace_word", "walk_commands",
 ]

@@ -1,5 +1,5 @@
 """Typed views of package-manager, cleanup and builtin commands, driven by the tool data in
-``slimfix/semantics/packages/*.toml``.
+``slimfix/packages/*.toml``.
 
 ``classify(command)`` returns a ``CommandView`` for a known tool (seen through wrappers such as
 ``sudo``, ``env X=1``, ``xargs`` and launchers such as ``python3 -m pip``), else None.
@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import List, Mapping, Optional, Sequence, Tuple
 
-from slimfix.semantics.packages import Catalog, OptionSpec, ToolSpec, load_catalog
+from slimfix.packages import Catalog, OptionSpec, ToolSpec, load_catalog
 from slimfix.shell.nodes import SimpleCommand, Word
 
 from ..record import record

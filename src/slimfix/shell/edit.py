@@ -1,41 +1,19 @@
 """Text edits on shell text for rules: computed from the tree, never mutating it.
 
-Every function returns ``Edit``s in shell-text coordinates; ``apply_edits`` applies them. Functions
-that join commands take a ``style`` with a ``joiner`` attribute (``shell.style.Style`` or the
-Dockerfile-side style), e.g. ``" && "`` or ``" \\\\\\n    && "``.
+Every function returns ``slimfix.edits.Edit``s in shell-text coordinates; ``RunView.file_edit``
+turns one into an edit of the file.
 """
 
 from __future__ import annotations
 
 import shlex
-from typing import Iterable, List, Sequence, Tuple
+from typing import Sequence, Tuple
 
 from slimfix.shell.commands import CommandView
-from slimfix.shell.nodes import CommandList, Node, Operator, Script, SimpleCommand, Word
+from slimfix.shell.nodes import Node, Operator, Script, SimpleCommand, Word
 from slimfix.shell.walk import context_of
 
-from ..record import record
-
-
-@record(order=True)
-class Edit:
-    start: int
-    end: int
-    replacement: str
-
-
-def apply_edits(text: str, edits: Iterable[Edit]) -> str:
-    """``text`` with non-overlapping ``edits`` applied (insertions at one offset keep their order)."""
-    out: List[str] = []
-    pos = 0
-    for e in sorted(edits, key=lambda e: (e.start, e.end)):
-        if e.start < pos or e.end < e.start:
-            raise ValueError(f"overlapping or inverted edit {e}")
-        out.append(text[pos:e.start])
-        out.append(e.replacement)
-        pos = e.end
-    out.append(text[pos:])
-    return "".join(out)
+from ..edits import Edit
 
 
 def quote(value: str) -> str:
@@ -66,38 +44,6 @@ def remove_words(command: SimpleCommand, words: Sequence[Word]) -> Tuple[Edit, .
         else:
             edits.append(Edit(word.start, word.end, ""))
     return tuple(edits)
-
-
-def _placement(script: Script, command: SimpleCommand, top_level: bool) -> Tuple[CommandList, int]:
-    ctx = context_of(script, command)
-    if not top_level:
-        return ctx.list, ctx.index
-    body = script.body
-    for index, item in enumerate(body.items):
-        if item.start <= command.start < item.end:
-            return body, index
-    raise ValueError("command is not part of this script")  # pragma: no cover - context_of found it
-
-
-def chain_end(lst: CommandList, index: int) -> int:
-    """Index of the last item of the ``&&``/``||`` chain that item ``index`` belongs to."""
-    ops = lst.operators
-    while index + 1 < len(lst.items) and ops[index].op in ("&&", "||"):
-        index += 1
-    return index
-
-
-def append_to_chain(script: Script, command: SimpleCommand, addition: str, style,
-                    top_level: bool = False) -> Edit:
-    """Add ``addition`` (shell text) after the last command of the and-or chain ``command`` is in,
-    joined with ``style.joiner``. With ``top_level`` the chain is that of the script's top-level
-    list (e.g. outside the ``if`` that contains ``command``)."""
-    lst, index = _placement(script, command, top_level)
-    last = chain_end(lst, index)
-    if last < len(lst.operators) and lst.operators[last].op == "&":
-        raise ValueError("the chain runs in the background")
-    end = lst.items[last].end
-    return Edit(end, end, style.joiner + addition)
 
 
 def _operator_start(op: Operator) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Dict, Mapping, Optional
 
-from slimfix.semantics.packages import load_catalog
+from slimfix.packages import load_catalog
 from slimfix.shell.nodes import SimpleCommand
 
 

@@ -19,6 +19,4 @@ from .parser import ParseError, parse
 __all__ = [
     "BlankLine", "Comment", "Continuation", "ContinuationBlank", "ContinuationComment", "Directive",
     "Dockerfile", "Heredoc", "Instruction", "Node", "ParseError", "Stage", "Text", "parse",
-    "REMOVE", "Flatten", "Transformer", "Visitor",
 ]
-from .visitor import REMOVE, Flatten, Transformer, Visitor  # noqa: E402

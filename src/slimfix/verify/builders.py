@@ -12,16 +12,16 @@ import re
 import shutil
 import subprocess
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from .instructions import Instruction
+from ..record import record
+from .instructions import BuildStep
 
 BUILDER_NAMES = ("docker", "podman", "buildah")
 
 
-@dataclass(frozen=True)
+@record
 class CommandResult:
     returncode: int
     output: str  # stdout and stderr, interleaved
@@ -56,7 +56,7 @@ class BuilderError(RuntimeError):
     """A builder command other than the build itself failed."""
 
 
-@dataclass(frozen=True)
+@record
 class BuildResult:
     ok: bool
     log: str
@@ -98,7 +98,7 @@ class Builder:
     def remove(self, tag: str) -> None:
         self._run(["rmi", "-f", tag], timeout=120)
 
-    def limits(self, instructions: list[Instruction]) -> list[str]:
+    def limits(self, instructions: list[BuildStep]) -> list[str]:
         """Features used by ``instructions`` that this builder cannot build."""
         return []
 
@@ -199,7 +199,7 @@ class BuildahBuilder(Builder):
         super().__init__(executable, runner)
         self.storage_driver = storage_driver
 
-    def limits(self, instructions: list[Instruction]) -> list[str]:
+    def limits(self, instructions: list[BuildStep]) -> list[str]:
         if _version_tuple(self.version()) >= self.heredoc_since:
             return []
         found = []

@@ -14,17 +14,17 @@ from __future__ import annotations
 import json
 import posixpath
 import shlex
-from dataclasses import dataclass, field
 from importlib import resources
 from typing import Iterable
 
+from ..record import field, record
 from .builders import Builder
-from .instructions import Instruction
+from .instructions import BuildStep
 
 _SHELLS = ("sh", "bash", "ash", "dash", "zsh")
 
 
-@dataclass(frozen=True)
+@record
 class Problem:
     kind: str  # "library", "python", "node", "program", "interpreter"
     subject: str  # the library, module, dependency or program
@@ -41,7 +41,7 @@ class Problem:
         return what.format(s=self.subject, d=self.detail)
 
 
-@dataclass(frozen=True)
+@record
 class ProbeFacts:
     """What one probe run saw; keys are what can be compared across images."""
 
@@ -55,7 +55,7 @@ class ProbeFacts:
     library_paths: dict[str, str] = field(default_factory=dict)  # soname -> where it was found
 
 
-@dataclass(frozen=True)
+@record
 class CheckResult:
     problems: list[Problem]
     counts: dict[str, int]  # what the original had that was compared: libraries, python, node, programs
@@ -73,7 +73,7 @@ class CheckResult:
         return f"{len(self.problems)} problem(s) ({checked})"
 
 
-def shipped_paths(final: list[Instruction], working_dir: str = "") -> list[str]:
+def shipped_paths(final: list[BuildStep], working_dir: str = "") -> list[str]:
     """Where the final image's own files are: /usr/local, the working directory, and the
     absolute destinations of its COPY/ADD (the whole file system is never scanned)."""
     found = ["/usr/local"]

@@ -15,20 +15,11 @@ import click
 FixText = Callable[[str], str]
 
 
-class FixerMissing(click.ClickException):
-    exit_code = 2
-
-
 def load_fixer() -> FixText:
-    """The fixer's ``fix_text``, imported only when a rewrite is needed."""
-    try:
-        from slimfix.fixer import fix_text  # type: ignore[attr-defined]
-    except ImportError as error:
-        raise FixerMissing(
-            "this slimfix has no fixer yet (slimfix.fixer.fix_text is missing); "
-            "pass the rewritten Dockerfile with --rewritten FILE"
-        ) from error
-    return fix_text
+    """The fixer's rewrite of a text, imported only when a rewrite is needed (speed)."""
+    from slimfix.fixer import fix_text
+
+    return lambda text: fix_text(text).output
 
 
 def make_verify_command(fix_text: FixText | None = None) -> click.Command:
@@ -77,7 +68,7 @@ def make_verify_command(fix_text: FixText | None = None) -> click.Command:
         plot: Path | None,
     ) -> None:
         """Build PATH and its rewrite, compare the images layer by layer."""
-        from . import (
+        from . import (  # start-up: the builders load only when the command runs
             BuilderError,
             BuilderLimitError,
             ImageReadError,
@@ -88,7 +79,7 @@ def make_verify_command(fix_text: FixText | None = None) -> click.Command:
             render_table,
             verify,
         )
-        from .plot import write_plot
+        from .plot import write_plot  # start-up, as above
 
         dockerfile = path / "Dockerfile" if path.is_dir() else path
         original_text = dockerfile.read_text()

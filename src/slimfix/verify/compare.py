@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 
+from ..record import record
 from .image import HistoryEntry, ImageLayers
-from .instructions import Instruction
+from .instructions import BuildStep
 
 _NOP = re.compile(r"^/bin/sh -c #\(nop\)\s*")
 _SHELL = re.compile(r"^(?:\|\d+ (?:\S+=\S* )*)?/bin/sh -c ")
@@ -15,7 +15,7 @@ _BUILDKIT_SUFFIX = " # buildkit"
 _KEYWORD = re.compile(r"^([A-Z]+)\b")
 
 
-@dataclass(frozen=True)
+@record
 class AttributedLayer:
     size: int
     instruction: str
@@ -27,7 +27,7 @@ class AttributedLayer:
         return self.line is None
 
 
-@dataclass(frozen=True)
+@record
 class ImageSummary:
     total_size: int
     layers: list[AttributedLayer]
@@ -41,7 +41,7 @@ class ImageSummary:
         return self.total_size - self.base_size
 
 
-@dataclass(frozen=True)
+@record
 class Difference:
     total: int  # rewritten minus original, in bytes
     base: int
@@ -72,7 +72,7 @@ def describe(created_by: str) -> str:
     return text
 
 
-def attribute(image: ImageLayers, stage: list[Instruction]) -> ImageSummary:
+def attribute(image: ImageLayers, stage: list[BuildStep]) -> ImageSummary:
     """Name each layer after the final-stage instruction that made it.
 
     History entries are aligned with the stage's instructions from the end;
@@ -104,8 +104,8 @@ def difference(original: ImageSummary, rewritten: ImageSummary) -> Difference:
     )
 
 
-def _align(history: list[HistoryEntry], stage: list[Instruction]) -> list[Instruction | None]:
-    owners: list[Instruction | None] = [None] * len(history)
+def _align(history: list[HistoryEntry], stage: list[BuildStep]) -> list[BuildStep | None]:
+    owners: list[BuildStep | None] = [None] * len(history)
     remaining = len(stage)
     for position in range(len(history) - 1, -1, -1):
         recorded = describe(history[position].created_by)
@@ -117,7 +117,7 @@ def _align(history: list[HistoryEntry], stage: list[Instruction]) -> list[Instru
     return owners
 
 
-def _find_backwards(recorded: str, stage: list[Instruction], end: int) -> int | None:
+def _find_backwards(recorded: str, stage: list[BuildStep], end: int) -> int | None:
     keyword_match = _KEYWORD.match(recorded)
     if not keyword_match:
         # Exec-form RUNs are recorded as their bare argv by the classic builders.
@@ -130,7 +130,7 @@ def _find_backwards(recorded: str, stage: list[Instruction], end: int) -> int | 
     return None
 
 
-def _same_command(recorded: str, instruction: Instruction) -> bool:
+def _same_command(recorded: str, instruction: BuildStep) -> bool:
     """RUN commands must agree; other keywords match by keyword alone."""
     if instruction.keyword != "RUN":
         return True

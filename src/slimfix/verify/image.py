@@ -12,9 +12,10 @@ import gzip
 import json
 import posixpath
 import tarfile
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
+
+from ..record import field, record
 
 _GZIP_MAGIC = b"\x1f\x8b"
 _ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
@@ -28,20 +29,20 @@ class ImageReadError(Exception):
     """The archive is not an image archive this module understands."""
 
 
-@dataclass(frozen=True)
+@record
 class HistoryEntry:
     created_by: str
     empty_layer: bool = False
 
 
-@dataclass(frozen=True)
+@record
 class Layer:
     digest: str
     size: int
     created_by: str
 
 
-@dataclass(frozen=True)
+@record
 class ImageLayers:
     layers: list[Layer]
     history: list[HistoryEntry]

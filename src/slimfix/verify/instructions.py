@@ -7,14 +7,14 @@ here-document. Read with slimfix's own parser.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 
+from ..record import record
 from ..syntax import parse
 from ..syntax.arguments import go_trim_space
 
 
-@dataclass(frozen=True)
-class Instruction:
+@record
+class BuildStep:
     keyword: str
     arguments: str
     line: int
@@ -36,12 +36,12 @@ class Instruction:
         return found
 
 
-def read_instructions(text: str) -> list[Instruction]:
+def read_instructions(text: str) -> list[BuildStep]:
     """The instructions of a Dockerfile, stages numbered from 0.
 
     Raises ``slimfix.ParseError`` for a file Docker would reject.
     """
-    out: list[Instruction] = []
+    out: list[BuildStep] = []
     stage = -1
     for instruction in parse(text).instructions:
         keyword = instruction.keyword
@@ -49,11 +49,11 @@ def read_instructions(text: str) -> list[Instruction]:
             stage += 1
         logical = go_trim_space(instruction.original)
         arguments = go_trim_space(logical[len(instruction.arguments.command):])
-        out.append(Instruction(keyword, arguments, instruction.start_line, max(stage, 0), bool(instruction.heredocs)))
+        out.append(BuildStep(keyword, arguments, instruction.start_line, max(stage, 0), bool(instruction.heredocs)))
     return out
 
 
-def final_stage(instructions: list[Instruction]) -> list[Instruction]:
+def final_stage(instructions: list[BuildStep]) -> list[BuildStep]:
     """The instructions of the last stage, its FROM first."""
     if not instructions:
         return []

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from ..syntax import parse
 from .builders import Builder, detect_builder
+from .pipeline import verify
 from .report import VerifyReport
 
 # A path as dpkg records it, with or without the /usr prefix a merged /usr adds.
@@ -58,8 +59,6 @@ def verify_repaired(
 ) -> tuple[VerifyReport, str]:
     """Verify the rewrite; when it breaks only by missing shared libraries, try once with their
     packages installed. Returns the report and the rewrite it is about."""
-    from . import verify  # the package's entry point; imported late to avoid a cycle
-
     if not isinstance(builder, Builder):
         builder = detect_builder(builder)
     keep = options.pop("keep_images", False)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 import shlex
-from dataclasses import dataclass, field
 
+from ..record import field, record
 from .checks import CheckResult
 from .compare import Difference, ImageSummary
 from .smoke import SmokeResult
@@ -13,7 +13,7 @@ from .smoke import SmokeResult
 _INSTRUCTION_WIDTH = 72
 
 
-@dataclass(frozen=True)
+@record
 class ImageReport:
     role: str  # "original" or "rewritten"
     summary: ImageSummary | None  # None when the build failed
@@ -26,7 +26,7 @@ class ImageReport:
         return self.summary is not None
 
 
-@dataclass(frozen=True)
+@record
 class VerifyReport:
     builder: str
     builder_version: str

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import shlex
 from collections.abc import Sequence
-from dataclasses import dataclass
 
+from ..record import record
 from .builders import Builder
 
 
-@dataclass(frozen=True)
+@record
 class SmokeRun:
     exit_code: int
     output: str
 
 
-@dataclass(frozen=True)
+@record
 class SmokeResult:
     command: list[str]
     original: SmokeRun

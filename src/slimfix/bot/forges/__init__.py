@@ -1,19 +1,13 @@
-"""The forges the bot talks to, behind one small interface.
-
-``make_forge`` imports a forge's client library only when that forge is used;
-they come with the ``bot`` extra.
-"""
+"""The forges the bot talks to, behind one small interface (``make.make_forge`` picks one)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import List, Optional
 
-from ..errors import BotError
-from ..secrets import Secrets
+from ...record import record
 
 
-@dataclass(frozen=True)
+@record
 class Request:
     """A merge request (GitLab) or pull request (GitHub), as the bot needs it."""
 
@@ -80,26 +74,3 @@ class GitLabPushOptions(Forge):
             f"merge_request.title={title}",
             f"merge_request.description={description}",
         ]
-
-
-def make_forge(name: str, api_url: Optional[str], project: str, token: str, secrets: Secrets) -> Forge:
-    if name == "none":
-        return Forge()
-    if name == "gitlab" and not token:
-        return GitLabPushOptions()
-    if not api_url:
-        raise BotError(f"cannot tell the {name} API address for this remote: pass --api-url")
-    if name == "github":
-        if not token:
-            raise BotError(
-                "GitHub needs a token to open pull requests: set GITHUB_TOKEN (or GH_TOKEN), "
-                "or use --forge none to push the branch only"
-            )
-        from .github import GitHub
-
-        return GitHub(api_url, project, token, secrets)
-    if name == "gitlab":
-        from .gitlab import GitLab
-
-        return GitLab(api_url, project, token, secrets)
-    raise BotError(f"unknown forge {name!r}")

@@ -8,9 +8,9 @@ import re
 from typing import Dict, List, Optional, Sequence, Tuple
 
 from ...syntax import Instruction
-from ..context import FileContext
-from ..images import ImageRef, runtime_variant
-from ..packages import build_deps
+from ...semantics.context import FileContext
+from ...semantics.images import ImageRef, runtime_variant
+from ...packages import build_deps
 from .commands import ecosystem, go_subcommand
 from .model import Survey
 from .tables import (ECOSYSTEM_BUILD_TOOLS, GO_BUILD_SUBCOMMANDS, INSTALLERS, MANAGERS, TOOLCHAIN_PROGRAMS,

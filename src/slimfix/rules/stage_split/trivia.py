@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Dict, List
 
 from ...syntax import BlankLine, Comment, Instruction
-from ..context import FileContext
+from ...semantics.context import FileContext
 from .model import Emission
 
 

@@ -5,29 +5,29 @@ from __future__ import annotations
 
 from typing import List, Optional, Sequence, Tuple
 
-from ...shell.edit import Edit as ShellEdit
+from ...edits import Edit
 from ...syntax import Instruction
-from ..context import FileContext
-from ..run import MAX_LINE, RunView
+from ...semantics.context import FileContext
+from ...semantics.run import MAX_LINE, RunView
 from .analysis import Analysis
 from .model import BUILDER, Command, Emission
 from .trivia import Trivia
 
 
-def command_text(ctx: FileContext, run: RunView, node, edits: Sequence[ShellEdit]) -> str:
+def command_text(ctx: FileContext, run: RunView, node, edits: Sequence[Edit]) -> str:
     """The command as written in the file (continuations and all), with ``edits`` applied."""
     text = ctx.text
     start = run.file_offset(node.start, after_break=True)
     end = run.file_offset(node.end)
     out, position = [], start
     for edit in sorted(edits, key=lambda e: (e.start, e.end)):
-        if edit.start == edit.end or edit.replacement == "":
+        if edit.start == edit.end or edit.content == "":
             a = run.file_offset(edit.start)
         else:
             a = run.file_offset(edit.start, after_break=True)
         b = run.file_offset(edit.end) if edit.end != edit.start else a
         out.append(text[position:a])
-        out.append(edit.replacement)
+        out.append(edit.content)
         position = b
     out.append(text[position:end])
     return "".join(out)

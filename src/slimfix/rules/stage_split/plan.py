@@ -9,7 +9,7 @@ from typing import List, Optional
 
 from ...record import record
 from ...syntax import Instruction
-from ..images import load_images
+from ...semantics.images import load_images
 from .analysis import Analysis
 from .commands import shown
 from .copies import builder_only_copy, manifest_only_copy
@@ -20,7 +20,7 @@ from .tables import MANAGERS, RUNTIME_PROGRAMS, SETUP_PROGRAMS, TOOLCHAIN_PROGRA
 
 
 @record
-class Plan:
+class SplitRewrite:
     start: int  # the replaced region of the file's text
     end: int
     text: str
@@ -35,13 +35,13 @@ class Planner:
         self.final: List[Emission] = []
         self.runs = RunSplitter(analysis, self.builder, self.final)
 
-    def plan(self, tooling: List[str]) -> Plan:
+    def plan(self, tooling: List[str]) -> SplitRewrite:
         analysis = self.analysis
         for index, instruction in enumerate(analysis.instructions):
             self._place(index, instruction)
         text = render_stages(analysis, self.builder, self.final)
         start = analysis.ctx.offset(analysis.stage.from_instruction)
-        return Plan(start, len(analysis.ctx.text), text, analysis.variant, self._savings(tooling))
+        return SplitRewrite(start, len(analysis.ctx.text), text, analysis.variant, self._savings(tooling))
 
     def _savings(self, tooling: List[str]) -> int:
         analysis = self.analysis

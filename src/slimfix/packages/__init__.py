@@ -21,7 +21,7 @@ from fnmatch import fnmatchcase
 from functools import lru_cache
 from typing import Dict, FrozenSet, Mapping, Optional, Pattern, Tuple
 
-from ...record import cached_property, field, record
+from ..record import cached_property, field, record
 from ..datafiles import load_table
 
 DATA_DIR = os.path.dirname(os.path.abspath(__file__))

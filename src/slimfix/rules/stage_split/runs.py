@@ -8,11 +8,12 @@ from __future__ import annotations
 import re
 from typing import List, Optional, Tuple
 
-from ...shell.edit import Edit as ShellEdit, insert_option, remove_words, replace_word
+from ...edits import Edit
+from ...shell.edit import insert_option, remove_words, replace_word
 from ...shell.nodes import Word
 from ...shell.rm import removes
 from ...syntax import Instruction
-from ..run import RunView
+from ...semantics.run import RunView
 from .analysis import Analysis
 from .copies import copy_result
 from .libraries import applies as needs_library_list, install_instruction, scan_command
@@ -92,7 +93,7 @@ class RunSplitter:
     def _filtered_install(self, command: Command, run: RunView, keep: set, final: bool, line: int = 0) -> Optional[str]:
         analysis = self.analysis
         view = command.view
-        edits: List[ShellEdit] = []
+        edits: List[Edit] = []
         dropped: List[Word] = []
         kept: List[str] = []
         for package in view.packages:

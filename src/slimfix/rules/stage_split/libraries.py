@@ -13,7 +13,7 @@ from __future__ import annotations
 import posixpath
 from typing import Optional
 
-from ..run import Style
+from ...semantics.run import Style
 from .analysis import Analysis
 from .model import INSTALL_DIR
 from .render import keyword_case

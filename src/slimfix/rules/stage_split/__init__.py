@@ -3,8 +3,8 @@
 ``analyse(ctx)`` looks for a file with one stage that installs build tooling (compilers, headers,
 or simply a full base image that has a slim variant) and then installs the application's
 dependencies with pip, npm or yarn, or builds a Go binary. It returns None when there is nothing
-to split, else a ``Finding`` that carries either a ``Plan`` (the new text of the file from its
-``FROM`` on) or the reason no plan could be made with confidence.
+to split, else a ``SplitProposal`` that carries either a ``SplitRewrite`` (the new text of the
+file from its ``FROM`` on) or the reason no plan could be made with confidence.
 
 - ``survey``: the tolerant first look (ecosystems, build steps, the tooling that ships);
 - ``analysis``: the strict reading the plan relies on, with the reasons to refuse;
@@ -17,7 +17,7 @@ to split, else a ``Finding`` that carries either a ``Plan`` (the new text of the
 
 from __future__ import annotations
 
-from .finding import Finding, analyse
-from .plan import Plan
+from .finding import SplitProposal, analyse
+from .plan import SplitRewrite
 
-__all__ = ["Finding", "Plan", "analyse"]
+__all__ = ["SplitProposal", "SplitRewrite", "analyse"]

@@ -1,7 +1,7 @@
 """Build-only packages kept in the final image: where they are installed, which step needs them,
 and how one RUN can install, build and remove them. Shared by SF005 (apk) and SF006 (apt).
 
-``findings(ctx, tool, distro)`` yields a ``Finding`` per install command that leaves build-only
+``findings(ctx, tool, distro)`` yields a ``KeptBuildDeps`` per install command that leaves build-only
 packages in a stage of the final image. A finding names the RUN that builds with them (the same
 RUN, or a later one of the stage) and the instructions between the two that must move above the
 install so the build can join it; ``reason`` says why no fix is possible. ``fix_edits`` turns a
@@ -16,17 +16,18 @@ import re
 from typing import Callable, Iterator, List, Optional, Sequence, Tuple
 
 from ..edits import Edit
+from ..packages import BuildDeps, build_deps, load_catalog
 from ..record import record
-from ..shell.commands import CommandView, Package
+from ..semantics.context import FileContext
+from ..semantics.run import MAX_LINE, RunView
+from ..semantics.shellfacts import ends_cleanly, is_and_chain
+from ..semantics.shellstate import join_blocker
+from ..shell import parse_shell
+from ..shell.commands import CommandView, Package, classify
+from ..shell.edit import insert_option, quote
 from ..shell.nodes import SimpleCommand, Word
-from ..shell.walk import CommandContext
+from ..shell.walk import CommandContext, walk_commands
 from ..syntax import Comment, Instruction
-from .context import FileContext
-from .packages import BuildDeps, build_deps, load_catalog
-from .run import MAX_LINE, RunView
-from .shellfacts import ends_cleanly, is_and_chain
-from .shellstate import join_blocker
-from .stages import parent_stage
 
 # Programs that compile, or fetch and build, whatever their arguments.
 _BUILD_PROGRAMS = frozenset({
@@ -94,7 +95,7 @@ _COMMENT_LINE = re.compile(r"\n[ \t]*#")
 
 
 @record
-class Finding:
+class KeptBuildDeps:
     """Build-only packages one install command leaves in the image, and the plan to remove them."""
 
     instruction: Instruction
@@ -198,11 +199,6 @@ def build_steps(run: RunView, after: int = -1) -> List[Tuple[CommandContext, str
 
 def command_builds(instruction: Instruction) -> Optional[str]:
     """The build tool a CMD, ENTRYPOINT or exec-form RUN runs, if any."""
-    from ..shell import parse_shell
-    from ..shell.commands import classify
-    from ..shell.edit import quote
-    from ..shell.walk import walk_commands
-
     words = list(instruction.value)
     if not words:
         return None
@@ -223,45 +219,18 @@ def command_builds(instruction: Instruction) -> Optional[str]:
 # --- stages -----------------------------------------------------------------------------------
 
 
-def final_lineage(ctx: FileContext) -> List[int]:
-    """Indexes of the final stage and the stages it is built FROM: their packages are in the image."""
-    stages = ctx.tree.stages
-    out: List[int] = []
-    stage = stages[-1] if stages else None
-    while stage is not None and stage.index not in out:
-        out.append(stage.index)
-        stage = parent_stage(ctx.tree, stage)
-    return sorted(out)
-
-
-def base_image(ctx: FileContext, stage) -> str:
-    """The image a stage is built on, through the stages it is built FROM."""
-    parent = parent_stage(ctx.tree, stage)
-    return base_image(ctx, parent) if parent is not None else stage.base_image
-
-
-def family(ctx: FileContext, index: int) -> List[int]:
-    """The stage ``index`` and every stage built FROM it, directly or not."""
-    out = [index]
-    for stage in ctx.tree.stages[index + 1:]:
-        parent = parent_stage(ctx.tree, stage)
-        if parent is not None and parent.index in out:
-            out.append(stage.index)
-    return out
-
-
 # --- findings ---------------------------------------------------------------------------------
 
 
-def findings(ctx: FileContext, tool: str, distro: str, removes: Callable[[RunView, Finding], Optional[str]]
-             ) -> Iterator[Finding]:
+def findings(ctx: FileContext, tool: str, distro: str, removes: Callable[[RunView, KeptBuildDeps], Optional[str]]
+             ) -> Iterator[KeptBuildDeps]:
     """Install commands of ``tool`` in the final image's stages that keep build-only packages.
 
     ``removes(run, finding)`` tells whether a RUN removes the finding's packages: "all" when it
     surely does (or might: a removal with expansions), "some" when it removes some of them, else
     None."""
     deps = build_deps(distro)
-    for index in final_lineage(ctx):
+    for index in ctx.final_lineage():
         stage = ctx.tree.stages[index]
         for position, instruction in enumerate(stage.instructions):
             run = _heredoc_script(ctx, instruction) or ctx.run(instruction)
@@ -295,20 +264,20 @@ def _heredoc_script(ctx: FileContext, instruction: Instruction) -> Optional[RunV
     return RunView(instruction, ctx.offset(instruction), instruction.heredocs[0].content, 0)
 
 
-def _finding(instruction, run, ctx, view, deps: BuildDeps) -> Optional[Finding]:
+def _finding(instruction, run, ctx, view, deps: BuildDeps) -> Optional[KeptBuildDeps]:
     build, kept = [], []
     for package in view.packages:
         (build if package.name is not None and deps.is_build_only(package.name) else kept).append(package)
     if not build:
         return None
-    return Finding(instruction, run, ctx, view, tuple(build), tuple(kept))
+    return KeptBuildDeps(instruction, run, ctx, view, tuple(build), tuple(kept))
 
 
-def _no_fix(finding: Finding, reason: str) -> Finding:
-    return Finding(**{**finding.__dict__, "reason": reason})
+def _no_fix(finding: KeptBuildDeps, reason: str) -> KeptBuildDeps:
+    return KeptBuildDeps(**{**finding.__dict__, "reason": reason})
 
 
-def _plan(ctx: FileContext, stage, position: int, finding: Finding, deps: BuildDeps, removes) -> Finding:
+def _plan(ctx: FileContext, stage, position: int, finding: KeptBuildDeps, deps: BuildDeps, removes) -> KeptBuildDeps:
     f = finding
     view, run = f.view, f.run
     savings = estimate_savings(f.names)
@@ -328,7 +297,7 @@ def _plan(ctx: FileContext, stage, position: int, finding: Finding, deps: BuildD
         runtime.extend(lib for lib in libraries if lib not in runtime)
     named = {p.name for p in f.kept}
     runtime = [lib for lib in runtime if lib not in named]
-    f = Finding(**{**f.__dict__, "runtime": tuple(runtime), "savings": savings})
+    f = KeptBuildDeps(**{**f.__dict__, "runtime": tuple(runtime), "savings": savings})
     if unknown:
         return _no_fix(f, f"no runtime library is known for {', '.join(unknown)}")
     install = f.install
@@ -350,7 +319,7 @@ def _plan(ctx: FileContext, stage, position: int, finding: Finding, deps: BuildD
                 break
     if build_run is None:
         return _no_fix(f, "no build step (pip, npm, make, ...) follows in the stage")
-    f = Finding(**{**f.__dict__, "build_instruction": build_instruction, "build_run": build_run})
+    f = KeptBuildDeps(**{**f.__dict__, "build_instruction": build_instruction, "build_run": build_run})
     needs = _later_need(ctx, stage.index, rest, f, removes)
     if needs:
         return _no_fix(f, needs)
@@ -359,7 +328,7 @@ def _plan(ctx: FileContext, stage, position: int, finding: Finding, deps: BuildD
         removed = removes(build_run, f)
         if removed == "some":
             return _no_fix(f, f"the build RUN on line {build_instruction.start_line} removes only some of them")
-        f = Finding(**{**f.__dict__, "moved": moved, "join_only": removed == "all"})
+        f = KeptBuildDeps(**{**f.__dict__, "moved": moved, "join_only": removed == "all"})
         reason = _join_blocker(ctx, stage, f)
         if reason:
             return _no_fix(f, reason)
@@ -368,12 +337,13 @@ def _plan(ctx: FileContext, stage, position: int, finding: Finding, deps: BuildD
     return f
 
 
-def _later_need(ctx: FileContext, stage_index: int, rest: Sequence[Instruction], f: Finding, removes) -> Optional[str]:
+def _later_need(ctx: FileContext, stage_index: int, rest: Sequence[Instruction], f: KeptBuildDeps,
+                removes) -> Optional[str]:
     """Why a later instruction of the stage (or of a stage built from it) still needs the packages."""
     later: List[Instruction] = list(rest)
-    lineage = final_lineage(ctx)
-    for index in family(ctx, stage_index)[1:]:
-        stage = ctx.tree.stages[index]
+    lineage = ctx.final_lineage()
+    for stage in ctx.family(ctx.tree.stages[stage_index])[1:]:
+        index = stage.index
         if index not in lineage and any(i.keyword == "RUN" for i in stage.instructions):
             return f"stage {stage.name} is built from this one and may build with them"
         later.extend(stage.instructions)
@@ -399,7 +369,7 @@ def _later_need(ctx: FileContext, stage_index: int, rest: Sequence[Instruction],
 # --- joining a later build RUN ------------------------------------------------------------------
 
 
-def _join_blocker(ctx: FileContext, stage, f: Finding) -> Optional[str]:
+def _join_blocker(ctx: FileContext, stage, f: KeptBuildDeps) -> Optional[str]:
     run, build = f.run, f.build_run
     assert build is not None
     if build.has_heredoc or build.script.has_opaque:
@@ -422,7 +392,7 @@ def _join_blocker(ctx: FileContext, stage, f: Finding) -> Optional[str]:
     return None
 
 
-def _joined_flags(f: Finding) -> Optional[Tuple[str, ...]]:
+def _joined_flags(f: KeptBuildDeps) -> Optional[Tuple[str, ...]]:
     """Flags the install RUN must gain so the build keeps its own; None when they conflict."""
     mine, theirs = f.instruction.flags, f.build_instruction.flags  # type: ignore[union-attr]
     missing = tuple(flag for flag in theirs if flag not in mine)
@@ -488,11 +458,7 @@ def _defined_names(instruction: Instruction) -> List[str]:
 
 def _workdir_before(ctx: FileContext, stage, instruction: Instruction) -> Optional[str]:
     """The working directory where ``instruction`` runs (a base image's is taken to be ``/``)."""
-    chain = []
-    current = stage
-    while current is not None and current not in chain:
-        chain.append(current)
-        current = parent_stage(ctx.tree, current)
+    chain = ctx.ancestry(stage) if stage is not None else []
     workdir: Optional[str] = "/"
     for member in reversed(chain):
         for candidate in member.instructions:
@@ -573,7 +539,7 @@ def _mentions(run: RunView, path: str) -> bool:
 # --- edits ------------------------------------------------------------------------------------
 
 
-def fix_edits(ctx: FileContext, f: Finding, rewrite: Callable[[str], Rewrite]) -> Optional[List[Edit]]:
+def fix_edits(ctx: FileContext, f: KeptBuildDeps, rewrite: Callable[[str], Rewrite]) -> Optional[List[Edit]]:
     """File edits that split the install (``rewrite(joiner)``), join the build RUN (moving the
     instructions between above the install) and remove the build packages after the build; None
     when that would lose a comment inside an instruction."""
@@ -609,7 +575,7 @@ class Outcome:
     description: str = ""
 
 
-def outcome(ctx: FileContext, f: Finding, reason: Optional[str], rewrite: Callable[[str], Rewrite], verb: str,
+def outcome(ctx: FileContext, f: KeptBuildDeps, reason: Optional[str], rewrite: Callable[[str], Rewrite], verb: str,
             action: str) -> Outcome:
     """The message and fix for ``f``: ``verb`` is how the packages go ("remove", "purge"),
     ``action`` what the fix does to them (for its description)."""
@@ -628,9 +594,7 @@ def outcome(ctx: FileContext, f: Finding, reason: Optional[str], rewrite: Callab
                    f"{action}, {where}")
 
 
-def _install_edits(ctx: FileContext, f: Finding, change: Rewrite) -> Optional[List[Edit]]:
-    from ..shell.edit import insert_option
-
+def _install_edits(ctx: FileContext, f: KeptBuildDeps, change: Rewrite) -> Optional[List[Edit]]:
     run, command = f.run, f.view.command
     edits = remove_words_in_layout(ctx.text, run, change.remove)
     if edits is None:
@@ -727,7 +691,7 @@ def _previous_content_end(text: str, line_start: int, escape: str) -> Optional[i
     return k + len(body[:-len(escape)].rstrip(" \t"))
 
 
-def _joiner(ctx: FileContext, f: Finding, draft: Rewrite) -> str:
+def _joiner(ctx: FileContext, f: KeptBuildDeps, draft: Rewrite) -> str:
     """``" && "`` while the joined RUN fits on one line, else the author's multi-line joiner."""
     run, build = f.run, f.build_run
     comments = _build_comments(ctx, f)
@@ -745,7 +709,7 @@ def _joiner(ctx: FileContext, f: Finding, draft: Rewrite) -> str:
     return f" {style.escape}{f.instruction.newline or style.newline}{style.indent}&& "
 
 
-def _build_comments(ctx: FileContext, f: Finding) -> List[Comment]:
+def _build_comments(ctx: FileContext, f: KeptBuildDeps) -> List[Comment]:
     """Comment lines right above the build RUN (after the last moved instruction)."""
     if f.build_run is f.run:
         return []
@@ -760,7 +724,7 @@ def _build_comments(ctx: FileContext, f: Finding) -> List[Comment]:
     return out
 
 
-def _move_and_join(ctx: FileContext, f: Finding, joiner: str) -> Optional[List[Edit]]:
+def _move_and_join(ctx: FileContext, f: KeptBuildDeps, joiner: str) -> Optional[List[Edit]]:
     run, build = f.run, f.build_run
     lines = ctx.tree.body
     # the moved instructions, each with the comment lines above it, go above the install RUN and
@@ -822,8 +786,8 @@ def package_list(names: Sequence[str]) -> str:
 
 
 __all__ = [
-    "Finding", "Outcome", "Rewrite", "base_image", "build_step", "build_steps", "command_text",
-    "estimate_savings", "final_lineage", "findings", "fix_edits", "outcome", "package_list",
+    "KeptBuildDeps", "Outcome", "Rewrite", "build_step", "build_steps", "command_text",
+    "estimate_savings", "findings", "fix_edits", "outcome", "package_list",
 ]
 
 

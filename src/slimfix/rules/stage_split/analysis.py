@@ -11,9 +11,9 @@ from typing import Callable, Dict, List, Optional, Sequence, Tuple
 from ...shell.commands import CommandView
 from ...shell.nodes import SimpleCommand
 from ...syntax import Instruction
-from ..context import FileContext
-from ..images import ImageRef
-from ..packages import BuildDeps, build_deps
+from ...semantics.context import FileContext
+from ...semantics.images import ImageRef
+from ...packages import BuildDeps, build_deps
 from .commands import plain_list, role
 from .model import BASE, BUILD, BUILDER, DEPS, Command, Refused, Survey
 from .tables import ECOSYSTEM_BUILD_TOOLS, FETCH_TOOLS, MANAGERS, PIP_ENV_CONFLICTS, PIP_SYSTEM_BINS

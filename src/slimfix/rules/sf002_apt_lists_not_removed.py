@@ -28,7 +28,7 @@ def cleans(run: RunView) -> bool:
     return run.mounts_over(LISTS) or ("/var/lib/apt" in run.shell_text and run.removes(LISTS + "/*"))
 
 
-class AptListsKept(Rule):
+class AptListsNotRemoved(Rule):
     """
     ## What it does
     Finds a `RUN` that downloads apt's package lists (`apt-get update`) and
@@ -127,24 +127,15 @@ def _last_user(later) -> tuple:
 def _lineage_runs(ctx: FileContext) -> List[tuple]:
     """(stage index, RUNs) for each reaching stage: its shell-form RUNs and
     those of the stages built FROM it, in file order."""
-    from ..semantics.stages import parent_stage
-
-    tree = ctx.tree
     out = []
-    for stage in tree.stages:
+    for stage in ctx.tree.stages:
         if stage.index not in ctx.reaching:
             continue
-        family = {stage.index}
-        for later in tree.stages[stage.index + 1:]:
-            parent = parent_stage(tree, later)
-            if parent is not None and parent.index in family:
-                family.add(later.index)
         runs = []
-        for member in tree.stages:
-            if member.index in family:
-                for instruction in member.instructions:
-                    run = ctx.run(instruction)
-                    if run is not None:
-                        runs.append((instruction, run))
+        for member in ctx.family(stage):
+            for instruction in member.instructions:
+                run = ctx.run(instruction)
+                if run is not None:
+                    runs.append((instruction, run))
         out.append((stage.index, runs))
     return out

@@ -1,5 +1,5 @@
 """The entry point: ``analyse(ctx)`` returns None when a file has nothing to split, else a
-``Finding`` with either a ``Plan`` or the reason no plan could be made with confidence."""
+``SplitProposal`` with either a ``SplitRewrite`` or the reason no plan could be made with confidence."""
 
 from __future__ import annotations
 
@@ -7,23 +7,23 @@ from typing import Optional
 
 from ...record import record
 from ...syntax import Instruction
-from ..context import FileContext
-from ..images import family_of
+from ...semantics.context import FileContext
+from ...semantics.images import family_of
 from .analysis import Analysis
 from .model import Refused
-from .plan import Plan, Planner
+from .plan import SplitRewrite, Planner
 from .survey import base_ref, build_tooling, describe, survey, variant, windows
 
 
 @record
-class Finding:
+class SplitProposal:
     instruction: Instruction  # where to report
     tooling: str  # what ships in the final image, for the message
-    plan: Optional[Plan] = None
+    plan: Optional[SplitRewrite] = None
     reason: Optional[str] = None
 
 
-def analyse(ctx: FileContext) -> Optional[Finding]:
+def analyse(ctx: FileContext) -> Optional[SplitProposal]:
     stages = ctx.tree.stages
     if len(stages) != 1:
         return None
@@ -44,7 +44,7 @@ def analyse(ctx: FileContext) -> Optional[Finding]:
     described = describe(tooling, stage.base_image, runtime_image)
     if not found.steps:
         if found.toolchain_runs:
-            return Finding(stage.from_instruction, described, reason="the build's outputs cannot be located")
+            return SplitProposal(stage.from_instruction, described, reason="the build's outputs cannot be located")
         return None
     try:
         if len(ecosystems) > 1:
@@ -52,5 +52,5 @@ def analyse(ctx: FileContext) -> Optional[Finding]:
         analysis = Analysis(ctx, stage, found, ecosystems[0], ref, family, runtime_image)
         plan = Planner(analysis).plan(tooling)
     except Refused as refusal:
-        return Finding(stage.from_instruction, described, reason=str(refusal))
-    return Finding(stage.from_instruction, described, plan=plan)
+        return SplitProposal(stage.from_instruction, described, reason=str(refusal))
+    return SplitProposal(stage.from_instruction, described, plan=plan)

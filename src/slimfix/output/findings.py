@@ -1,4 +1,4 @@
-"""Reports of a run, in the format asked for: text, json, sarif, github, gitlab.
+"""The findings of a run, which every report format reads.
 
 A finding is a diagnostic in one file, with whether its fix was applied (or,
 in --check and --diff modes, would be). Machine formats report the findings
@@ -13,9 +13,6 @@ from typing import Dict, List, Optional, Sequence
 from ..fixer import FileResult
 from ..record import record
 from ..rules import Applicability, Diagnostic, get_rule
-from . import posix_path
-
-FORMATS = ("text", "json", "sarif", "github", "gitlab")
 
 
 @record
@@ -75,69 +72,3 @@ def human_bytes(count: int) -> str:
             return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
         value /= 1000
     return f"{count} B"  # pragma: no cover
-
-
-def _json(results: Sequence[FileResult], mode: str, **_) -> str:
-    import json
-
-    def item(f: Finding) -> Dict[str, object]:
-        d = f.diagnostic
-        return {
-            "code": d.code,
-            "name": rule_name(d.code),
-            "message": d.message,
-            "path": posix_path(f.path),
-            "line": d.line,
-            "column": d.column,
-            "end_line": max(d.end_line, d.line),
-            "fixed": f.fixed,
-            "fix": None if d.fix is None else {"applicability": d.fix.applicability.label, "message": d.fix.message},
-            "estimated_savings": d.savings,
-        }
-
-    files = [
-        {
-            "path": posix_path(r.path),
-            "changed": r.changed and not r.error,
-            "error": error_message(r),
-            "estimated_savings": r.savings,
-        }
-        for r in results
-    ]
-    doc = {
-        "mode": mode,
-        "findings": [item(f) for f in findings(results, mode, include_fixed=True)],
-        "files": files,
-        "fixes_by_rule": fixes_by_rule(results),
-        "estimated_savings": sum(r.savings for r in results),
-    }
-    return json.dumps(doc, indent=2, ensure_ascii=False)
-
-
-def render(
-    results: Sequence[FileResult],
-    fmt: str,
-    mode: str,
-    show_fixes: bool = False,
-    statistics: bool = False,
-) -> str:
-    """The report; "" when there is nothing to say in that format."""
-    if fmt == "text":
-        from .text import text_report
-
-        return text_report(results, mode, show_fixes=show_fixes, statistics=statistics)
-    if fmt == "json":
-        return _json(results, mode)
-    if fmt == "sarif":
-        from .sarif import sarif_report
-
-        return sarif_report(results, mode)
-    if fmt == "github":
-        from .annotations import github_annotations
-
-        return github_annotations(results, mode)
-    if fmt == "gitlab":
-        from .annotations import gitlab_code_quality
-
-        return gitlab_code_quality(results, mode)
-    raise ValueError(f"unknown output format {fmt!r}")

@@ -1,4 +1,4 @@
-"""The split's package, program and ecosystem lists, loaded once from ``semantics/split.toml``."""
+"""The split's package, program and ecosystem lists, loaded once from ``split.toml`` beside it."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ import os
 import re
 from typing import Dict, FrozenSet, Pattern, Tuple
 
-from ..datafiles import load_table
+from ...datafiles import load_table
 
-_DATA = load_table(os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "split.toml"))
+_DATA = load_table(os.path.join(os.path.dirname(os.path.abspath(__file__)), "split.toml"))
 
 _ECOSYSTEMS = _DATA["ecosystem"]
 _PROGRAMS = _DATA["programs"]

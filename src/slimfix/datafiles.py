@@ -16,7 +16,7 @@ import sys
 import zlib
 from typing import Any, Dict, Optional
 
-from .. import __version__
+from .constants import __version__
 
 
 def cache_dir() -> Optional[str]:
@@ -44,7 +44,7 @@ def load_table(path: str) -> Dict[str, Any]:
                 return data
         except Exception:  # missing, stale format, truncated: parse again
             pass
-    if sys.version_info >= (3, 11):
+    if sys.version_info >= (3, 11):  # only on a cache miss
         import tomllib
     else:  # pragma: no cover - exercised on Python 3.9/3.10
         import tomli as tomllib
@@ -56,7 +56,7 @@ def load_table(path: str) -> Dict[str, Any]:
 
 
 def _save(target: str, value: Any) -> None:
-    import tempfile
+    import tempfile  # only when the cache is written
 
     try:
         os.makedirs(os.path.dirname(target), exist_ok=True)
