@@ -124,3 +124,10 @@ def test_one_fix_removes_every_archive_of_the_run():
     [diagnostic] = _diagnostics(text)
     assert diagnostic.fix.message == "append `rm -f /tmp/a.tgz /tmp/b.deb`"
     assert diagnostic.savings == 40_000_000
+
+
+def test_a_copy_from_a_variable_path_makes_the_fix_unsafe():
+    text = ("FROM debian AS build\nENV D=/tmp\nRUN curl -o /tmp/a.tgz https://e.com/a && tar -xzf /tmp/a.tgz -C /opt\n"
+            "FROM debian\nCOPY --from=build $D /x\n")
+    [diagnostic] = _diagnostics(text)
+    assert diagnostic.fix.applicability == Applicability.UNSAFE

@@ -69,7 +69,8 @@ class DownloadedArchiveKept(Rule):
     The fix is unsafe when the `RUN` could make `rm` mean something else (a
     shell function, `alias`, `source`, `.`, `eval`, a `PATH` set without
     `$PATH`), or when the file's directory is unknown and a later command
-    names an absolute directory that might hold it. A command that lists the
+    names an absolute directory that might hold it, or a later `COPY --from`
+    copies a path held in a variable. A command that lists the
     working directory without naming it (`ls`, `find`, `du`) counts as a use
     of a relative path. No fix is offered when
     the `RUN` cannot be extended safely (a heredoc, a trailing `&`, `;` or
@@ -220,8 +221,10 @@ def _mention_in(ref: PathRef, instruction: Instruction) -> Tuple[int, str]:
             if instruction.value else []
     else:
         values = [(w, w, any(c in w for c in "*?[")) for w in instruction.value]
+    copies = keyword in ("COPY", "ADD")
     for raw, value, glob in values:
-        seen = ref.mention(value if "$" not in value else None, raw, glob)
+        # a variable in a COPY --from source may name any directory of the other stage
+        seen = MAYBE if copies and "$" in value else ref.mention(value if "$" not in value else None, raw, glob)
         if seen > worst:
             worst, text = seen, raw
     return worst, text
