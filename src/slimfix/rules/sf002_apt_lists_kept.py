@@ -24,6 +24,14 @@ def needs_lists(run: RunView) -> bool:
     return "apt" in run.shell_text and any(view.action in _NEEDS_LISTS for view in run.views("apt"))
 
 
+def only_updates(run: RunView) -> bool:
+    """Every command of the RUN is ``apt-get update`` (or ``apt update``): a lone update, which
+    SF013 moves or removes; cleaning up inside it would leave a layer that does nothing."""
+    commands = run.commands
+    return bool(commands) and all(v is not None and v.tool == "apt" and v.action == "update_index"
+                                  for _, v in commands)
+
+
 def cleans(run: RunView) -> bool:
     return run.mounts_over(LISTS) or ("/var/lib/apt" in run.shell_text and run.removes(LISTS + "/*"))
 
@@ -60,7 +68,10 @@ class AptListsKept(Rule):
     (or of a stage built from it) installs with apt without its own
     `apt-get update`, it still needs the lists: the cleanup goes after that
     `RUN` instead, and the `RUN` with the update keeps a finding without a
-    fix: its own layer still carries the lists. No fix is offered when the `RUN` cannot be extended safely
+    fix: its own layer still carries the lists. A `RUN` that does nothing
+    but `apt-get update` and that no later `RUN` reads the lists of gets no
+    fix either (the cleanup would leave a layer that does nothing): SF013
+    removes it. No fix is offered when the `RUN` cannot be extended safely
     (a heredoc, a trailing `&`, `;` or comment, or shell text slimfix cannot
     read).
 
@@ -81,7 +92,10 @@ class AptListsKept(Rule):
                 if ctx.stage(instruction).index != stage_index or not updates(run) or cleans(run):
                     continue
                 user, cleaned = _last_user(runs[i + 1:])
-                if not cleaned:
+                if user is None and only_updates(run):
+                    yield self.diagnostic(instruction, "apt lists are left in the layer by a RUN that only updates "
+                                          "them; move the update to the RUN that installs or remove it (SF013)")
+                elif not cleaned:
                     yield self._diagnose(instruction, user or (instruction, run))
                 else:
                     yield self.diagnostic(
