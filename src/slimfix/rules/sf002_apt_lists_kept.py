@@ -33,7 +33,18 @@ def only_updates(run: RunView) -> bool:
 
 
 def cleans(run: RunView) -> bool:
-    return run.mounts_over(LISTS) or ("/var/lib/apt" in run.shell_text and run.removes(LISTS + "/*"))
+    """The lists are on a cache or tmpfs mount, or an ``rm`` after the RUN's last update removes
+    them (an ``rm`` before ``apt-get update`` removes nothing the update then downloads)."""
+    from ..shell.rm import removes
+
+    if run.mounts_over(LISTS):
+        return True
+    if "/var/lib/apt" not in run.shell_text:
+        return False
+    last = max((c.command.start for c, v in run.commands if v is not None and v.tool == "apt"
+                and v.action == "update_index"), default=-1)
+    return any(removes(v, LISTS + "/*") for c, v in run.commands
+               if v is not None and v.tool == "rm" and c.command.start > last)
 
 
 class AptListsKept(Rule):

@@ -11,6 +11,7 @@ from ..syntax import BlankLine, Comment, ContinuationComment, Instruction
 from .base import Applicability, Diagnostic, Edit, Fix, Rule
 from .sf002_apt_lists_kept import SAVINGS, needs_lists, only_updates, updates
 
+_READS = frozenset({"install", "upgrade", "download", "build"})  # apt actions that read the lists
 # Instructions that cannot change what `apt-get update` does or whether it can run, so an
 # update may move past them. ENV, ARG (proxies, APT_CONFIG), USER, SHELL and any RUN may.
 _NEUTRAL = frozenset({"COPY", "ADD", "LABEL", "EXPOSE", "WORKDIR", "HEALTHCHECK", "CMD", "ENTRYPOINT", "VOLUME",
@@ -109,12 +110,27 @@ def _user(ctx: FileContext, later: Tuple[Instruction, ...]) -> Tuple[Optional[In
     for instruction in later:
         run = ctx.run(instruction)
         if instruction.effective_keyword == "RUN" and instruction.keyword == "RUN":
-            if run is None or updates(run):
+            if run is None:
                 return None, []
-            if needs_lists(run):
+            if _reads_before_update(run):
                 return instruction, between
+            if updates(run):
+                return None, []
         between.append(instruction)
     return None, []
+
+
+def _reads_before_update(run: RunView) -> bool:
+    """An apt command of the RUN reads the lists before any update of its own refreshes them."""
+    if not needs_lists(run):
+        return False
+    for _, view in run.commands:
+        if view is not None and view.tool == "apt":
+            if view.action == "update_index":
+                return False
+            if view.action in _READS:
+                return True
+    return False
 
 
 def _adjacent(ctx: FileContext, first: Instruction, second: Instruction) -> bool:
