@@ -32,6 +32,33 @@ def only_updates(run: RunView) -> bool:
                                   for _, v in commands)
 
 
+def mistyped_cleanups(run: RunView) -> List[tuple]:
+    """(rm view, word) for each ``rm`` argument that looks meant for the lists but misses them
+    (``/var/apt/lists/*``, ``/var/lib/apt/list/*``): it names ``apt`` and ``list``, and neither
+    covers the lists nor lies inside them. SF014 replaces them."""
+    from fnmatch import fnmatchcase
+    from ..shell.rm import normalise_path
+
+    out = []
+    if "list" not in run.shell_text:
+        return out
+    for c, view in run.commands:
+        if view is None or view.tool != "rm" or c.in_substitution:
+            continue
+        for word in view.args:
+            value = word.value
+            if value is None or "apt" not in value or "list" not in value or not value.startswith("/"):
+                continue
+            pattern = normalise_path(value) or value
+            if word.has_glob and (fnmatchcase(LISTS, pattern) or fnmatchcase(LISTS + "/x", pattern)):
+                continue
+            bare = pattern[:-2] if pattern.endswith("/*") else pattern
+            if bare == LISTS or LISTS.startswith(bare + "/") or bare.startswith(LISTS + "/"):
+                continue
+            out.append((view, word))
+    return out
+
+
 def cleans(run: RunView) -> bool:
     """The lists are on a cache or tmpfs mount, or an ``rm`` after the RUN's last update removes
     them (an ``rm`` before ``apt-get update`` removes nothing the update then downloads)."""
@@ -79,7 +106,9 @@ class AptListsKept(Rule):
     (or of a stage built from it) installs with apt without its own
     `apt-get update`, it still needs the lists: the cleanup goes after that
     `RUN` instead, and the `RUN` with the update keeps a finding without a
-    fix: its own layer still carries the lists. A `RUN` that does nothing
+    fix: its own layer still carries the lists. A `RUN` that tries to remove
+    them by a wrong path with a recursive `rm` (`rm -rf /var/apt/lists/*`)
+    gets no fix: SF014 replaces the path rather than adding a second cleanup. A `RUN` that does nothing
     but `apt-get update` and that no later `RUN` reads the lists of gets no
     fix either (the cleanup would leave a layer that does nothing): SF013
     removes it. No fix is offered when the `RUN` cannot be extended safely
@@ -117,6 +146,10 @@ class AptListsKept(Rule):
 
     def _diagnose(self, instruction: Instruction, target) -> Diagnostic:
         target_instruction, target_run = target
+        mistyped = [found for found in mistyped_cleanups(target_run) if found[0].has("recursive")]
+        if mistyped:
+            return self.diagnostic(instruction, f"apt lists are left in the layer: `rm {mistyped[0][1].text}` misses "
+                                   f"them; replace it with `{LISTS}/*` (SF014)")
         edit = target_run.append(CLEANUP)
         message = "apt lists are left in the layer; remove them in the same RUN"
         if target_instruction is not instruction:
