@@ -1,0 +1,58 @@
+"""SF015 build-tool-cache-kept: the table, and how sure each fix is."""
+
+from __future__ import annotations
+
+import pytest
+
+from slimfix.config import Settings
+from slimfix.fixer import fix_text
+from slimfix.rules import Applicability
+from slimfix.rules.sf015_build_tool_cache_kept import caches
+from slimfix.shell import parse_shell
+
+
+def _diagnostics(text: str):
+    return fix_text(text, "Dockerfile", Settings(select=("SF015",)), fix=False).diagnostics
+
+
+def test_every_cleanup_in_the_table_is_plain_shell():
+    for cache in caches():
+        script = parse_shell(cache.clean.replace("{program}", cache.programs[0]))
+        assert not script.has_opaque and len(script.body.items) == 1, cache.name
+
+
+@pytest.mark.parametrize("text", [
+    "FROM maven:3\nRUN mvn package\nCMD [\"mvn\", \"spring-boot:run\"]\n",
+    "FROM golang:1\nRUN go mod download\nCOPY . .\nRUN go build ./...\n",
+    "FROM maven:3\nRUN ./mvnw package && cd target && ls\n",
+    "FROM golang:1\nRUN export HOME=/tmp && go build ./...\n",
+    "FROM golang:1\nRUN go() { :; } && go build ./...\n",
+])
+def test_unsure_fixes_are_unsafe(text):
+    [diagnostic] = [d for d in _diagnostics(text) if d.fix is not None][:1]
+    assert diagnostic.fix.applicability == Applicability.UNSAFE
+
+
+@pytest.mark.parametrize("text", [
+    "FROM maven:3\nRUN mvn package\nCMD [\"java\", \"-jar\", \"app.jar\"]\n",
+    "FROM golang:1\nRUN go build ./...\nRUN go test ./...\n",  # the build cache only makes go faster
+    "FROM maven:3\nRUN cd /src && ./mvnw package\n",
+])
+def test_certain_fixes_are_safe(text):
+    diagnostic = next(d for d in _diagnostics(text) if d.fix is not None)
+    assert diagnostic.fix.applicability == Applicability.SAFE
+
+
+def test_a_later_go_command_makes_only_the_module_cache_unsafe():
+    text = "FROM golang:1\nRUN go build ./...\nCMD [\"go\", \"run\", \".\"]\n"
+    safe, unsafe = _diagnostics(text)
+    assert safe.fix.applicability == Applicability.SAFE and "`go clean -cache`" in safe.fix.message
+    assert unsafe.fix.applicability == Applicability.UNSAFE and "`go clean -modcache`" in unsafe.fix.message
+    output = fix_text(text, "Dockerfile", Settings(select=("SF015",), unsafe_fixes=True)).output
+    assert "RUN go build ./... && go clean -cache && go clean -modcache\n" in output
+
+
+def test_savings_add_up_per_cache():
+    [diagnostic] = _diagnostics("FROM golang:1\nRUN go build ./...\n")
+    assert diagnostic.fix.applicability == Applicability.SAFE
+    assert diagnostic.savings == sum(c.savings for c in caches() if c.programs == ("go",))
