@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Iterable, List
 
 from ..semantics.context import FileContext
@@ -17,7 +18,44 @@ _NEEDS_LISTS = frozenset({"install", "upgrade", "download", "build"})
 
 
 def updates(run: RunView) -> bool:
-    return "apt" in run.shell_text and any(view.action == "update_index" for view in run.views("apt"))
+    """The RUN downloads the lists: ``apt-get update``, or an implicit update (see
+    ``implicit_update``)."""
+    if "apt" in run.shell_text and any(view.action == "update_index" for view in run.views("apt")):
+        return True
+    return implicit_update(run)
+
+
+def implicit_update(run: RunView) -> bool:
+    """A command that runs ``apt-get update`` itself: ``apt-get install --update``,
+    ``add-apt-repository`` without ``-n``, or a vendor setup script of ``apt.toml``'s
+    ``implicit_update`` table fetched and piped to a shell (``curl ... | bash -``)."""
+    text = run.shell_text
+    if "apt" in text:
+        for view in run.views("apt"):
+            if view.has("update_first"):
+                return True
+        if any(not view.has("no_update") and not view.has("remove") for view in run.views("add-apt-repository")):
+            return True
+    if "http" not in text:
+        return False
+    for c, view in run.commands:
+        if view is None or view.tool not in ("curl", "wget") or not (c.in_pipeline or c.in_substitution):
+            continue
+        if any(pattern.match(word.value or "") for word in view.args for pattern in _setup_scripts()):
+            return True
+    return False
+
+
+@lru_cache(maxsize=None)
+def _setup_scripts() -> tuple:
+    import os
+    import re
+
+    from ..semantics.datafiles import load_table
+    from ..semantics.packages import DATA_DIR
+
+    table = load_table(os.path.join(DATA_DIR, "apt.toml")).get("implicit_update", {})
+    return tuple(re.compile(pattern) for pattern in table.get("setup_scripts", ()))
 
 
 def needs_lists(run: RunView) -> bool:
@@ -77,9 +115,11 @@ def cleans(run: RunView) -> bool:
 class AptListsKept(Rule):
     """
     ## What it does
-    Finds a `RUN` that downloads apt's package lists (`apt-get update`) and
-    leaves them in the image, and appends `rm -rf /var/lib/apt/lists/*` to
-    it.
+    Finds a `RUN` that downloads apt's package lists (`apt-get update`, or a
+    command that runs it: `apt-get install --update`, `add-apt-repository`
+    without `-n`, a vendor setup script such as NodeSource's piped to a
+    shell) and leaves them in the image, and appends
+    `rm -rf /var/lib/apt/lists/*` to it.
 
     ## Why is this bad?
     The lists are only needed while packages are installed. Left behind, they
