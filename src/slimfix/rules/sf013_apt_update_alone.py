@@ -57,7 +57,9 @@ class AptUpdateAlone(Rule):
     has no flags and no comment inside; the installing `RUN` is a shell-form
     `&&` chain without heredoc whose flags are `--mount`s only. The removal
     is offered only when no later `RUN` of the stage, or of a stage built
-    from it, reads the lists.
+    from it, reads the lists, and none runs a script slimfix cannot see into
+    (`./install.sh`, `bash setup.sh`, a program given by its path, `make`),
+    which could install with apt.
 
     ## Estimated savings
     The size of the package lists when the update is moved or removed (see
@@ -88,6 +90,10 @@ class AptUpdateAlone(Rule):
         if user is None:
             if _used_by_child_stage(ctx, instruction):
                 return None
+            script = _later_script(ctx, later)
+            if script is not None:
+                return self.diagnostic(instruction, "apt-get update runs alone and no later RUN installs from the "
+                                       f"lists (no automatic fix: line {script.start_line} runs a script that may)")
             message = "apt-get update runs alone and no later RUN installs from the lists; remove it"
             fix = None if _has_inner_comment(instruction) else Fix(
                 (_delete(ctx, instruction),), Applicability.UNSAFE, "remove the RUN")
@@ -131,6 +137,29 @@ def _reads_before_update(run: RunView) -> bool:
             if view.action in _READS:
                 return True
     return False
+
+
+_SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh", "ksh", "busybox", "source", "."})
+
+
+def _later_script(ctx: FileContext, later: Tuple[Instruction, ...]) -> Optional[Instruction]:
+    """The first later RUN of the stage, before a RUN that refreshes the lists, that runs a script
+    slimfix cannot see into (``./install.sh``, ``bash /tmp/setup.sh``, ``make``), which may install
+    with apt."""
+    for instruction in later:
+        if instruction.effective_keyword != "RUN":
+            continue
+        run = ctx.run(instruction)
+        if run is None or run.script.has_opaque:
+            return instruction
+        if updates(run):
+            return None
+        for c, _ in run.commands:
+            name = c.command.name
+            if name is None or "/" in name or name.endswith(".sh") or name == "make" or (
+                    name.rsplit("/", 1)[-1] in _SHELLS and len(c.command.words) > 1):
+                return instruction
+    return None
 
 
 def _adjacent(ctx: FileContext, first: Instruction, second: Instruction) -> bool:
