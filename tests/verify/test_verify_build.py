@@ -154,3 +154,14 @@ def test_cli_prints_json_for_a_given_rewrite(buildah, apt_report, tmp_path):
     assert data["verdict"] == "smaller"
     assert data["rewritten"]["total_size"] < data["original"]["total_size"]
     assert data["original"]["total_size"] == apt_report.original.summary.total_size
+
+
+def test_the_apt_lists_estimate_matches_the_build(apt_report):
+    """SF002's estimate (semantics/savings.toml) is within 50 % of what the build saves."""
+    from slimfix.config import Settings
+    from slimfix.fixer import fix_text
+
+    estimate = fix_text(original(APT), str(APT / "before.Dockerfile"), Settings(select=SELECT["apt_client"])).savings
+    measured = apt_report.original.summary.total_size - apt_report.rewritten.summary.total_size
+    print(f"SF002 estimated {estimate} bytes, measured {measured}")
+    assert abs(estimate - measured) <= 0.5 * measured

@@ -9,7 +9,7 @@ from ..semantics.run import RunView
 from ..semantics.shellfacts import ends_cleanly, is_and_chain
 from ..syntax import BlankLine, Comment, ContinuationComment, Instruction
 from .base import Applicability, Diagnostic, Edit, Fix, Rule
-from .sf002_apt_lists_kept import SAVINGS, needs_lists, only_updates, updates
+from .sf002_apt_lists_kept import lists_savings, needs_lists, only_updates, updates
 
 _READS = frozenset({"install", "upgrade", "download", "build"})  # apt actions that read the lists
 # Instructions that cannot change what `apt-get update` does or whether it can run, so an
@@ -97,7 +97,7 @@ class AptUpdateAlone(Rule):
             message = "apt-get update runs alone and no later RUN installs from the lists; remove it"
             fix = None if _has_inner_comment(instruction) else Fix(
                 (_delete(ctx, instruction),), Applicability.UNSAFE, "remove the RUN")
-            return self.diagnostic(instruction, message, fix=fix, savings=SAVINGS if fix else 0)
+            return self.diagnostic(instruction, message, fix=fix, savings=lists_savings(ctx, instruction) if fix else 0)
         message = (f"apt-get update runs alone; the RUN on line {user.start_line} installs from the lists, "
                    "update there")
         reason = _move_blocker(ctx, instruction, run, user, between)
@@ -106,7 +106,7 @@ class AptUpdateAlone(Rule):
         target = ctx.run(user)
         edits = (_delete(ctx, instruction), Edit.insert(target.file_offset(0), run.shell_text.strip() + " && "))
         return self.diagnostic(instruction, message, fix=Fix(edits, Applicability.UNSAFE, "move the update"),
-                               savings=SAVINGS)
+                               savings=lists_savings(ctx, instruction))
 
 
 def _user(ctx: FileContext, later: Tuple[Instruction, ...]) -> Tuple[Optional[Instruction], List[Instruction]]:

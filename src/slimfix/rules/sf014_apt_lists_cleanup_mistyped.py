@@ -7,7 +7,7 @@ from typing import Iterable
 from ..semantics.context import FileContext
 from ..shell.edit import Edit as ShellEdit
 from .base import Applicability, Diagnostic, Fix, Rule
-from .sf002_apt_lists_kept import LISTS, SAVINGS, mistyped_cleanups, updates
+from .sf002_apt_lists_kept import LISTS, lists_savings, mistyped_cleanups, updates
 
 TARGET = LISTS + "/*"
 
@@ -70,4 +70,4 @@ class AptListsCleanupMistyped(Rule):
                 continue
             edits = tuple(run.file_edit(ShellEdit(word.start, word.end, TARGET)) for _, word in found)
             fix = Fix(edits, Applicability.UNSAFE, f"replace with `{TARGET}`")
-            yield self.diagnostic(instruction, message, fix=fix, savings=SAVINGS if updates(run) else 0)
+            yield self.diagnostic(instruction, message, fix=fix, savings=lists_savings(ctx, instruction) if updates(run) else 0)
