@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import Iterable, List
 
@@ -125,7 +126,9 @@ class AptListsKept(Rule):
     Finds a `RUN` that downloads apt's package lists (`apt-get update`, or a
     command that runs it: `apt-get install --update`, `add-apt-repository`
     without `-n`, a vendor setup script such as NodeSource's piped to a
-    shell) and leaves them in the image, and appends
+    shell, a script of the build context that a `COPY` put in the image and
+    the `RUN` runs, when it runs `apt-get update` and never names the lists)
+    and leaves them in the image, and appends
     `rm -rf /var/lib/apt/lists/*` to it.
 
     ## Why is this bad?
@@ -179,7 +182,9 @@ class AptListsKept(Rule):
     def check(self, ctx: FileContext) -> Iterable[Diagnostic]:
         for stage_index, runs in _lineage_runs(ctx):
             for i, (instruction, run) in enumerate(runs):
-                if ctx.stage(instruction).index != stage_index or not updates(run) or cleans(run):
+                if ctx.stage(instruction).index != stage_index or cleans(run):
+                    continue
+                if not updates(run) and not _script_updates(ctx, instruction, run):
                     continue
                 user, cleaned = _last_user(runs[i + 1:])
                 if user is None and only_updates(run):
@@ -211,6 +216,22 @@ class AptListsKept(Rule):
             return self.diagnostic(instruction, message + " (no automatic fix: the RUN cannot be extended safely)")
         fix = Fix((edit,), Applicability.SAFE, f"append `{CLEANUP}`")
         return self.diagnostic(instruction, message, fix=fix, savings=lists_savings(ctx, instruction))
+
+
+_UPDATE_IN_SCRIPT = re.compile(r"\bapt(?:-get)?\s+(?:-\S+\s+)*update\b")
+
+
+def _script_updates(ctx: FileContext, instruction: Instruction, run: RunView) -> bool:
+    """The RUN runs a script, copied from the build context, that runs ``apt-get update`` and never
+    names the lists (a script that cleans them, or does something slimfix cannot follow, is left
+    alone)."""
+    from ..semantics.scripts import run_scripts
+    from .package_caches import lineage
+
+    if "/" not in run.shell_text and "sh" not in run.shell_text:
+        return False
+    return any(_UPDATE_IN_SCRIPT.search(text) and LISTS not in text
+               for text in run_scripts(ctx, lineage(ctx, instruction), run))
 
 
 def _last_user(later) -> tuple:
