@@ -56,3 +56,13 @@ def test_savings_add_up_per_cache():
     [diagnostic] = _diagnostics("FROM golang:1\nRUN go build ./...\n")
     assert diagnostic.fix.applicability == Applicability.SAFE
     assert diagnostic.savings == sum(c.savings for c in caches() if c.programs == ("go",))
+
+
+def test_bundle_exec_later_does_not_make_the_bundler_fix_unsafe():
+    text = 'FROM ruby:3.3\nCOPY Gemfile Gemfile.lock ./\nRUN bundle install\nCMD ["bundle", "exec", "rails", "s"]\n'
+    [diagnostic] = _diagnostics(text)
+    assert diagnostic.fix.applicability == Applicability.SAFE
+    assert diagnostic.fix.message.endswith('`rm -f "$(gem env gemdir)"/cache/*.gem`')
+    text = 'FROM ruby:3.3\nRUN bundle install\nRUN bundle install --local --with test\n'
+    [diagnostic] = _diagnostics(text)
+    assert diagnostic.fix.applicability == Applicability.UNSAFE

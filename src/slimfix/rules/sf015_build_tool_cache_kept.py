@@ -34,6 +34,7 @@ class Cache:
     mount_suffixes: Tuple[str, ...]
     downloads_again: bool  # a later use of the tool would download what the clean removes
     savings: int
+    later_pattern: str = ""  # the later commands that count as a use (default: any naming the program)
 
 
 @lru_cache(maxsize=None)
@@ -45,7 +46,7 @@ def caches() -> Tuple[Cache, ...]:
             tuple(entry.get("cleaned_by", ())), tuple(entry.get("skip_options", ())),
             tuple(entry.get("skip_option_prefixes", ())), tuple(entry.get("skip_env", ())),
             tuple(entry.get("mounts", ())), tuple(entry.get("mount_suffixes", ())),
-            entry["later_use"] == "downloads", int(entry["savings"]),
+            entry["later_use"] == "downloads", int(entry["savings"]), entry.get("later_pattern", ""),
         ))
     return tuple(out)
 
@@ -81,8 +82,8 @@ class BuildToolCacheKept(Rule):
     `rm -rf "${CARGO_HOME:-$HOME/.cargo}/registry"` after `cargo build`, the
     Maven local repository and Gradle caches after `mvn`/`gradle`,
     `conda clean -a -y` after `conda install`, `composer clear-cache` after
-    `composer install`, and the `.gem` files RubyGems keeps after
-    `gem install`. The tools, commands and cache locations are data
+    `composer install`, and the `.gem` files RubyGems and Bundler keep after
+    `gem install` and `bundle install`. The tools, commands and cache locations are data
     (`slimfix/semantics/caches.toml`).
 
     ## Why is this bad?
@@ -114,7 +115,8 @@ class BuildToolCacheKept(Rule):
     Safe for the caches whose loss only slows a later build down (Go build
     cache, conda, Composer, RubyGems), and for download caches (Go modules,
     Cargo registry, Maven, Gradle) when no later instruction of the file
-    names the tool. When one does (a later `RUN go test`, `CMD ["mvn",
+    names the tool (for Bundler: runs `bundle install`, `update`, `package`,
+    `cache` or `add`; `bundle exec` reads installed gems only). When one does (a later `RUN go test`, `CMD ["mvn",
     "spring-boot:run"]`), it would download everything again, and fail
     offline: the fix is unsafe. Nothing is reported when the cache is
     already emptied or moved after the command (a `cleaned_by` pattern of
@@ -133,7 +135,7 @@ class BuildToolCacheKept(Rule):
     Typical sizes per cache (not measured per file): Go build cache 150 MB,
     Go modules 100 MB, Cargo registry 200 MB, Maven repository 150 MB,
     Gradle caches 200 MB, conda packages 300 MB, Composer 30 MB, RubyGems
-    10 MB.
+    10 MB, Bundler 20 MB.
     """
 
     code = "SF015"
@@ -230,7 +232,7 @@ def _append_all(run: RunView, commands: List[str]):
 
 
 def _named_later(cache: Cache, later: Tuple[Instruction, ...]) -> bool:
-    pattern = re.compile(r"(^|[\s\"'/=;&|(])(" + "|".join(re.escape(p) for p in cache.programs) + r")([\s\"',;&|)]|$)")
+    pattern = re.compile(cache.later_pattern) if cache.later_pattern else re.compile(r"(^|[\s\"'/=;&|(])(" + "|".join(re.escape(p) for p in cache.programs) + r")([\s\"',;&|)]|$)")
     return any(pattern.search(instruction.code) or any(pattern.search(h.content) for h in instruction.heredocs)
                for instruction in later)
 
