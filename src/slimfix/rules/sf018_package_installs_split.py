@@ -32,8 +32,8 @@ def _signature(view: CommandView) -> Optional[tuple]:
 
 
 def _pairs(run: RunView) -> List[Tuple[CommandView, CommandView]]:
-    """Consecutive installs of the same manager with the same options, joined by ``&&`` in the
-    same command list."""
+    """Consecutive installs of the same manager with the same options, joined by ``&&`` or ``;``
+    in the same command list."""
     out = []
     previous: Optional[Tuple[CommandContext, CommandView]] = None
     for c, view in run.commands:
@@ -41,7 +41,7 @@ def _pairs(run: RunView) -> List[Tuple[CommandView, CommandView]]:
         if current and previous:
             pc, pv = previous
             joined = (pc.list is c.list and c.index == pc.index + 1 and pc.item is pc.command
-                      and c.item is c.command and c.joiner_before is not None and c.joiner_before.op == "&&")
+                      and c.item is c.command and c.joiner_before is not None and c.joiner_before.op in ("&&", ";"))
             if joined and pv.tool == view.tool and _signature(pv) is not None and _signature(pv) == _signature(view):
                 out.append((pv, view))
                 previous = None  # one merge per pair and round; the fixpoint merges longer chains
@@ -53,8 +53,8 @@ def _pairs(run: RunView) -> List[Tuple[CommandView, CommandView]]:
 class PackageInstallsSplit(Rule):
     """
     ## What it does
-    Finds two installs of the same package manager one after the other in a
-    `&&` chain, with the same options (`apk add --no-cache a && apk add
+    Finds two installs of the same package manager one after the other,
+    joined by `&&` or `;`, with the same options (`apk add --no-cache a && apk add
     --no-cache b`), and merges them into one command.
 
     ## Why is this bad?
@@ -78,7 +78,8 @@ class PackageInstallsSplit(Rule):
     package that fails to resolve now stops both, and the solver may pick
     other versions when it sees all the packages at once. Only commands with
     the same program, wrappers, variables and options written the same way,
-    directly joined by `&&` in the same list, with literal packages written
+    directly joined by `&&` or `;` in the same list (with `;`, a failure of
+    the first no longer lets the second run), with literal packages written
     last and no redirection, are merged; no fix is offered when a comment
     sits inside the instruction.
 
