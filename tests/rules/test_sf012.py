@@ -131,3 +131,9 @@ def test_a_copy_from_a_variable_path_makes_the_fix_unsafe():
             "FROM debian\nCOPY --from=build $D /x\n")
     [diagnostic] = _diagnostics(text)
     assert diagnostic.fix.applicability == Applicability.UNSAFE
+
+
+def test_a_bare_assignment_does_not_hide_the_working_directory():
+    text = ('FROM debian\nRUN cd /usr/src && arch="$(uname -m)" && curl -LO https://e.com/x/a.tar.gz'
+            ' && tar -xzf a.tar.gz && cd a && make && rm -rf /usr/src/a*\n')
+    assert _diagnostics(text) == []  # the glob removes the archive

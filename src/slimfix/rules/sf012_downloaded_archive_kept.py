@@ -154,7 +154,7 @@ def _changes_directory(c: CommandContext) -> bool:
     """``c`` changes the working directory of the commands after it in the RUN's shell."""
     if c.in_pipeline or any(isinstance(a, Subshell) for a in c.ancestors):
         return False
-    return c.command.name in _DIRECTORY_CHANGERS or c.command.name is None
+    return c.command.name in _DIRECTORY_CHANGERS or (c.command.name is None and bool(c.command.words))
 
 
 def _working_directory(ctx: FileContext, instruction: Instruction, run: RunView, position: int) -> Optional[str]:
