@@ -36,7 +36,7 @@ def test_unsure_fixes_are_unsafe(text):
 @pytest.mark.parametrize("text", [
     "FROM maven:3\nRUN mvn package\nCMD [\"java\", \"-jar\", \"app.jar\"]\n",
     "FROM golang:1\nRUN go build ./...\nRUN go test ./...\n",  # the build cache only makes go faster
-    "FROM maven:3\nRUN cd /src && ./mvnw package\n",
+    "FROM maven:3\nRUN cd /src && ./mvnw package\nENTRYPOINT [\"java\", \"-jar\", \"app.jar\"]\n",
 ])
 def test_certain_fixes_are_safe(text):
     diagnostic = next(d for d in _diagnostics(text) if d.fix is not None)
@@ -53,7 +53,7 @@ def test_a_later_go_command_makes_only_the_module_cache_unsafe():
 
 
 def test_savings_add_up_per_cache():
-    [diagnostic] = _diagnostics("FROM golang:1\nRUN go build ./...\n")
+    [diagnostic] = _diagnostics("FROM golang:1\nRUN go build ./...\nCMD [\"app\"]\n")
     assert diagnostic.fix.applicability == Applicability.SAFE
     assert diagnostic.savings == sum(c.savings for c in caches() if c.programs == ("go",))
 
@@ -66,3 +66,14 @@ def test_bundle_exec_later_does_not_make_the_bundler_fix_unsafe():
     text = 'FROM ruby:3.3\nRUN bundle install\nRUN bundle install --local --with test\n'
     [diagnostic] = _diagnostics(text)
     assert diagnostic.fix.applicability == Applicability.UNSAFE
+
+
+def test_download_caches_of_an_image_without_cmd_are_unsafe():
+    """Without CMD or ENTRYPOINT the image may be a build environment: its module cache is used."""
+    safe, unsafe = _diagnostics("FROM golang:1\nRUN go build ./...\n")
+    assert safe.fix.applicability == Applicability.SAFE and "`go clean -cache`" in safe.fix.message
+    assert unsafe.fix.applicability == Applicability.UNSAFE and "`go clean -modcache`" in unsafe.fix.message
+
+
+def test_a_tool_run_without_a_task_is_not_reported():
+    assert _diagnostics("FROM gradle:8\nRUN gradle --version\nCMD [\"gradle\"]\n") == []

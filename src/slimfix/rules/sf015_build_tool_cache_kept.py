@@ -67,7 +67,7 @@ def _fills(cache: Cache, base: str, args: Tuple[str, ...]) -> bool:
     if any(a in cache.skip_options or a.startswith(cache.skip_option_prefixes or ("\0",)) for a in args):
         return False
     if "*" in cache.subcommands:
-        return bool(args)
+        return any(not a.startswith("-") for a in args)  # a goal or task (`mvn package`), not `gradle --version`
     positional = " ".join(a for a in args if not a.startswith("-"))
     return any(positional == sub or positional.startswith(sub + " ") for sub in cache.subcommands)
 
@@ -99,6 +99,7 @@ class BuildToolCacheKept(Rule):
     WORKDIR /src
     COPY . .
     RUN go build -o /usr/local/bin/app ./cmd/app
+    CMD ["app"]
     ```
 
     ## Use instead
@@ -109,16 +110,21 @@ class BuildToolCacheKept(Rule):
     RUN go build -o /usr/local/bin/app ./cmd/app \\
         && go clean -cache \\
         && go clean -modcache
+    CMD ["app"]
     ```
 
     ## Fix safety
     Safe for the caches whose loss only slows a later build down (Go build
     cache, conda, Composer, RubyGems), and for download caches (Go modules,
-    Cargo registry, Maven, Gradle) when no later instruction of the file
-    names the tool (for Bundler: runs `bundle install`, `update`, `package`,
-    `cache` or `add`; `bundle exec` reads installed gems only). When one does (a later `RUN go test`, `CMD ["mvn",
-    "spring-boot:run"]`), it would download everything again, and fail
-    offline: the fix is unsafe. Nothing is reported when the cache is
+    Cargo registry, Maven, Gradle, Bundler) when the image says what it runs
+    (a `CMD` or `ENTRYPOINT` in the file; without one it may be a build
+    environment whose users rely on the caches) and no later instruction of
+    the file names the tool (for Bundler: runs `bundle install`, `update`,
+    `package`, `cache` or `add`; `bundle exec` reads installed gems only).
+    Otherwise a later use (`RUN go test`, `CMD ["mvn", "spring-boot:run"]`)
+    would download everything again, and fail offline: the fix is unsafe. A
+    build tool run without a goal or task (`gradle --version`) is not
+    reported. Nothing is reported when the cache is
     already emptied or moved after the command (a `cleaned_by` pattern of
     the table), lives on a cache or tmpfs mount, is put elsewhere or turned
     off by an option (`composer --no-cache`, `mvn -Dmaven.repo.local=...`,
@@ -146,6 +152,7 @@ class BuildToolCacheKept(Rule):
     def check(self, ctx: FileContext) -> Iterable[Diagnostic]:
         instructions = ctx.tree.instructions
         shipped = _shipped_stages(ctx)
+        application = _runs_an_application(ctx, shipped)
         for index, instruction in enumerate(instructions):
             run = ctx.run(instruction)
             if run is None or ctx.stage(instruction).index not in shipped:
@@ -153,10 +160,10 @@ class BuildToolCacheKept(Rule):
             found = self._kept(ctx, instruction, run)
             later = instructions[index + 1:]
             # caches whose loss a later use would notice get their own, unsafe, finding
-            risky = [f for f in found if f[0].downloads_again and _named_later(f[0], later)]
-            for group in ([f for f in found if f not in risky], risky):
+            risky = [f for f in found if f[0].downloads_again and (_named_later(f[0], later) or not application)]
+            for group, unsure in (([f for f in found if f not in risky], False), (risky, True)):
                 if group:
-                    yield self._diagnose(run, instruction, group, later)
+                    yield self._diagnose(run, instruction, group, unsure)
 
     @staticmethod
     def _kept(ctx: FileContext, instruction: Instruction, run: RunView) -> List[Tuple[Cache, str, CommandContext]]:
@@ -185,15 +192,13 @@ class BuildToolCacheKept(Rule):
                 out.append((cache, program, c))
         return out
 
-    def _diagnose(self, run: RunView, instruction: Instruction, found, later: Tuple[Instruction, ...]) -> Diagnostic:
+    def _diagnose(self, run: RunView, instruction: Instruction, found, unsure: bool) -> Diagnostic:
         names = ", ".join(cache.name for cache, _, _ in found)
         message = f"{names} stay{'s' if len(found) == 1 else ''} in the image; empty {'it' if len(found) == 1 else 'them'} in the same RUN"
         savings = sum(cache.savings for cache, _, _ in found)
-        level = Applicability.SAFE
+        level = Applicability.UNSAFE if unsure else Applicability.SAFE
         commands = []
         for cache, program, c in found:
-            if cache.downloads_again and _named_later(cache, later):
-                level = Applicability.UNSAFE
             if "/" in program and not program.startswith("/") and _moves_after(run, c):
                 level = Applicability.UNSAFE
             command = cache.clean.replace("{program}", program)
@@ -220,6 +225,13 @@ def _shipped_stages(ctx: FileContext) -> set:
         out.add(stage.index)
         stage = parent_stage(ctx.tree, stage)
     return out
+
+
+def _runs_an_application(ctx: FileContext, shipped: set) -> bool:
+    """The image says what it runs (a CMD or ENTRYPOINT in a shipped stage): an application image,
+    not a build environment other Dockerfiles build FROM, whose users rely on its caches."""
+    return any(instruction.keyword in ("CMD", "ENTRYPOINT")
+               for stage in ctx.tree.stages if stage.index in shipped for instruction in stage.instructions)
 
 
 def _append_all(run: RunView, commands: List[str]):
