@@ -6,24 +6,17 @@ import posixpath
 import shlex
 from typing import Iterable, List, Optional, Tuple
 
-from ..semantics.archives import MAYBE, NO, YES, PathRef, downloaded_path, same_file, unpacked_paths
+from ..semantics.archives import NO, YES, PathRef, downloaded_path, same_file, unpacked_paths
 from ..semantics.context import FileContext
 from ..semantics.run import RunView
-from ..shell.nodes import FunctionDef, Subshell, iter_nodes
-from ..shell.walk import CommandContext
 from ..syntax import Instruction
 from .base import Applicability, Diagnostic, Fix, Rule
 from .package_caches import lineage
+from .shell_paths import changes_directory, mention_in, may_redefine_rm
 
 SAVINGS = 20_000_000
-# Commands that could make a later `rm` run something else: a function or alias named rm, or a
-# sourced file that defines one.
-_REDEFINERS = frozenset({"source", ".", "eval", "alias", "enable", "builtin", "hash"})
-_DIRECTORY_CHANGERS = frozenset({"cd", "pushd", "popd"})
 # Programs that read the working directory when no path is given
 _LISTERS = frozenset({"ls", "find", "du", "tree", "dir"})
-# Instructions that never read files of the image (the file's name in them still counts)
-_INERT = frozenset({"FROM", "WORKDIR", "ENV", "ARG", "LABEL", "EXPOSE", "USER", "STOPSIGNAL", "MAINTAINER", "SHELL"})
 
 
 class DownloadedArchiveKept(Rule):
@@ -112,7 +105,7 @@ class DownloadedArchiveKept(Rule):
             if not sure:
                 level = Applicability.UNSAFE
             paths.append(shlex.quote(remove_as))
-        if _may_redefine_rm(run):
+        if may_redefine_rm(run):
             level = Applicability.UNSAFE
         command = "rm -f " + " ".join(paths)
         edit = run.append(command)
@@ -137,7 +130,7 @@ def _kept_archives(ctx: FileContext, instruction: Instruction, run: RunView) -> 
                 if any(same_file(path, p) for p in unpacked_paths(lc.command, lv))]
         if not ends:
             continue
-        moves = any(_changes_directory(lc) for lc, _ in later)
+        moves = any(changes_directory(lc) for lc, _ in later)
         cwd = _working_directory(ctx, instruction, run, c.command.start)
         absolute = path if path.startswith("/") else (posixpath.join(cwd, path) if cwd else None)
         ref = PathRef(path, posixpath.normpath(absolute) if absolute else None)
@@ -148,13 +141,6 @@ def _kept_archives(ctx: FileContext, instruction: Instruction, run: RunView) -> 
         if all(ref.written != seen.written for seen, _, _ in out):
             out.append((ref, remove_as, max(ends)))
     return out
-
-
-def _changes_directory(c: CommandContext) -> bool:
-    """``c`` changes the working directory of the commands after it in the RUN's shell."""
-    if c.in_pipeline or any(isinstance(a, Subshell) for a in c.ancestors):
-        return False
-    return c.command.name in _DIRECTORY_CHANGERS or (c.command.name is None and bool(c.command.words))
 
 
 def _working_directory(ctx: FileContext, instruction: Instruction, run: RunView, position: int) -> Optional[str]:
@@ -173,7 +159,7 @@ def _working_directory(ctx: FileContext, instruction: Instruction, run: RunView,
     for c, _ in run.commands:
         if c.command.start >= position:
             break
-        if not _changes_directory(c) or c.in_substitution or c.in_function:
+        if not changes_directory(c) or c.in_substitution or c.in_function:
             continue
         words = c.command.words
         target = words[1].value if c.command.name == "cd" and len(words) == 2 else None
@@ -201,47 +187,10 @@ def _later_use(run: RunView, ref: PathRef, end: int, later: Tuple[Instruction, .
                 return f"`{word.text}` after it in the RUN may use it", False
             sure = sure and seen == NO
     for instruction in later:
-        seen, text = _mention_in(ref, instruction)
+        seen, text = mention_in(ref, instruction)
         if seen == YES:
             return f"line {instruction.start_line} may use it (`{text}`)", False
         sure = sure and seen == NO
     return None, sure
 
 
-def _mention_in(ref: PathRef, instruction: Instruction) -> Tuple[int, str]:
-    """How surely a later instruction refers to the file (its words, heredoc bodies included)."""
-    if ref.name in instruction.code or any(ref.name in h.content for h in instruction.heredocs):
-        return YES, ref.name
-    keyword = instruction.effective_keyword
-    if keyword in _INERT or (keyword in ("COPY", "ADD") and not instruction.flag_values("from")):
-        return NO, ""  # reads the build context, not the image
-    worst, text = NO, ""
-    if keyword == "RUN" and not instruction.is_exec_form:
-        values = [(w, w.strip("\"'"), any(c in w for c in "*?[")) for w in instruction.value[0].split()] \
-            if instruction.value else []
-    else:
-        values = [(w, w, any(c in w for c in "*?[")) for w in instruction.value]
-    copies = keyword in ("COPY", "ADD")
-    for raw, value, glob in values:
-        # a variable in a COPY --from source may name any directory of the other stage
-        seen = MAYBE if copies and "$" in value else ref.mention(value if "$" not in value else None, raw, glob)
-        if seen > worst:
-            worst, text = seen, raw
-    return worst, text
-
-
-def _may_redefine_rm(run: RunView) -> bool:
-    """The RUN could make a later ``rm`` run something else than the ``rm`` program in ``PATH``."""
-    for node in iter_nodes(run.script):
-        if isinstance(node, FunctionDef):
-            return True
-    for c, v in run.commands:
-        command = c.command
-        if command.name in _REDEFINERS or (command.name is None and command.words):
-            return True
-        assignments = [(a.name, a.value.text) for a in command.assignments]
-        if v is not None and v.tool == "export":
-            assignments += [tuple((w.text.split("=", 1) + [""])[:2]) for w in v.args]
-        if any(name == "PATH" and "$PATH" not in value and "${PATH}" not in value for name, value in assignments):
-            return True
-    return False

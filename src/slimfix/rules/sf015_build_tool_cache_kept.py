@@ -15,7 +15,7 @@ from ..shell.walk import CommandContext
 from ..syntax import Instruction
 from .base import Applicability, Diagnostic, Fix, Rule
 from .package_caches import cache_mounted, plural, variable
-from .sf012_downloaded_archive_kept import _may_redefine_rm
+from .shell_paths import changes_directory, may_redefine_rm
 
 _TABLE = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "semantics", "caches.toml")
 
@@ -204,7 +204,7 @@ class BuildToolCacheKept(Rule):
             command = cache.clean.replace("{program}", program)
             if command not in commands:
                 commands.append(command)
-        if _may_redefine_rm(run) or _sets_home(run):
+        if may_redefine_rm(run) or _sets_home(run):
             level = Applicability.UNSAFE
         edit = run.append(" && ".join(commands)) if len(commands) == 1 else _append_all(run, commands)
         if edit is None:
@@ -255,9 +255,7 @@ def _set_for(ctx: FileContext, instruction: Instruction, run: RunView, c: Comman
 
 
 def _moves_after(run: RunView, c: CommandContext) -> bool:
-    from .sf012_downloaded_archive_kept import _changes_directory
-
-    return any(_changes_directory(other) for other, _ in run.commands if other.command.start > c.command.start)
+    return any(changes_directory(other) for other, _ in run.commands if other.command.start > c.command.start)
 
 
 def _sets_home(run: RunView) -> bool:

@@ -11,7 +11,7 @@ from ..semantics.run import RunView
 from ..shell.rm import removed_paths
 from ..syntax import Instruction
 from .base import Applicability, Diagnostic, Edit, Fix, Rule
-from .sf012_downloaded_archive_kept import _may_redefine_rm, _mention_in
+from .shell_paths import may_redefine_rm, mention_in
 
 # Paths other rules handle (package lists and caches are not named by the RUN that fills them)
 _LEFT_TO_OTHERS = ("/var/lib/apt/lists", "/var/cache/apt", "/var/cache/apk", "/root/.cache", "/var/cache/yum",
@@ -134,14 +134,14 @@ class DeletedInLaterLayer(Rule):
             for other in between:
                 for _, path in found:
                     ref = PathRef(path, path)
-                    seen, text = _mention_in(ref, other)
+                    seen, text = mention_in(ref, other)
                     if seen != NO:
                         reason = f"line {other.start_line} may read it (`{text}`)"
                         break
                 if reason:
                     break
         target = ctx.run(first)
-        if reason is None and (_may_redefine_rm(target) or target is None):
+        if reason is None and (may_redefine_rm(target) or target is None):
             reason = f"the RUN on line {first.start_line} may change what `rm` runs"
         edit = None
         if reason is None:
