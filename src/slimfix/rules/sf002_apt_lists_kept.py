@@ -80,8 +80,9 @@ def only_updates(run: RunView) -> bool:
 
 def mistyped_cleanups(run: RunView) -> List[tuple]:
     """(rm view, word) for each ``rm`` argument that looks meant for the lists but misses them
-    (``/var/apt/lists/*``, ``/var/lib/apt/list/*``): it names ``apt`` and ``list``, and neither
-    covers the lists nor lies inside them. SF014 replaces them."""
+    (``/var/apt/lists/*``, ``/var/lib/apt/list/*``): a path under ``/var`` with a folder named
+    ``list...`` below one naming ``apt``, that neither covers the lists nor lies inside them.
+    SF014 replaces them."""
     from fnmatch import fnmatchcase
     from ..shell.rm import normalise_path
 
@@ -93,9 +94,13 @@ def mistyped_cleanups(run: RunView) -> List[tuple]:
             continue
         for word in view.args:
             value = word.value
-            if value is None or "apt" not in value or "list" not in value or not value.startswith("/"):
+            if value is None or "apt" not in value or "list" not in value or not value.startswith("/var/"):
                 continue
             pattern = normalise_path(value) or value
+            parts = pattern.strip("/").split("/")
+            at = next((i for i, part in enumerate(parts) if part.startswith("list")), None)
+            if at is None or not any("apt" in part for part in parts[:at]):
+                continue  # not a folder named like "lists" below one named like "apt"
             if word.has_glob and (fnmatchcase(LISTS, pattern) or fnmatchcase(LISTS + "/x", pattern)):
                 continue
             bare = pattern[:-2] if pattern.endswith("/*") else pattern

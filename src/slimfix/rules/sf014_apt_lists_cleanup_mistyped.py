@@ -36,9 +36,11 @@ class AptListsCleanupMistyped(Rule):
     ## Fix safety
     Unsafe: the mistyped path might exist and be meant, and the right one
     removes files the build then no longer has. An argument is taken as
-    meant for the lists when it is an absolute literal path that names
-    `apt` and `list` and neither covers `/var/lib/apt/lists` (`/var/lib/apt`,
-    `/var/lib/apt/lists*`) nor lies inside it (`/var/lib/apt/lists/partial`).
+    meant for the lists when it is a literal path under `/var` with a folder
+    whose name starts with `list` below one whose name contains `apt`, and
+    neither covers `/var/lib/apt/lists` (`/var/lib/apt`,
+    `/var/lib/apt/lists*`) nor lies inside it (`/var/lib/apt/lists/partial`);
+    apt's sources (`/etc/apt/sources.list.d/x.list`) are not lists.
     No fix is offered when the `rm` is not recursive (`rm -f` of the lists'
     entries fails on their `partial` folder) or when part of the `RUN`
     cannot be read. SF002 defers to this rule: it adds no second cleanup
