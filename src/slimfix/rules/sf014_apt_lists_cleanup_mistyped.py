@@ -41,14 +41,14 @@ class AptListsCleanupMistyped(Rule):
     neither covers `/var/lib/apt/lists` (`/var/lib/apt`,
     `/var/lib/apt/lists*`) nor lies inside it (`/var/lib/apt/lists/partial`);
     apt's sources (`/etc/apt/sources.list.d/x.list`) are not lists.
-    No fix is offered when the `rm` is not recursive (`rm -f` of the lists'
+    No fix is offered in a `RUN` that does not update the lists (removing
+    them there would not shrink the image), when the `rm` is not recursive (`rm -f` of the lists'
     entries fails on their `partial` folder) or when part of the `RUN`
     cannot be read. SF002 defers to this rule: it adds no second cleanup
     next to a mistyped one.
 
     ## Estimated savings
-    The size of the package lists (see SF002) when the `RUN` updates them,
-    else nothing.
+    The size of the package lists (see SF002).
     """
 
     code = "SF014"
@@ -66,10 +66,14 @@ class AptListsCleanupMistyped(Rule):
                 continue
             words = ", ".join(f"`{word.text}`" for _, word in found)
             message = f"{words} is not where apt keeps its lists; remove `{TARGET}`"
+            if not updates(run):
+                yield self.diagnostic(instruction, message + " (no automatic fix: this RUN does not update the lists, "
+                                      "removing them here would not shrink the image)")
+                continue
             if run.script.has_opaque or not all(view.has("recursive") for view, _ in found):
                 yield self.diagnostic(instruction, message + " (no automatic fix: the rm is not recursive or "
                                       "part of the RUN cannot be read)")
                 continue
             edits = tuple(run.file_edit(ShellEdit(word.start, word.end, TARGET)) for _, word in found)
             fix = Fix(edits, Applicability.UNSAFE, f"replace with `{TARGET}`")
-            yield self.diagnostic(instruction, message, fix=fix, savings=lists_savings(ctx, instruction) if updates(run) else 0)
+            yield self.diagnostic(instruction, message, fix=fix, savings=lists_savings(ctx, instruction))
