@@ -41,6 +41,8 @@ def _creator(ctx: FileContext, earlier: Tuple[Instruction, ...], path: str) -> O
     """The first earlier RUN of the stage whose shell text names ``path`` or a file below it (later
     ones that name it read or change what it made)."""
     for instruction in earlier:
+        if instruction.keyword in ("COPY", "ADD") and _writes(instruction, path):
+            return None  # a COPY made it: not a RUN's leftover
         run = ctx.run(instruction)
         if run is None:
             continue
@@ -50,6 +52,19 @@ def _creator(ctx: FileContext, earlier: Tuple[Instruction, ...], path: str) -> O
                 if value and value.startswith("/") and (posixpath.normpath(value) + "/").startswith(path + "/"):
                     return instruction
     return None
+
+
+def _writes(copy: Instruction, path: str) -> bool:
+    """The COPY or ADD may have written ``path`` (its destination is the path or a folder above it,
+    or cannot be read)."""
+    values = copy.value
+    if copy.is_exec_form or len(values) < 2:
+        return True
+    dest = values[-1]
+    if "$" in dest or not dest.startswith("/"):
+        return True
+    dest = posixpath.normpath(dest)
+    return path == dest or path.startswith(dest.rstrip("/") + "/")
 
 
 class DeletedInLaterLayer(Rule):
@@ -86,8 +101,9 @@ class DeletedInLaterLayer(Rule):
     paths (names them, a folder holding them, or a glob matching them; a
     `COPY --from` of another stage does not count); the `rm` then runs at the
     end of the earlier `RUN` (appended through the same path every fix
-    uses), and the later `RUN` is removed. Files a `COPY` added are not
-    reported (leave them out of the build context instead). Package lists and caches are left
+    uses), and the later `RUN` is removed. Files a `COPY` or `ADD` may have
+    written before that `RUN` are not reported (leave them out of the build
+    context instead). Package lists and caches are left
     to the rules that know them (SF002, SF004, SF007-SF009). Deletions that
     cannot be moved are reported without a fix.
 
