@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import re
-from functools import lru_cache
 from typing import Iterable, List
 
 from ..semantics.context import FileContext
 from ..semantics.run import RunView
 from ..syntax import Instruction
+from .apt_lists import LISTS, implicit_update, lists_savings, mistyped_cleanups, only_updates, script_updates
 from .base import Applicability, Diagnostic, Fix, Rule
 
-LISTS = "/var/lib/apt/lists"
 CLEANUP = "rm -rf /var/lib/apt/lists/*"
 # apt actions that read the package lists
 _NEEDS_LISTS = frozenset({"install", "upgrade", "download", "build"})
@@ -25,89 +23,8 @@ def updates(run: RunView) -> bool:
     return implicit_update(run)
 
 
-def implicit_update(run: RunView) -> bool:
-    """A command that runs ``apt-get update`` itself: ``apt-get install --update``,
-    ``add-apt-repository`` without ``-n``, or a vendor setup script of ``apt.toml``'s
-    ``implicit_update`` table fetched and piped to a shell (``curl ... | bash -``)."""
-    text = run.shell_text
-    if "apt" in text:
-        for view in run.views("apt"):
-            if view.has("update_first"):
-                return True
-        if any(not view.has("no_update") and not view.has("remove") for view in run.views("add-apt-repository")):
-            return True
-    if "http" not in text:
-        return False
-    for c, view in run.commands:
-        if view is None or view.tool not in ("curl", "wget") or not (c.in_pipeline or c.in_substitution):
-            continue
-        if any(pattern.match(word.value or "") for word in view.args for pattern in _setup_scripts()):
-            return True
-    return False
-
-
-@lru_cache(maxsize=None)
-def _setup_scripts() -> tuple:
-    import os
-    import re
-
-    from ..semantics.datafiles import load_table
-    from ..semantics.packages import DATA_DIR
-
-    table = load_table(os.path.join(DATA_DIR, "apt.toml")).get("implicit_update", {})
-    return tuple(re.compile(pattern) for pattern in table.get("setup_scripts", ()))
-
-
 def needs_lists(run: RunView) -> bool:
     return "apt" in run.shell_text and any(view.action in _NEEDS_LISTS for view in run.views("apt"))
-
-
-def lists_savings(ctx: FileContext, instruction: Instruction) -> int:
-    """The size of the lists a RUN of this stage leaves (``semantics/savings.toml``)."""
-    from ..semantics.savings import apt_lists_size
-    from .package_caches import root_image
-
-    return apt_lists_size(root_image(ctx, instruction))
-
-
-def only_updates(run: RunView) -> bool:
-    """Every command of the RUN is ``apt-get update`` (or ``apt update``): a lone update, which
-    SF013 moves or removes; cleaning up inside it would leave a layer that does nothing."""
-    commands = run.commands
-    return bool(commands) and all(v is not None and v.tool == "apt" and v.action == "update_index"
-                                  for _, v in commands)
-
-
-def mistyped_cleanups(run: RunView) -> List[tuple]:
-    """(rm view, word) for each ``rm`` argument that looks meant for the lists but misses them
-    (``/var/apt/lists/*``, ``/var/lib/apt/list/*``): a path under ``/var`` with a folder named
-    ``list...`` below one naming ``apt``, that neither covers the lists nor lies inside them.
-    SF014 replaces them."""
-    from fnmatch import fnmatchcase
-    from ..shell.rm import normalise_path
-
-    out = []
-    if "list" not in run.shell_text:
-        return out
-    for c, view in run.commands:
-        if view is None or view.tool != "rm" or c.in_substitution:
-            continue
-        for word in view.args:
-            value = word.value
-            if value is None or "apt" not in value or "list" not in value or not value.startswith("/var/"):
-                continue
-            pattern = normalise_path(value) or value
-            parts = pattern.strip("/").split("/")
-            at = next((i for i, part in enumerate(parts) if part.startswith("list")), None)
-            if at is None or not any("apt" in part for part in parts[:at]):
-                continue  # not a folder named like "lists" below one named like "apt"
-            if word.has_glob and (fnmatchcase(LISTS, pattern) or fnmatchcase(LISTS + "/x", pattern)):
-                continue
-            bare = pattern[:-2] if pattern.endswith("/*") else pattern
-            if bare == LISTS or LISTS.startswith(bare + "/") or bare.startswith(LISTS + "/"):
-                continue
-            out.append((view, word))
-    return out
 
 
 def cleans(run: RunView) -> bool:
@@ -156,19 +73,19 @@ class AptListsKept(Rule):
     Safe. Only stages whose files reach the final image are checked (the last
     stage, stages it is built `FROM`, stages it copies from), as hadolint's
     DL3009 does. Nothing is reported when the lists are already removed in the
-    same `RUN` (`rm -rf /var/lib/apt/lists/*`, `rm -r /var/lib/apt/lists`, ...)
-    or live on a cache or tmpfs mount. When a later `RUN` of the same stage
-    (or of a stage built from it) installs with apt without its own
+    same `RUN` (`rm -rf /var/lib/apt/lists/*`, `rm -r /var/lib/apt/lists`,
+    ...) or live on a cache or tmpfs mount. When a later `RUN` of the same
+    stage (or of a stage built from it) installs with apt without its own
     `apt-get update`, it still needs the lists: the cleanup goes after that
     `RUN` instead, and the `RUN` with the update keeps a finding without a
     fix: its own layer still carries the lists. A `RUN` that tries to remove
     them by a wrong path with a recursive `rm` (`rm -rf /var/apt/lists/*`)
-    gets no fix: SF014 replaces the path rather than adding a second cleanup. A `RUN` that does nothing
-    but `apt-get update` and that no later `RUN` reads the lists of gets no
-    fix either (the cleanup would leave a layer that does nothing): SF013
-    removes it. No fix is offered when the `RUN` cannot be extended safely
-    (a heredoc, a trailing `&`, `;` or comment, or shell text slimfix cannot
-    read).
+    gets no fix: SF014 replaces the path rather than adding a second cleanup.
+    A `RUN` that does nothing but `apt-get update` and that no later `RUN`
+    reads the lists of gets no fix either (the cleanup would leave a layer
+    that does nothing): SF013 removes it. No fix is offered when the `RUN`
+    cannot be extended safely (a heredoc, a trailing `&`, `;` or comment, or
+    shell text slimfix cannot read).
 
     ## Estimated savings
     The size of the lists by the distribution of the stage's root image
@@ -189,7 +106,7 @@ class AptListsKept(Rule):
             for i, (instruction, run) in enumerate(runs):
                 if ctx.stage(instruction).index != stage_index or cleans(run):
                     continue
-                if not updates(run) and not _script_updates(ctx, instruction, run):
+                if not updates(run) and not script_updates(ctx, instruction, run):
                     continue
                 user, cleaned = _last_user(runs[i + 1:])
                 if user is None and only_updates(run):
@@ -221,22 +138,6 @@ class AptListsKept(Rule):
             return self.diagnostic(instruction, message + " (no automatic fix: the RUN cannot be extended safely)")
         fix = Fix((edit,), Applicability.SAFE, f"append `{CLEANUP}`")
         return self.diagnostic(instruction, message, fix=fix, savings=lists_savings(ctx, instruction))
-
-
-_UPDATE_IN_SCRIPT = re.compile(r"\bapt(?:-get)?\s+(?:-\S+\s+)*update\b")
-
-
-def _script_updates(ctx: FileContext, instruction: Instruction, run: RunView) -> bool:
-    """The RUN runs a script, copied from the build context, that runs ``apt-get update`` and never
-    names the lists (a script that cleans them, or does something slimfix cannot follow, is left
-    alone)."""
-    from ..semantics.scripts import run_scripts
-    from .package_caches import lineage
-
-    if "/" not in run.shell_text and "sh" not in run.shell_text:
-        return False
-    return any(_UPDATE_IN_SCRIPT.search(text) and LISTS not in text
-               for text in run_scripts(ctx, lineage(ctx, instruction), run))
 
 
 def _last_user(later) -> tuple:

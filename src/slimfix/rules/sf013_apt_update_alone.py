@@ -9,7 +9,8 @@ from ..semantics.run import RunView
 from ..semantics.shellfacts import ends_cleanly, is_and_chain
 from ..syntax import BlankLine, Comment, ContinuationComment, Instruction
 from .base import Applicability, Diagnostic, Edit, Fix, Rule
-from .sf002_apt_lists_kept import lists_savings, needs_lists, only_updates, updates
+from .apt_lists import lists_savings, only_updates
+from .sf002_apt_lists_kept import needs_lists, updates
 
 _READS = frozenset({"install", "upgrade", "download", "build"})  # apt actions that read the lists
 # Instructions that cannot change what `apt-get update` does or whether it can run, so an

@@ -7,7 +7,8 @@ from typing import Iterable
 from ..semantics.context import FileContext
 from ..shell.edit import Edit as ShellEdit
 from .base import Applicability, Diagnostic, Fix, Rule
-from .sf002_apt_lists_kept import LISTS, lists_savings, mistyped_cleanups, updates
+from .apt_lists import LISTS, lists_savings, mistyped_cleanups
+from .sf002_apt_lists_kept import updates
 
 TARGET = LISTS + "/*"
 
