@@ -62,3 +62,19 @@ def test_ownership_set_in_the_copy(buildah, tmp_path):
           f"({saved} bytes saved, estimated {result.savings})")
     assert 19 * MB < saved < 21 * MB
     assert abs(result.savings - saved) < 0.5 * saved
+
+
+def test_a_deletion_moved_into_the_run_that_made_the_file(buildah, tmp_path):
+    text = ("FROM localhost/slimfix-test/debian:bookworm\n"
+            "RUN head -c 20000000 /dev/urandom > /opt/blob.bin && sha256sum /opt/blob.bin > /opt/blob.sha256\n"
+            "RUN rm -f /opt/blob.bin\n")
+    (tmp_path / "Dockerfile").write_text(text)
+    result = _fixed(text, tmp_path / "Dockerfile", "SF017")
+    assert result.output.endswith("/opt/blob.sha256 \\\n    && rm -f /opt/blob.bin\n")
+    report = verify(text, result.output, tmp_path, smoke="test -s /opt/blob.sha256 && test ! -e /opt/blob.bin",
+                    builder=buildah)
+    assert report.verdict == "smaller" and report.smoke.passed
+    saved = _saved(report)
+    print(f"SF017 measured: {report.original.summary.total_size} -> {report.rewritten.summary.total_size} "
+          f"({saved} bytes saved)")
+    assert 19 * MB < saved < 21 * MB

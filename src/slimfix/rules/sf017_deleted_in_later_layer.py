@@ -38,8 +38,8 @@ def _removed(run: RunView) -> Tuple[List[Tuple[str, str]], bool]:
 
 
 def _creator(ctx: FileContext, earlier: Tuple[Instruction, ...], path: str) -> Optional[Instruction]:
-    """The first earlier RUN of the stage whose shell text names ``path`` or a file below it (later
-    ones that name it read or change what it made)."""
+    """The first earlier RUN of the stage whose commands name ``path`` or a file below it, as an
+    argument or a redirection (later ones that name it read or change what it made)."""
     for instruction in earlier:
         if instruction.keyword in ("COPY", "ADD") and _writes(instruction, path):
             return None  # a COPY made it: not a RUN's leftover
@@ -47,7 +47,7 @@ def _creator(ctx: FileContext, earlier: Tuple[Instruction, ...], path: str) -> O
         if run is None:
             continue
         for c, _ in run.commands:
-            for word in c.command.words[1:]:
+            for word in (*c.command.words[1:], *(r.target for r in c.command.redirects)):
                 value = word.value
                 if value and value.startswith("/") and (posixpath.normpath(value) + "/").startswith(path + "/"):
                     return instruction
