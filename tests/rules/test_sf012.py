@@ -137,3 +137,19 @@ def test_a_bare_assignment_does_not_hide_the_working_directory():
     text = ('FROM debian\nRUN cd /usr/src && arch="$(uname -m)" && curl -LO https://e.com/x/a.tar.gz'
             ' && tar -xzf a.tar.gz && cd a && make && rm -rf /usr/src/a*\n')
     assert _diagnostics(text) == []  # the glob removes the archive
+
+
+def test_wget_may_not_write_a_name_that_is_already_there():
+    text = ("FROM debian\nWORKDIR /w\nCOPY a.tar.gz ./\n"
+            "RUN wget https://e.com/x/a.tar.gz && tar -xzf a.tar.gz\n")
+    [diagnostic] = _diagnostics(text)
+    assert diagnostic.fix.applicability == Applicability.UNSAFE
+    text = "FROM debian\nWORKDIR /w\nRUN wget -O a.tar.gz https://e.com/x/a.tar.gz && tar -xzf a.tar.gz\n"
+    [diagnostic] = _diagnostics(text)
+    assert diagnostic.fix.applicability == Applicability.SAFE
+
+
+def test_curl_overwrites_a_name_that_is_already_there():
+    text = "FROM debian\nWORKDIR /w\nRUN rm -f a.tgz; curl -o a.tgz https://e.com/a.tgz && tar -xzf a.tgz\n"
+    [diagnostic] = _diagnostics(text)
+    assert diagnostic.fix.applicability == Applicability.SAFE

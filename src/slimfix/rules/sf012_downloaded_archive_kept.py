@@ -59,7 +59,10 @@ class DownloadedArchiveKept(Rule):
     absolute path, when `WORKDIR` and the `cd`s before the download make it
     known, and no fix is offered when they do not. Nothing is reported when
     the `RUN` already removes the file (or a glob or directory holding it).
-    The fix is unsafe when the `RUN` could make `rm` mean something else (a
+    The fix is unsafe when `wget` names the file after the URL and an
+    earlier instruction or command names it too (`wget` then writes
+    `NAME.1`, and the file unpacked and removed is the earlier one), when
+    the `RUN` could make `rm` mean something else (a
     shell function, `alias`, `source`, `.`, `eval`, a `PATH` set without
     `$PATH`), or when the file's directory is unknown and a later command
     names an absolute directory that might hold it, or a later `COPY --from`
@@ -91,13 +94,14 @@ class DownloadedArchiveKept(Rule):
                 yield self._diagnose(run, instruction, kept, instructions[index + 1:])
 
     def _diagnose(self, run: RunView, instruction: Instruction, kept, later: Tuple[Instruction, ...]) -> Diagnostic:
-        names = ", ".join(f"`{ref.written}`" for ref, _, _ in kept)
+        names = ", ".join(f"`{ref.written}`" for ref, _, _, _ in kept)
         message = f"the downloaded {names} stays in the layer after it is unpacked; remove it in the same RUN"
         savings = SAVINGS * len(kept)
         level = Applicability.SAFE
         paths = []
-        for ref, remove_as, end in kept:
+        for ref, remove_as, end, unsure in kept:
             reason, sure = _later_use(run, ref, end, later)
+            sure = sure and not unsure
             if remove_as is None:
                 reason = reason or "the working directory changes after the download and is not known"
             if reason is not None:
@@ -115,8 +119,8 @@ class DownloadedArchiveKept(Rule):
 
 
 def _kept_archives(ctx: FileContext, instruction: Instruction, run: RunView) -> List[tuple]:
-    """(PathRef, path to remove it by or None, end of the last command that unpacks it) for each
-    file this RUN downloads, unpacks and does not remove."""
+    """(PathRef, path to remove it by or None, end of the last command that unpacks it, whether the
+    file may not be the download) for each file this RUN downloads, unpacks and does not remove."""
     if run.script.has_opaque:
         return []
     commands = [(c, v) for c, v in run.commands if not c.in_substitution and not c.in_function]
@@ -138,8 +142,13 @@ def _kept_archives(ctx: FileContext, instruction: Instruction, run: RunView) -> 
                for lc, lv in later):
             continue  # already removed (by name, glob or directory)
         remove_as = path if not moves or path.startswith("/") else ref.absolute
-        if all(ref.written != seen.written for seen, _, _ in out):
-            out.append((ref, remove_as, max(ends)))
+        # wget without -O writes NAME.1 when NAME is already there: if an earlier instruction may
+        # have put it there, the unpacked (and removed) file may not be the download
+        unsure = v.tool == "wget" and not v.option_values("output") and (
+            ref.name in run.shell_text[:c.command.start]
+            or any(ref.name in earlier.code for earlier in lineage(ctx, instruction)))
+        if all(ref.written != seen.written for seen, _, _, _ in out):
+            out.append((ref, remove_as, max(ends), unsure))
     return out
 
 
