@@ -278,3 +278,13 @@ def test_libraries_a_rewrite_loses_are_traced_to_their_packages_and_added(builda
     assert report.verdict == "smaller" and report.checks.passed, render_table(report)
     assert "apt-get install -y --no-install-recommends libpq5 libxml2" in repaired
     assert "installed libpq5 libxml2 in the final stage" in render_table(report)
+
+def test_the_apt_lists_estimate_matches_the_build(apt_report):
+    """SF002's estimate (semantics/savings.toml) is within 50 % of what the build saves."""
+    from slimfix.config import Settings
+    from slimfix.fixer import fix_text
+
+    estimate = fix_text(original(APT), str(APT / "before.Dockerfile"), Settings(select=SELECT["apt_client"])).savings
+    measured = apt_report.original.summary.total_size - apt_report.rewritten.summary.total_size
+    print(f"SF002 estimated {estimate} bytes, measured {measured}")
+    assert abs(estimate - measured) <= 0.5 * measured
