@@ -27,6 +27,21 @@ def needs_lists(run: RunView) -> bool:
     return "apt" in run.shell_text and any(view.action in _NEEDS_LISTS for view in run.views("apt"))
 
 
+def reads_before_update(run: RunView) -> bool:
+    """An apt command of the RUN reads the lists before the RUN's first ``apt-get update`` (in
+    the order the text gives: a command in a branch counts as if it ran)."""
+    if "apt" not in run.shell_text:
+        return False
+    for _, view in run.commands:
+        if view is None or view.tool != "apt":
+            continue
+        if view.action == "update_index" or view.has("update_first"):
+            return False
+        if view.action in _NEEDS_LISTS:
+            return True
+    return False
+
+
 def cleans(run: RunView) -> bool:
     """The lists are on a cache or tmpfs mount, or an ``rm`` after the RUN's last update removes
     them (an ``rm`` before ``apt-get update`` removes nothing the update then downloads)."""
@@ -151,7 +166,7 @@ def _last_user(later) -> tuple:
     it removes them itself); (None, False) when there is none."""
     user, cleaned = None, False
     for instruction, run in later:
-        if updates(run):
+        if updates(run) and not reads_before_update(run):
             break
         if needs_lists(run):
             user, cleaned = (instruction, run), cleans(run)
