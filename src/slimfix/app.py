@@ -65,9 +65,10 @@ class SettingsFinder:
             try:
                 loaded: Union[Settings, ConfigError] = load_settings(config)
                 self.messages.extend(f"slimfix: warning: {warning}" for warning in loaded.warnings)
+                _check_selectors(loaded)
             except ConfigError as exc:
                 loaded = exc
-                self.messages.append(f"slimfix: error: {exc}")
+                self.messages.append(str(exc))
             self._loaded[config] = loaded
         value = self._loaded[config]
         if isinstance(value, ConfigError):
@@ -107,17 +108,25 @@ def run_fix(options: FixOptions) -> int:
         return EXIT_ERROR
 
 
-def _unknown_selectors(options: FixOptions) -> List[str]:
-    from .rules import all_rules
+SELECTOR_KEYS = ("select", "ignore", "extend_select")
 
-    rules = all_rules()
-    out = []
-    for flag in ("select", "ignore", "extend_select"):
-        for selector in options.overrides.get(flag) or ():
-            wanted = selector.strip().upper()
-            if wanted != "ALL" and not any(r.code.startswith(wanted) or r.name.upper() == wanted for r in rules):
-                out.append(f"slimfix: error: --{flag.replace('_', '-')}: no rule matches {selector!r} (see `slimfix rules`)")
-    return out
+
+def _unknown_selectors(options: FixOptions) -> List[str]:
+    from .rules import unknown_selectors
+
+    return [f"slimfix: error: --{key.replace('_', '-')}: no rule matches {selector!r} (see `slimfix rules`)"
+            for key in SELECTOR_KEYS for selector in unknown_selectors(options.overrides.get(key) or ())]
+
+
+def _check_selectors(settings: Settings) -> None:
+    """Raise ConfigError for the first rule selector in a config file that matches no rule."""
+    from .config import locate
+    from .rules import unknown_selectors
+
+    for key in SELECTOR_KEYS:
+        for selector in unknown_selectors(getattr(settings, key) or ()):
+            where = locate(settings.source, f'"{selector}"') if settings.source else "configuration"
+            raise ConfigError(f"{where}: {key.replace('_', '-')}: no rule matches {selector!r} (see `slimfix rules`)")
 
 
 def _run_fix(options: FixOptions) -> int:
@@ -139,7 +148,8 @@ def _run_fix(options: FixOptions) -> int:
             settings = finder.for_path(given)
         except ConfigError:
             continue
-        files.extend(discover([given], settings.exclude, settings.respect_gitignore, options.force_exclude))
+        files.extend(discover([given], settings.exclude, settings.respect_gitignore, options.force_exclude,
+                              finder.messages))
     files = list(dict.fromkeys(files))
 
     jobs: List[Job] = []
@@ -163,10 +173,11 @@ def _run_fix(options: FixOptions) -> int:
 
         verify_results(results, VerifyOptions(options.verify_context, options.verify_smoke, options.mode == "fix"))
 
-    if not options.quiet or finder.failed:
+    failed = finder.failed or skipped > 0 or any(not m.startswith("slimfix: warning") for m in finder.messages)
+    if not options.quiet or failed:
         for message in dict.fromkeys(finder.messages):
             _err(message)
-    return _report(results, options, config_failed=finder.failed or skipped > 0, read_stdin="-" in files)
+    return _report(results, options, config_failed=failed, read_stdin="-" in files)
 
 
 def _run_jobs(jobs, options: FixOptions):
@@ -185,7 +196,7 @@ def _run_jobs(jobs, options: FixOptions):
 
 def _run_stdin(options: FixOptions, finder: SettingsFinder):
     from .files import SourceError, decode, is_excluded
-    from .fixer import FileResult, fix_text
+    from .fixer import FileResult, fix_text, with_path
 
     name = options.stdin_filename or "-"
     raw = sys.stdin.buffer.read()
@@ -208,7 +219,7 @@ def _run_stdin(options: FixOptions, finder: SettingsFinder):
         return unchanged(FileResult(name, "", "", error=str(exc)))
     result = fix_text(text, name, settings, fix=True)
     if result.error:
-        result.error = f"{name}:{result.error}"
+        result.error = with_path(name, result.error)
     if echo:
         _write_stdout_bytes(result.output.encode("utf-8"))
     return result

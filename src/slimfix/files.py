@@ -69,9 +69,13 @@ def _git_listing(folder: str) -> Optional[List[str]]:
     return sorted({name for name in names if name})
 
 
-def _walk(folder: str, exclude: Sequence[str]) -> List[str]:
+def _walk(folder: str, exclude: Sequence[str], errors: List[str]) -> List[str]:
     found: List[str] = []
-    for current, dirs, files in os.walk(folder):
+
+    def unreadable(exc: OSError) -> None:
+        errors.append(f"{os.path.normpath(exc.filename or folder)}: cannot read folder: {exc.strerror or exc}")
+
+    for current, dirs, files in os.walk(folder, onerror=unreadable):
         dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not is_excluded(os.path.join(current, d), exclude))
         for name in sorted(files):
             if is_dockerfile_name(name):
@@ -81,11 +85,12 @@ def _walk(folder: str, exclude: Sequence[str]) -> List[str]:
     return found
 
 
-def _search(folder: str, exclude: Sequence[str], respect_gitignore: bool) -> List[str]:
-    """Dockerfiles under ``folder``, honouring git's ignore rules when asked."""
+def _search(folder: str, exclude: Sequence[str], respect_gitignore: bool, errors: List[str]) -> List[str]:
+    """Dockerfiles under ``folder``, honouring git's ignore rules when asked;
+    folders that cannot be read are added to ``errors``."""
     listing = _git_listing(folder) if respect_gitignore else None
     if listing is None:
-        return _walk(folder, exclude)
+        return _walk(folder, exclude, errors)
     found: List[str] = []
     for name in listing:
         parts = name.rstrip("/").split("/")
@@ -94,7 +99,7 @@ def _search(folder: str, exclude: Sequence[str], respect_gitignore: bool) -> Lis
         path = os.path.join(folder, *parts)
         if os.path.isdir(path):  # a submodule or a nested repository
             if parts[-1] not in SKIP_DIRS and not is_excluded(path, exclude):
-                found.extend(_search(path, exclude, respect_gitignore))
+                found.extend(_search(path, exclude, respect_gitignore, errors))
         elif is_dockerfile_name(parts[-1]) and os.path.isfile(path) and not is_excluded(path, exclude):
             found.append(path)
     return found
@@ -105,17 +110,20 @@ def discover(
     exclude: Sequence[str] = (),
     respect_gitignore: bool = True,
     force_exclude: bool = False,
+    errors: Optional[List[str]] = None,
 ) -> List[str]:
     """Files to process, in a stable order, each once.
 
-    Folders are searched for Dockerfiles. Files named on the command line are
+    Folders are searched for Dockerfiles; one that cannot be read adds a
+    ``path: message`` line to ``errors``. Files named on the command line are
     taken as they are (``-`` is standard input) unless ``force_exclude`` and
     an exclude pattern matches them, as pre-commit needs.
     """
+    errors = [] if errors is None else errors
     out: Dict[str, str] = {}  # real path -> path as shown
     for given in paths:
         if given != "-" and os.path.isdir(given):
-            for found in _search(given, exclude, respect_gitignore):
+            for found in _search(given, exclude, respect_gitignore, errors):
                 out.setdefault(os.path.realpath(found), os.path.normpath(found))
         elif given == "-":
             out.setdefault("-", "-")

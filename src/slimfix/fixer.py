@@ -18,6 +18,7 @@ from .rules import (
     Diagnostic,
     Edit,
     Rule,
+    all_rules,
     explicitly_selected,
     hadolint_map,
     select_rules,
@@ -37,7 +38,7 @@ class FileResult:
     output: str
     diagnostics: List[Diagnostic] = field(default_factory=list)  # what remains in ``output``
     fixed: List[Diagnostic] = field(default_factory=list)  # what the applied fixes addressed
-    error: Optional[str] = None  # bad input: "line:col: message"
+    error: Optional[str] = None  # bad input: "line:col: message", one line per problem
     internal_error: Optional[str] = None
     verification: Optional[object] = None  # a slimfix.verify report, with --verify
 
@@ -57,7 +58,7 @@ def check(tree, rules: Sequence[Rule], path: str = "") -> List[Diagnostic]:
     out: List[Diagnostic] = []
     for rule in rules:
         for diagnostic in rule.check(ctx):
-            if not suppressions.is_suppressed(diagnostic.code, diagnostic.line):
+            if not suppressions.is_suppressed(diagnostic.code, diagnostic.line, diagnostic.related_lines):
                 out.append(diagnostic)
     out.sort(key=lambda d: (d.line, d.column, d.code))
     return out
@@ -123,6 +124,10 @@ def fix_text(source: str, path: str = "", settings: Settings = Settings(), fix: 
     except ParseError as exc:
         result.error = f"{exc.line}:{exc.column}: {exc.message}"
         return result
+    problems = find_suppressions(tree, hadolint_map(), known=[rule.code for rule in all_rules()]).problems
+    if problems:  # a pragma that means something else than it says: report, change nothing
+        result.error = "\n".join(f"{line}:{column}: {message}" for line, column, message in problems)
+        fix = False
     try:
         text = source
         diagnostics = check(tree, rules, path)
@@ -160,6 +165,11 @@ def fix_text(source: str, path: str = "", settings: Settings = Settings(), fix: 
     for diagnostic in result.diagnostics + result.fixed:
         object.__setattr__(diagnostic, "path", path)
     return result
+
+
+def with_path(path: str, error: str) -> str:
+    """``error``'s lines ("line:col: message") each prefixed with ``path:``."""
+    return "\n".join(f"{path}:{line}" for line in error.split("\n"))
 
 
 def internal_error() -> str:

@@ -14,7 +14,7 @@ from typing import Callable, Iterator, List, Optional, Sequence
 
 from .config import Settings
 from .files import SourceError, read_source, write_atomic
-from .fixer import FileResult, fix_text, internal_error
+from .fixer import FileResult, fix_text, internal_error, with_path
 from .record import record
 
 PARALLEL_THRESHOLD = 32  # fewer files than this run in this process: a pool costs more
@@ -48,7 +48,7 @@ def _run(job: Job) -> FileResult:
         return FileResult(job.path, "", "", error=str(exc))
     result = fix_text(source.text, job.path, job.settings, fix=True)
     if result.error:
-        result.error = f"{job.path}:{result.error}"
+        result.error = with_path(job.path, result.error)
     if job.write and result.changed and not result.internal_error:
         try:
             write_atomic(source, result.output)

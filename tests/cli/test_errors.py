@@ -158,3 +158,58 @@ def test_a_crash_of_slimfix_itself_exits_2_not_1(in_tmp, monkeypatch):
     result = invoke(["--check"])
     assert result.code == 2
     assert result.stderr.splitlines()[-1] == "slimfix: internal error: RuntimeError: search bug"
+
+
+def test_unreadable_folder_is_an_error_and_the_rest_is_processed(in_tmp, monkeypatch):
+    write(in_tmp / "locked" / "Dockerfile", JOINABLE)
+    good = write(in_tmp / "good" / "Dockerfile", JOINABLE)
+    real_scandir = os.scandir
+
+    def scandir(path="."):  # as chmod 000 does for a user who is not root
+        if os.path.basename(os.fspath(path)) == "locked":
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    result = invoke(["--select", "SF001", "--no-respect-gitignore", "locked", "good"])
+    assert result.code == 2
+    assert _errors(result.stderr) == ["locked: cannot read folder: Permission denied"]
+    assert good.read_text() == JOINED
+
+
+@pytest.mark.parametrize("config, message", [
+    ('select = ["SF001"]\nignore = [\n', ".slimfix.toml:2:11: invalid TOML: "),
+    ('select = ["SF001"]\nextend-select = ["SF002", "XX9"]\n',
+     ".slimfix.toml:2:27: extend-select: no rule matches 'XX9' (see `slimfix rules`)"),
+    ('ignore = ["SF999"]\n', ".slimfix.toml:1:11: ignore: no rule matches 'SF999' (see `slimfix rules`)"),
+])
+def test_bad_config_is_an_error_and_other_folders_still_run(in_tmp, config, message):
+    bad = write(in_tmp / "bad" / "Dockerfile", JOINABLE)
+    write(in_tmp / "bad" / ".slimfix.toml", config)
+    good = write(in_tmp / "good" / "Dockerfile", JOINABLE)
+    result = invoke(["--select", "SF001", "bad", "good"])
+    assert result.code == 2
+    errors = _errors(result.stderr)
+    assert len(errors) == 1 and errors[0].startswith(os.path.realpath("bad") + "/" + message.split(":")[0])
+    assert message in errors[0]
+    assert bad.read_text() == JOINABLE and good.read_text() == JOINED
+
+
+@pytest.mark.parametrize("mode", ["fix", "check", "diff"])
+def test_bad_pragmas_are_errors_with_their_position(in_tmp, mode):
+    text = "FROM debian:bookworm\n# slimfix: ignore[SF999]\nRUN apt-get update\n  # slimfix: ignor\nRUN apt-get install -y curl\n"
+    bad = write(in_tmp / "bad.Dockerfile", text)
+    good = write(in_tmp / "good.Dockerfile", JOINABLE)
+    flags = [] if mode == "fix" else [f"--{mode}"]
+    result = invoke([*flags, "--select", "SF001", "bad.Dockerfile", "good.Dockerfile"])
+    assert result.code == 2
+    # (--diff sends the report of findings to stderr too)
+    assert [line for line in _errors(result.stderr) if line.startswith("bad") and ": SF" not in line] == [
+        "bad.Dockerfile:2:1: pragma names unknown rule code SF999 (see `slimfix rules`)",
+        "bad.Dockerfile:4:3: unreadable pragma '# slimfix: ignor'; write `# slimfix: ignore[CODE,...]` "
+        "or `# slimfix: ignore-file[CODE,...]`",
+    ]
+    assert bad.read_text() == text
+    assert good.read_text() == (JOINED if mode == "fix" else JOINABLE)
+    if mode == "diff":
+        assert "bad.Dockerfile" not in result.stdout and "good.Dockerfile" in result.stdout

@@ -96,8 +96,8 @@ class ConsecutiveRunInstructions(Rule):
             reason = "a pragma comment above the second RUN belongs to it"
         message = f"RUN follows the RUN on line {first.start_line}; join them into one layer"
         if reason is not None:
-            return self.diagnostic(second, f"{message} (no automatic fix: {reason})")
-        return self.diagnostic(second, message, fix=self._fix(ctx, chain[0], first, second, between))
+            return self.diagnostic(second, f"{message} (no automatic fix: {reason})", related=(first,))
+        return self.diagnostic(second, message, fix=self._fix(ctx, chain[0], first, second, between), related=(first,))
 
     @staticmethod
     def _unsafe_reason(ctx: FileContext, chain: List[Instruction], second: Instruction) -> Optional[str]:
