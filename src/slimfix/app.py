@@ -11,10 +11,11 @@ import os
 import sys
 from typing import Dict, List, Optional, Tuple, Union
 
+from . import exitcodes
 from .config import ConfigError, Settings, load_settings, nearest_config
 from .record import field, record
 
-EXIT_OK, EXIT_FINDINGS, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR, EXIT_INTERRUPTED = exitcodes.OK, exitcodes.CHANGES, exitcodes.ERROR, exitcodes.INTERRUPTED
 PROGRESS_MIN_FILES = 50  # show a progress bar on a terminal from this many files
 
 
@@ -22,6 +23,7 @@ PROGRESS_MIN_FILES = 50  # show a progress bar on a terminal from this many file
 class FixOptions:
     paths: Tuple[str, ...] = (".",)
     mode: str = "fix"  # fix | diff | check
+    fail_on_findings: bool = False  # exit 1 when findings remain (--exit-non-zero-on-findings)
     overrides: Dict[str, object] = field(default_factory=dict)  # Settings fields given on the command line
     config_path: Optional[str] = None
     stdin_filename: Optional[str] = None
@@ -265,11 +267,9 @@ def _report(results, options: FixOptions, config_failed: bool, read_stdin: bool)
             _err(f"slimfix: error: cannot write {options.output_file}: {exc.strerror or exc}")
             return EXIT_ERROR
 
-    if errors or config_failed:
-        return EXIT_ERROR
-    would_change = options.mode != "fix" and any(r.changed for r in results)
+    would_change = options.mode != "fix" and any(r.changed and not r.error for r in results)
     remaining = any(r.diagnostics for r in results)
-    return EXIT_FINDINGS if would_change or remaining else EXIT_OK
+    return exitcodes.exit_code(bool(errors or config_failed), would_change, remaining, options.fail_on_findings)
 
 
 def _emit(report: str, options: FixOptions, to_stderr: bool) -> None:

@@ -11,13 +11,12 @@ from typing import List, Optional, Tuple
 
 import click
 
-from . import __version__
+from . import __version__, exitcodes
 
-EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 FORMATS = ("text", "json", "sarif", "github", "gitlab")
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
-EPILOG = """\b
+EPILOG = f"""\b
 Commands:
   slimfix rules            list every rule: code, name, fix safety
   slimfix rule CODE        print a rule's documentation (or --explain CODE)
@@ -25,11 +24,7 @@ Commands:
 
 \b
 Exit codes:
-  0  nothing to do, or everything fixed
-  1  --check / --diff: a file would change; any mode: findings remain
-     that no applied fix removes
-  2  errors: bad input (unreadable, binary, not UTF-8, unparsable),
-     a file that could not be written, a bad configuration
+{exitcodes.HELP}
 """
 
 
@@ -83,6 +78,8 @@ def main() -> None:
 @click.argument("paths", nargs=-1, metavar="[PATH]...")
 @click.option("--diff", "mode", flag_value="diff", help="Print a unified diff (git apply and patch -p1 accept it); write nothing.")
 @click.option("--check", "mode", flag_value="check", help="Write nothing; exit 1 when a file would change.")
+@click.option("--exit-non-zero-on-findings", "fail_on_findings", is_flag=True,
+              help="Also exit 1 when findings remain that no applied fix removes (e.g. unsafe fixes not applied).")
 @click.option("--select", multiple=True, metavar="CODES", help="Rules to run: codes or prefixes, comma-separated (ALL: all).")
 @click.option("--ignore", multiple=True, metavar="CODES", help="Rules to skip.")
 @click.option("--extend-select", multiple=True, metavar="CODES", help="Rules to run besides the selected ones.")
@@ -107,7 +104,7 @@ def main() -> None:
 @click.option("--context", "verify_context", type=click.Path(file_okay=False), help="Build context for --verify (default: the Dockerfile's folder).")
 @click.option("--smoke", "verify_smoke", metavar="CMD", help="With --verify: a command to run in both images.")
 @click.help_option("-h", "--help")
-def fix_command(paths, mode, select, ignore, extend_select, unsafe_fixes, exclude, force_exclude, no_respect_gitignore,
+def fix_command(paths, mode, fail_on_findings, select, ignore, extend_select, unsafe_fixes, exclude, force_exclude, no_respect_gitignore,
                 config_path, stdin_filename, output_format, output_file, show_fixes, statistics, quiet, workers, color,
                 progress, explain, verify, verify_context, verify_smoke) -> None:
     """Make Dockerfiles build smaller images: rewrite them in place (the
@@ -127,6 +124,7 @@ def fix_command(paths, mode, select, ignore, extend_select, unsafe_fixes, exclud
     options = FixOptions(
         paths=tuple(paths) or (".",),
         mode=mode or "fix",
+        fail_on_findings=fail_on_findings,
         overrides=dict(
             select=_split(select),
             ignore=_split(ignore),
@@ -176,7 +174,7 @@ def _print_rule(code: str) -> None:
     rule = get_rule(code)
     if rule is None:
         click.echo(f"slimfix: error: unknown rule {code!r} (see `slimfix rules`)", err=True)
-        sys.exit(EXIT_ERROR)
+        sys.exit(exitcodes.ERROR)
     click.echo(rule_page(rule), nl=False)
 
 
