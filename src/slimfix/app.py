@@ -24,6 +24,7 @@ class FixOptions:
     paths: Tuple[str, ...] = (".",)
     mode: str = "fix"  # fix | diff | check
     fail_on_findings: bool = False  # exit 1 when findings remain (--exit-non-zero-on-findings)
+    max_file_size: Optional[int] = None  # bytes; None: files.MAX_FILE_SIZE
     overrides: Dict[str, object] = field(default_factory=dict)  # Settings fields given on the command line
     config_path: Optional[str] = None
     stdin_filename: Optional[str] = None
@@ -160,7 +161,8 @@ def _run_fix(options: FixOptions) -> int:
         if path == "-":
             continue
         try:
-            jobs.append(Job(path, finder.for_path(path), write=options.mode == "fix" and not options.verify))
+            jobs.append(Job(path, finder.for_path(path), write=options.mode == "fix" and not options.verify,
+                            max_size=_max_size(options)))
         except ConfigError:
             skipped += 1
 
@@ -196,12 +198,20 @@ def _run_jobs(jobs, options: FixOptions):
         return run_jobs(jobs, options.workers, progress=bar.update)
 
 
+def _max_size(options: FixOptions) -> int:
+    from .files import MAX_FILE_SIZE
+
+    return options.max_file_size or MAX_FILE_SIZE
+
+
 def _run_stdin(options: FixOptions, finder: SettingsFinder):
-    from .files import SourceError, decode, is_excluded
+    from .files import SourceError, decode, is_excluded, size_error
     from .fixer import FileResult, fix_text, with_path
 
     name = options.stdin_filename or "-"
-    raw = sys.stdin.buffer.read()
+    raw = sys.stdin.buffer.read(_max_size(options) + 1)  # bounded: /dev/zero must not fill the memory
+    if len(raw) > _max_size(options):  # nothing to echo: the input was not read whole
+        return FileResult(name, "", "", error=size_error(name, _max_size(options)))
     echo = options.mode == "fix"  # standard output gets the text back, fixed or not
 
     def unchanged(result: FileResult) -> FileResult:

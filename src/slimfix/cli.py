@@ -88,6 +88,8 @@ def main() -> None:
 @click.option("--force-exclude", is_flag=True, help="Apply excludes to files named on the command line too (for pre-commit).")
 @click.option("--no-respect-gitignore", is_flag=True, help="Also search files that .gitignore excludes.")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Use this config file instead of the nearest one.")
+@click.option("--max-file-size", type=click.IntRange(min=1), default=10, show_default=True, metavar="MB",
+              help="Larger files are an error, not read (megabytes).")
 @click.option("--stdin-filename", metavar="PATH", help="Name standard input (-) by this path, for messages and config.")
 @click.option("--output-format", type=click.Choice(FORMATS), default="text", show_default=True, help="Report format.")
 @click.option("-o", "--output-file", type=click.Path(dir_okay=False), help="Write the report to this file.")
@@ -105,7 +107,7 @@ def main() -> None:
 @click.option("--smoke", "verify_smoke", metavar="CMD", help="With --verify: a command to run in both images.")
 @click.help_option("-h", "--help")
 def fix_command(paths, mode, fail_on_findings, select, ignore, extend_select, unsafe_fixes, exclude, force_exclude, no_respect_gitignore,
-                config_path, stdin_filename, output_format, output_file, show_fixes, statistics, quiet, workers, color,
+                config_path, max_file_size, stdin_filename, output_format, output_file, show_fixes, statistics, quiet, workers, color,
                 progress, explain, verify, verify_context, verify_smoke) -> None:
     """Make Dockerfiles build smaller images: rewrite them in place (the
     default), or show the change (--diff) or test for it (--check).
@@ -134,6 +136,7 @@ def fix_command(paths, mode, fail_on_findings, select, ignore, extend_select, un
         ),
         config_path=config_path,
         stdin_filename=stdin_filename,
+        max_file_size=max_file_size * 1024 * 1024,
         output_format=output_format,
         output_file=output_file,
         show_fixes=show_fixes,
