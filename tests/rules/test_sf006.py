@@ -90,7 +90,7 @@ def test_no_savings_counted_on_images_that_ship_compilers():
     [
         ("unsafe-other-release", "are Debian 12's and the base image ubuntu:20.04 is another release"),
         ("unsafe-later-pip", "the RUN on line 4 still builds (pip install)"),
-        ("unsafe-set-leaks", "'export' changes the shell's state"),
+        ("unsafe-set-leaks", "'export' sets DEBIAN_FRONTEND"),
         ("unsafe-exec-form-build", "the build RUN on line 3 is in exec form"),
         ("unsafe-copy-over-root", "it writes /, where packages are installed"),
     ],

@@ -7,7 +7,8 @@ from typing import Iterable, List, Optional
 
 from ..semantics.context import FileContext
 from ..semantics.run import RunView
-from ..semantics.shellfacts import ends_cleanly, first_leak, is_and_chain
+from ..semantics.shellfacts import ends_cleanly, is_and_chain
+from ..semantics.shellstate import join_blocker
 from ..syntax import BlankLine, Comment, ContinuationComment, Directive, Instruction
 from .base import Applicability, Diagnostic, Edit, Fix, Rule
 
@@ -38,23 +39,35 @@ class ConsecutiveRunInstructions(Rule):
     ```
 
     ## Fix safety
-    Safe, and only offered when the join cannot change what runs: both are
-    shell-form `RUN`s with the same flags and no heredoc, under a POSIX
-    shell; the second is a single `&&` chain (so a failure of the first still
-    stops the build); the first ends cleanly (no trailing `;`, `&` or comment)
-    and leaves no shell state behind that the second would now inherit (`cd`,
-    `export`, `set`, `source`, `umask`, `exit`, a bare variable assignment, a
-    function, a background job, or text the shell model cannot read); and the
-    first does not clean a package manager's cache that the second fills again
-    (`dnf clean all` then `dnf install`: the clean would run mid-chain). Two
-    more cases are left alone to keep hadolint's own reading unchanged: a
-    pragma comment (`# hadolint ignore=...`, `# slimfix: ...`) between the two
-    belongs to the second `RUN`, and a second `RUN` that assigns shell
-    variables would, joined, look to shellcheck as if they could be unset.
-    Comments between the two are kept inside the joined instruction; blank
-    lines between them are dropped (inside a continuation they are an error
-    in waiting). A chain of such `RUN`s is joined at once, in the layout of
-    its first `RUN`, and the cache check then covers every `RUN` of the chain.
+    Safe, and only offered when the join is proven not to change what runs.
+    Both are shell-form `RUN`s with the same flags and no heredoc, under a
+    POSIX shell; the second is a single `&&` chain (so a failure of the first
+    still stops the build with the same status) and the first ends cleanly (no
+    trailing `;`, `&` or comment). The first `RUN` must leave nothing behind
+    that the second could see, and this is checked against an allow-list, not
+    a list of known-bad cases: every command that runs in the first `RUN`'s
+    own shell is an external program or a builtin listed as harmless in
+    `shell_state.toml`, and no word assigns (`${X:=d}`, `$((I=5))`). So a
+    `cd` in any spelling, a variable set in any way, `set`, `umask`, `trap`,
+    `alias`, a function, `source`, `eval`, `exec`, `exit`, a background job,
+    a loop variable, an unknown builtin or text slimfix cannot read each keep
+    the two apart. The second `RUN` must not read what an earlier command of
+    its shell leaves (`$_`, `$PIPESTATUS`, `type`, `hash`, `set`), and when
+    both run a program that the first may have put anew on `PATH` (`pip
+    install -U pip`, then `pip`), the shell's memory of where it found the
+    program would run the old one, so they stay apart. The first must not
+    clean a package manager's cache that the second fills again (`dnf clean
+    all` then `dnf install`). Two more cases are left alone to keep
+    hadolint's own reading unchanged: a pragma comment (`# hadolint
+    ignore=...`, `# slimfix: ...`) between the two belongs to the second
+    `RUN`, and a second `RUN` that assigns shell variables would, joined,
+    look to shellcheck as if they could be unset. Comments between the two
+    are kept inside the joined instruction; blank lines between them are
+    dropped (inside a continuation they are an error in waiting). A chain of
+    such `RUN`s is joined at once, in the layout of its first `RUN`, and
+    every check covers all the `RUN`s of the chain before the join point.
+    The test suite runs original and joined files under dash, bash and
+    busybox sh and compares what they do.
 
     ## Estimated savings
     None by itself (a few hundred bytes of layer metadata); it lets the
@@ -115,9 +128,9 @@ class ConsecutiveRunInstructions(Rule):
             return "the first RUN ends with an operator or a comment"
         if b.script.has_opaque or not is_and_chain(b.script):
             return "the second RUN is not a single && chain"
-        leak = first_leak(a.script)
-        if leak is not None:
-            return f"in the first RUN {leak}"
+        blocker = join_blocker([ctx.run(run).state for run in chain], b.state)  # type: ignore[union-attr]
+        if blocker is not None:
+            return blocker
         if _sets_variables(b):
             return "the second RUN sets shell variables (joined, shellcheck reads them as possibly unset)"
         tool = _cleans_then_installs(*(ctx.run(run) for run in chain[:-1]), a, b)  # type: ignore[misc]

@@ -60,9 +60,14 @@ class AptListsKept(Rule):
     (or of a stage built from it) installs with apt without its own
     `apt-get update`, it still needs the lists: the cleanup goes after that
     `RUN` instead, and the `RUN` with the update keeps a finding without a
-    fix: its own layer still carries the lists. No fix is offered when the `RUN` cannot be extended safely
-    (a heredoc, a trailing `&`, `;` or comment, or shell text slimfix cannot
-    read).
+    fix: its own layer still carries the lists. No fix is offered when the
+    `RUN` cannot be extended safely: a heredoc, a trailing `&`, `;` or
+    comment, shell text slimfix cannot read, or a command before the end that
+    could change what the appended `rm` does. That is checked against an
+    allow-list (`shell_state.toml`): only a directory change, `umask`,
+    ordinary variables and the options `-e`, `-u`, `-x` and `pipefail` may
+    come before it; a function, an alias, `PATH`, `set -f`, `exit` and
+    anything unknown may not.
 
     ## Estimated savings
     45 MB per `RUN` (the uncompressed package lists of a Debian or Ubuntu
@@ -100,7 +105,7 @@ class AptListsKept(Rule):
                 "still needs them, remove them there"
             )
         if edit is None:
-            return self.diagnostic(instruction, message + " (no automatic fix: the RUN cannot be extended safely)")
+            return self.diagnostic(instruction, f"{message} (no automatic fix: {target_run.cannot_append()})")
         fix = Fix((edit,), Applicability.SAFE, f"append `{CLEANUP}`")
         return self.diagnostic(instruction, message, fix=fix, savings=SAVINGS)
 

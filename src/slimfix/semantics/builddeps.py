@@ -24,7 +24,8 @@ from ..syntax import Comment, Instruction
 from .context import FileContext
 from .packages import BuildDeps, build_deps, load_catalog
 from .run import MAX_LINE, RunView
-from .shellfacts import ends_cleanly, first_leak, is_and_chain
+from .shellfacts import ends_cleanly, is_and_chain
+from .shellstate import join_blocker
 from .stages import parent_stage
 
 # Programs that compile, or fetch and build, whatever their arguments.
@@ -409,9 +410,9 @@ def _join_blocker(ctx: FileContext, stage, f: Finding) -> Optional[str]:
         return f"the build RUN on line {f.build_instruction.start_line} is not a single && chain"
     if not ends_cleanly(build.script, build.shell_text):
         return f"the build RUN on line {f.build_instruction.start_line} ends with an operator or a comment"
-    leak = first_leak(run.script)
-    if leak:
-        return f"joining the build RUN would change it: {leak}"
+    blocker = join_blocker([run.state], build.state)
+    if blocker:
+        return f"joining the build RUN would change it: {blocker}"
     if _joined_flags(f) is None:
         return "the install and build RUNs have different flags"
     for instruction in f.moved:

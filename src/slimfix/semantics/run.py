@@ -143,6 +143,11 @@ class RunView:
         """(CommandContext, CommandView or None) for every simple command, in order."""
         return self._shell.commands
 
+    @property
+    def state(self):
+        """What the script leaves for later commands of its shell (``shellstate.ShellState``)."""
+        return self._shell.state
+
     def views(self, tool: str) -> list:
         """Command views of one tool family (``apt``, ``apk``, ``pip``, ``rm``, ...)."""
         return [view for _, view in self.commands if view is not None and view.tool == tool]
@@ -162,14 +167,26 @@ class RunView:
             return Edit(at, at, edit.replacement)
         return Edit(self.file_offset(edit.start, after_break=True), self.file_offset(edit.end), edit.replacement)
 
-    def append(self, addition: str):
-        """An edit that runs ``addition`` after everything else in this RUN, joined
-        with ``&&`` in the author's layout; None where that cannot be done safely
-        (heredoc, unreadable shell, a trailing ``;``, ``&`` or comment)."""
-        from ..edits import Edit
+    def cannot_append(self) -> Optional[str]:
+        """Why a cleanup cannot run at the end of this RUN in the same shell, or None."""
         from .shellfacts import ends_cleanly
+        from .shellstate import append_blocker
 
-        if self.has_heredoc or self.script.has_opaque or not ends_cleanly(self.script, self.shell_text):
+        if self.has_heredoc:
+            return "a heredoc is involved"
+        if self.script.has_opaque:
+            return "part of the RUN cannot be read"
+        if not ends_cleanly(self.script, self.shell_text):
+            return "the RUN ends with an operator or a comment"
+        reason = append_blocker(self.state)
+        return None if reason is None else f"{reason}, and a command added at the end would run after it"
+
+    def append(self, addition: str):
+        """An edit that runs ``addition`` (literal words, absolute paths) after everything else
+        in this RUN, joined with ``&&`` in the author's layout; None where ``cannot_append``."""
+        from ..edits import Edit
+
+        if self.cannot_append() is not None:
             return None
         end = self.script.body.items[-1].end
         at = self.file_offset(end)
@@ -197,6 +214,12 @@ class _Shell:
         from ..shell.walk import walk_commands
 
         return tuple((ctx, classify(ctx.command)) for ctx in walk_commands(self.script))
+
+    @cached_property
+    def state(self):
+        from .shellstate import analyse
+
+        return analyse(self.script, self.commands)
 
 
 # The fix loop re-reads a file after every round; most RUNs are unchanged text,
