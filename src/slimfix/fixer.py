@@ -8,7 +8,7 @@ reported as an internal error; the file is then left exactly as it was.
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from typing import Iterable, List, Optional, Sequence, Tuple
 
 from .config import Settings
@@ -91,15 +91,16 @@ def _choose(diagnostics: Sequence[Diagnostic], level_of, tree) -> Tuple[List[Dia
     starts = tree.line_starts
     chosen: List[Diagnostic] = []
     edits: List[Edit] = []
-    taken: List[Tuple[int, int]] = []
+    taken: List[Tuple[int, int]] = []  # disjoint ranges, sorted: only the neighbours can overlap
     candidates = [d for d in diagnostics if d.fix is not None and d.fix.applies(level_of(d.code))]
     candidates.sort(key=lambda d: (d.fix.start, d.fix.end, d.code))
     for diagnostic in candidates:
         fix = diagnostic.fix
         start, end = (fix.start, fix.end) if fix.joins else _footprint(fix, starts)
-        if any(start < t_end and t_start < end for t_start, t_end in taken):
+        at = bisect_left(taken, (start, end))
+        if (at > 0 and taken[at - 1][1] > start) or (at < len(taken) and taken[at][0] < end):
             continue
-        taken.append((start, end))
+        taken.insert(at, (start, end))
         chosen.append(diagnostic)
         edits.extend(diagnostic.fix.edits)
     return chosen, edits
