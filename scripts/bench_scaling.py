@@ -6,10 +6,12 @@
 Generates Dockerfiles of N instructions (RUN pairs that join, apt updates and
 installs, ENV and COPY between them: every default rule has work to do) and a
 10 MB file, and prints for each: the parse time, the time of a full fix run
-(``fix_text``: rules, fixes, re-parses to the fixpoint), the peak memory of
-each (tracemalloc, Python allocations), and the time per instruction, which
-stays flat when the cost is linear. Each measurement runs in a fresh process,
-so caches and peaks of one size do not leak into the next.
+(``fix_text``: rules, fixes, re-parses to the fixpoint), the time per
+instruction (flat when the cost is linear), and the peak memory each adds to
+the process (maximum resident set size, less what the process held before).
+Each measurement runs in a fresh process, so caches and peaks of one size do
+not leak into the next. ``--runs-only`` uses consecutive ``RUN``s instead
+(one chain of joins: the worst case for SF001).
 """
 
 from __future__ import annotations
@@ -39,7 +41,9 @@ BLOCK = (
 PER_BLOCK = 8  # instructions in BLOCK
 
 
-def generate(instructions: int) -> str:
+def generate(instructions: int, runs_only: bool = False) -> str:
+    if runs_only:
+        return "FROM debian:bookworm\n" + "".join(f"RUN echo {i}\n" for i in range(instructions))
     blocks = max(1, instructions // PER_BLOCK)
     return "FROM debian:bookworm\n" + BLOCK * blocks
 
@@ -50,10 +54,10 @@ def generate_bytes(size: int) -> str:
 
 
 def measure(text: str, what: str) -> dict:
-    """In this process: time and tracemalloc peak of ``what`` on ``text``."""
+    """In this process: time and added peak resident memory of ``what`` on ``text``."""
     sys.path.insert(0, str(SRC))
     import gc
-    import tracemalloc
+    import resource
 
     from slimfix.config import Settings
     from slimfix.fixer import fix_text
@@ -62,7 +66,7 @@ def measure(text: str, what: str) -> dict:
 
     fix_text("FROM scratch\nRUN true\nRUN true\n")  # load rules and tables outside the figures
     gc.collect()
-    tracemalloc.start()
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # kB on Linux
     start = time.perf_counter()
     with fewer_collections():
         if what == "parse":
@@ -73,9 +77,8 @@ def measure(text: str, what: str) -> dict:
             changed = result.changed
             assert result.error is None and result.internal_error is None, result.error or result.internal_error
     seconds = time.perf_counter() - start
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    return {"seconds": seconds, "peak_mb": peak / 1e6, "changed": changed}
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
+    return {"seconds": seconds, "peak_mb": peak / 1e3, "changed": changed}
 
 
 def _child(args) -> None:
@@ -96,6 +99,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="1000,10000,100000", help="instruction counts, comma-separated")
     parser.add_argument("--no-10mb", action="store_true", help="skip the 10 MB file")
     parser.add_argument("--only", choices=("parse", "fix"), help="measure only this")
+    parser.add_argument("--runs-only", action="store_true", help="consecutive RUNs (one long chain)")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--what", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -104,12 +108,13 @@ def main() -> None:
         return
     import tempfile
 
-    cases = [(f"{int(n):,} instructions", generate(int(n))) for n in args.sizes.split(",") if n]
+    kind = "RUNs" if args.runs_only else "instructions"
+    cases = [(f"{int(n):,} {kind}", generate(int(n), args.runs_only)) for n in args.sizes.split(",") if n]
     if not args.no_10mb:
         cases.append(("10 MB file", generate_bytes(10 * 1000 * 1000)))
     whats = [args.only] if args.only else ["parse", "fix"]
     print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-    print(f"{'input':<22} {'bytes':>11} {'instr.':>8} {'what':<6} {'seconds':>8} {'µs/instr.':>9} {'peak MB':>8}")
+    print(f"{'input':<22} {'bytes':>11} {'instr.':>8} {'what':<6} {'seconds':>8} {'µs/instr.':>9} {'+peak MB':>8}")
     with tempfile.TemporaryDirectory(prefix="slimfix-scaling-") as folder:
         for label, text in cases:
             path = Path(folder) / "Dockerfile"
