@@ -229,7 +229,7 @@ def _run_stdin(options: FixOptions, finder: SettingsFinder):
         text = decode(raw, name)
     except SourceError as exc:
         return unchanged(FileResult(name, "", "", error=str(exc)))
-    result = fix_text(text, name, settings, fix=True)
+    result = fix_text(text, name, settings, fix=True, input_lines=options.mode != "fix")
     if result.error:
         result.error = with_path(name, result.error)
     if echo:

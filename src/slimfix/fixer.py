@@ -24,6 +24,7 @@ from .rules import (
     select_rules,
 )
 from .semantics.context import FileContext
+from .linemap import LineMap, input_positions
 from .suppression import find_suppressions
 from .syntax import ParseError, parse
 from .syntax.incremental import reparse
@@ -106,8 +107,12 @@ def _choose(diagnostics: Sequence[Diagnostic], level_of, tree) -> Tuple[List[Dia
     return chosen, edits
 
 
-def fix_text(source: str, path: str = "", settings: Settings = Settings(), fix: bool = True) -> FileResult:
-    """Check (and with ``fix``, fix) one file's text. Never raises for bad input."""
+def fix_text(source: str, path: str = "", settings: Settings = Settings(), fix: bool = True,
+             input_lines: bool = False) -> FileResult:
+    """Check (and with ``fix``, fix) one file's text. Never raises for bad input.
+
+    The fixes' diagnostics name the input's lines; the remaining ones name the output's,
+    or with ``input_lines`` (the file is not rewritten) the input's too."""
     rules = select_rules(settings.select, settings.ignore)
     if settings.extend_select:
         extra = [r for r in select_rules(settings.extend_select, settings.ignore) if r not in rules]
@@ -129,6 +134,8 @@ def fix_text(source: str, path: str = "", settings: Settings = Settings(), fix: 
     if problems:  # a pragma that means something else than it says: report, change nothing
         result.error = "\n".join(f"{line}:{column}: {message}" for line, column, message in problems)
         fix = False
+    lines = LineMap()
+    fixed: List[Tuple[Diagnostic, int]] = []  # with the text version each was found in
     try:
         text = source
         diagnostics = check(tree, rules, path)
@@ -146,13 +153,16 @@ def fix_text(source: str, path: str = "", settings: Settings = Settings(), fix: 
                 except ParseError as exc:
                     codes = ", ".join(sorted({d.code for d in chosen}))
                     raise _Revert(f"fixes by {codes} produced unparsable output ({exc}); file left unchanged") from None
+                fixed.extend((diagnostic, len(lines.rounds)) for diagnostic in chosen)
+                lines.add(text, new_text, edits)
                 text = new_text
-                result.fixed.extend(chosen)
                 diagnostics = check(tree, rules, path)
             else:
                 raise _Revert(f"fixes did not settle after {MAX_ROUNDS} rounds; file left unchanged")
         result.output = text
-        result.diagnostics = diagnostics
+        result.fixed = input_positions(fixed, lines)
+        result.diagnostics = input_positions([(d, len(lines.rounds)) for d in diagnostics], lines) \
+            if input_lines else diagnostics
     except _Revert as exc:
         result.internal_error = str(exc)
         result.output = source

@@ -47,7 +47,7 @@ def _run(job: Job) -> FileResult:
         source = read_source(job.path, job.max_size)
     except SourceError as exc:
         return FileResult(job.path, "", "", error=str(exc))
-    result = fix_text(source.text, job.path, job.settings, fix=True)
+    result = fix_text(source.text, job.path, job.settings, fix=True, input_lines=not job.write)
     if result.error:
         result.error = with_path(job.path, result.error)
     if job.write and result.changed and not result.internal_error:

@@ -82,8 +82,8 @@ def _fix_then(action):
     touched the file while slimfix worked on it."""
     real = fixer.fix_text
 
-    def fix_text(text, path, settings, fix=True):
-        result = real(text, path, settings, fix=fix)
+    def fix_text(text, path, settings, fix=True, **options):
+        result = real(text, path, settings, fix=fix, **options)
         action(path)
         return result
 
