@@ -143,6 +143,7 @@ def _run_fix(options: FixOptions) -> int:
         return EXIT_ERROR
     finder = SettingsFinder(options)
     files: List[str] = []
+    unreadable: List[str] = []  # folders the search could not read
     for given in options.paths:
         if given == "-":
             files.append("-")
@@ -152,7 +153,7 @@ def _run_fix(options: FixOptions) -> int:
         except ConfigError:
             continue
         files.extend(discover([given], settings.exclude, settings.respect_gitignore, options.force_exclude,
-                              finder.messages))
+                              unreadable))
     files = list(dict.fromkeys(files))
 
     jobs: List[Job] = []
@@ -177,9 +178,9 @@ def _run_fix(options: FixOptions) -> int:
 
         verify_results(results, VerifyOptions(options.verify_context, options.verify_smoke, options.mode == "fix"))
 
-    failed = finder.failed or skipped > 0 or any(not m.startswith("slimfix: warning") for m in finder.messages)
+    failed = finder.failed or skipped > 0 or bool(unreadable)
     if not options.quiet or failed:
-        for message in dict.fromkeys(finder.messages):
+        for message in dict.fromkeys(finder.messages + unreadable):
             _err(message)
     return _report(results, options, config_failed=failed, read_stdin="-" in files)
 

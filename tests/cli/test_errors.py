@@ -284,3 +284,12 @@ def test_hard_linked_write_keeps_a_backup_until_the_new_text_is_on_disk(tmp_path
         write_atomic(source, JOINED)
     assert list(seen["backups"].values()) == [JOINABLE]
     assert path.read_text() == JOINABLE and (tmp_path / "twin").read_text() == JOINABLE  # undone
+
+
+def test_each_bad_pragma_is_its_own_annotation(in_tmp):
+    write(in_tmp / "Dockerfile", "FROM debian\n# slimfix: ignore[SF999]\nRUN true\n# slimfix: ignor\nRUN true\n")
+    result = invoke(["--check", "--select", "SF001", "--output-format", "github", "Dockerfile"])
+    assert result.code == 2
+    errors = [line for line in result.stdout.splitlines() if line.startswith("::error")]
+    assert [e.split(",title=")[0] for e in errors] == ["::error file=Dockerfile,line=2,col=1",
+                                                       "::error file=Dockerfile,line=4,col=1"]
