@@ -12,7 +12,8 @@ moves less than wall-clock time on a shared machine), and the peak memory each a
 the process (maximum resident set size, less what the process held before).
 Each measurement runs in a fresh process, so caches and peaks of one size do
 not leak into the next. ``--runs-only`` uses consecutive ``RUN``s instead
-(one chain of joins: the worst case for SF001).
+(one chain of joins: the worst case for SF001); ``--words 100000,400000``
+adds files of one ``apt-get install`` line with that many package names.
 """
 
 from __future__ import annotations
@@ -101,6 +102,7 @@ def main() -> None:
     parser.add_argument("--no-10mb", action="store_true", help="skip the 10 MB file")
     parser.add_argument("--only", choices=("parse", "fix"), help="measure only this")
     parser.add_argument("--runs-only", action="store_true", help="consecutive RUNs (one long chain)")
+    parser.add_argument("--words", default="", help="also one-line RUNs of this many words, comma-separated")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--what", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -111,6 +113,9 @@ def main() -> None:
 
     kind = "RUNs" if args.runs_only else "instructions"
     cases = [(f"{int(n):,} {kind}", generate(int(n), args.runs_only)) for n in args.sizes.split(",") if n]
+    for n in filter(None, args.words.split(",")):
+        words = " ".join(f"pkg{i}" for i in range(int(n)))
+        cases.append((f"{int(n):,} words, 1 line", f"FROM debian:bookworm\nRUN apt-get update && apt-get install -y {words}\n"))
     if not args.no_10mb:
         cases.append(("10 MB file", generate_bytes(10 * 1000 * 1000)))
     whats = [args.only] if args.only else ["parse", "fix"]
