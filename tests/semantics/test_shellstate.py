@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from slimfix.semantics.run import _Shell
-from slimfix.semantics.shellstate import append_blocker, join_blocker
+from slimfix.semantics.shellstate import append_blocker, join_blocker, merge_states
 
 
 def state(text: str):
@@ -78,10 +78,47 @@ def test_join_declined_when_a_remembered_program_may_be_shadowed():
     assert join_blocker([state("apt-get install -y python3-pip")], state("apt-get install -y git")) is None
     assert join_blocker([state("rm -rf /tmp/x && apt-get update")], state("apt-get install -y git")) is None
     assert join_blocker([state("rm -f /usr/local/bin/apt-get; apt-get update")], state("apt-get install -y git"))
+    assert join_blocker([state("sha256sum -c s && curl -o /usr/local/bin/n https://x")], state("sha256sum f"))
+    assert join_blocker([state("sha256sum -c s && curl -o /opt/n https://x")], state("sha256sum f")) is None
+    assert join_blocker([state("sha256sum -c s && curl -fsSLO https://x")], state("sha256sum f"))
+    assert join_blocker([state("sha256sum -c s && wget -qO- https://x > /tmp/x")], state("sha256sum f")) is None
+    # a relative path is known only under a known WORKDIR that nothing in the RUN changes
+    assert join_blocker([state("sha256sum -c s && rm -rf node_modules")], state("sha256sum f"))
+    assert join_blocker([state("sha256sum -c s && rm -rf node_modules")], state("sha256sum f"), "/app") is None
+    assert join_blocker([state("sha256sum -c s && rm -rf node_modules")], state("sha256sum f"), "/usr/local/bin")
+    assert join_blocker([state("sha256sum -c s && (cd /x && rm -rf node_modules)")], state("sha256sum f"), "/app")
 
 
 def test_append_ignores_directory_ordinary_variables_and_errexit():
     assert append_blocker(state("cd /app && export GOPATH=$HOME/go && set -eux && make")) is None
     assert "PATH" in append_blocker(state("export PATH=/opt:$PATH && make"))
     assert "-f" in append_blocker(state("set -f && make"))
-    assert append_blocker(state("make && exit 0")) is not None
+    # a shell that exits never reaches the cleanup, and the RUN ends as it did
+    assert append_blocker(state("test -f /x || exit 1; make")) is None
+    assert append_blocker(state("alias rm=true; make")) is not None
+
+
+MERGE_SCRIPTS = [
+    "apt-get update", "pip install -U pip", "pip install flask", "cp tool /usr/local/bin/",
+    "cp tool bin/", "curl -o /usr/bin/jq https://example.org/jq", "make install", "cd /src && make",
+    "echo done", "ln -s /opt/x/bin/x /usr/local/bin/x", "rm -f /usr/bin/python3", "X=1", "git --version",
+    "npm install -g yarn", "yarn install", "mv jq ~/bin/",
+]
+
+
+@pytest.mark.parametrize("workdir", [None, "/app", "/usr/local"])
+def test_merged_states_block_a_join_exactly_as_the_list_does(workdir):
+    # every chain of three scripts, then a fourth: the merged state of the chain (built step by
+    # step, as SF001 does) answers what the list of the chain's states answers
+    states = {text: state(text) for text in MERGE_SCRIPTS}
+    compared = 0
+    for a in MERGE_SCRIPTS:
+        for b in MERGE_SCRIPTS[::3]:
+            for c in MERGE_SCRIPTS[1::4]:
+                chain = [states[a], states[b], states[c]]
+                merged = merge_states(merge_states(chain[0], chain[1], workdir), chain[2], workdir)
+                for after in MERGE_SCRIPTS:
+                    expected = join_blocker(chain, states[after], workdir)
+                    assert join_blocker([merged], states[after], workdir) == expected, (a, b, c, after)
+                    compared += 1
+    assert compared > 1000

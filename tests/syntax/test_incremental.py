@@ -83,6 +83,44 @@ def test_edits(edits):
     assert_same(BASE, edits)
 
 
+CLOSED = "FROM a\nRUN c \\\n# x\n\nCOPY . .\nRUN d\n"
+CONTINUED = "FROM a\nRUN b\n# comment\n\nRUN c \\\n# inside\n\n    && d\nCOPY . .\n"
+
+
+@pytest.mark.parametrize(
+    "text, edits",
+    [
+        # found by test_random_edits: a whitespace-only line ending in the escape, inserted before
+        # a comment, continues through it onto FROM debian; alone the window is an empty instruction
+        ("FROM a\n# comment\nFROM debian\n", [E(7, 7, " \\\n")]),
+        ("FROM a\n# comment\nFROM debian\n", [E(7, 7, "\\\n")]),
+        ("FROM a\n\nFROM debian\n", [E(7, 7, "  \\\n")]),
+        # an edit that opens a continuation over a following comment, blank line or whitespace line
+        (CONTINUED, [E(at(CONTINUED, "RUN b", True), at(CONTINUED, "RUN b", True), " \\")]),
+        (CONTINUED, [E(at(CONTINUED, "# comment"), at(CONTINUED, "# comment"), "RUN x \\\n")]),
+        (CONTINUED, [E(at(CONTINUED, "\n\nRUN c") + 1, at(CONTINUED, "\n\nRUN c") + 1, "  \\\n")]),
+        # the window ends on an empty instruction that a later line completes
+        (CONTINUED, [E(at(CONTINUED, "RUN b"), at(CONTINUED, "RUN b", True), " \\")]),
+        # ... and one the file's end leaves empty
+        ("FROM a\nRUN b\n", [E(at("FROM a\nRUN b\n", "RUN b"), 13, " \\\n# c\n")]),
+        # edits before, inside and after comments and blank lines inside a continuation
+        (CONTINUED, [E(at(CONTINUED, "# inside"), at(CONTINUED, "# inside"), "\n")]),
+        (CONTINUED, [E(at(CONTINUED, "# inside", True), at(CONTINUED, "# inside", True) + 1, "")]),
+        (CONTINUED, [E(at(CONTINUED, "c \\"), at(CONTINUED, "c \\", True), "c")]),
+        (CONTINUED, [E(at(CONTINUED, "    && d"), at(CONTINUED, "    && d"), "# more\n")]),
+        # a continuation closed and another opened in separate groups
+        (CONTINUED, [E(at(CONTINUED, "c \\") + 1, at(CONTINUED, "c \\", True), ""),
+                     E(at(CONTINUED, "COPY . .", True), at(CONTINUED, "COPY . .", True), " \\")]),
+        (CLOSED, [E(at(CLOSED, "c \\") + 1, at(CLOSED, "c \\", True), ""),
+                  E(at(CLOSED, "COPY . .", True), at(CLOSED, "COPY . .", True), " \\")]),
+        # a genuine error in the window is still reported as a full parse reports it
+        (CONTINUED, [E(at(CONTINUED, "RUN b"), at(CONTINUED, "RUN b") + 3, "RUNN")]),
+    ],
+)
+def test_continuations_at_the_window_edges(text, edits):
+    assert_same(text, edits)
+
+
 def test_unchanged_nodes_are_reused_and_keep_their_arguments():
     tree = parse(BASE)
     copy_node = tree.instructions[-2]
@@ -131,8 +169,9 @@ def test_every_fixture_line_edited():
 LINES = [
     "FROM debian\n", "RUN a\n", "RUN b \\\n", "    && c\n", "# comment\n", "\n", "  \n", "COPY . .\n",
     "RUN <<EOF\n", "echo hi\n", "EOF\n", "ENV A=1\n", "# escape=`\n", "RUN x `\n", "ARG V\n", "RUN q\r\n",
+    "  \\\n", "# c \\\n",
 ]
-INSERTS = ["", "x", "\n", " \\\n", " \\", "RUN y\n", "# c\n", "<<EOF", "\r\n", "`\n", "FROM b\n", "FOO bar\n"]
+INSERTS = ["", "x", "\n", " \\\n", " \\", "RUN y\n", "# c\n", "<<EOF", "\r\n", "`\n", "FROM b\n", "FOO bar\n", "\\\n", "\n\\"]
 
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])

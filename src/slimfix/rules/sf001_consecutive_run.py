@@ -133,7 +133,7 @@ class ConsecutiveRunInstructions(Rule):
         if b.script.has_opaque or not is_and_chain(b.script):
             return "the second RUN is not a single && chain"
         state, cleaned = _chain_facts(ctx, chain)
-        blocker = join_blocker([state], b.state)
+        blocker = join_blocker([state], b.state, ctx.workdir(first))
         if blocker is not None:
             return blocker
         if _sets_variables(b):
@@ -193,7 +193,7 @@ def _chain_facts(ctx: FileContext, chain: List[Instruction]) -> Tuple[ShellState
             memo[key] = (view.state, cleaned)
         else:
             state, before = memo.get(id(chain[-2])) or _chain_facts(ctx, chain[:-1])
-            memo[key] = (merge_states(state, view.state), before | cleaned)
+            memo[key] = (merge_states(state, view.state, ctx.workdir(chain[-1])), before | cleaned)
     return memo[key]
 
 

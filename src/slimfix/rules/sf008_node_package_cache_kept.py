@@ -178,5 +178,6 @@ class NodePackageCacheKept(Rule):
         command = prefixes.pop() + tool.cleanup
         fix = append_fix(run, command, tool.applicability)
         if fix is None:
-            return self.diagnostic(instruction, message + " (no automatic fix: the RUN cannot be extended safely)")
+            reason = run.cannot_append() or "the RUN cannot be extended safely"
+            return self.diagnostic(instruction, f"{message} (no automatic fix: {reason})")
         return self.diagnostic(instruction, f"{message}; append `{command}`", fix=fix, savings=tool.savings)

@@ -151,5 +151,6 @@ class RpmPackageCacheKept(Rule):
         command = f"{prefixes.pop()}{program} {family.cleanup}"
         fix = append_fix(run, command, Applicability.SAFE)
         if fix is None:
-            return self.diagnostic(instruction, message + " (no automatic fix: the RUN cannot be extended safely)")
+            reason = run.cannot_append() or "the RUN cannot be extended safely"
+            return self.diagnostic(instruction, f"{message} (no automatic fix: {reason})")
         return self.diagnostic(instruction, f"{message}; append `{command}`", fix=fix, savings=family.savings)

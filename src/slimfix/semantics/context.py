@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import posixpath
 from typing import Dict, List, Optional, Set
 
 from ..record import cached_property
 from ..syntax import Dockerfile, Instruction, Stage
 from .run import RunView, shell_of_stages
-from .stages import reaching_stages, stage_of
+from .stages import parent_stage, reaching_stages, stage_of
 
 
 class FileContext:
@@ -46,6 +47,25 @@ class FileContext:
         return stage is not None and stage.index in self.reaching
 
     @cached_property
+    def _workdirs(self) -> Dict[int, Optional[str]]:
+        out: Dict[int, Optional[str]] = {}
+        final: Dict[int, Optional[str]] = {}  # stage index -> its last WORKDIR
+        for stage in self.tree.stages:
+            parent = parent_stage(self.tree, stage)
+            current = final.get(parent.index) if parent is not None else None  # a base image's: unknown
+            for instruction in stage.instructions:
+                out[id(instruction)] = current
+                if instruction.keyword == "WORKDIR" and instruction.value:
+                    current = _join_workdir(current, instruction.value[0])
+            final[stage.index] = current
+        return out
+
+    def workdir(self, instruction: Instruction) -> Optional[str]:
+        """The directory ``instruction`` runs in, when the file says it (a literal WORKDIR of its
+        stage or of a stage it is built from); None when it comes from a base image or a variable."""
+        return self._workdirs.get(id(instruction))
+
+    @cached_property
     def _posix(self) -> Dict[int, bool]:
         return shell_of_stages(self.tree)
 
@@ -75,3 +95,13 @@ class FileContext:
             if candidate is instruction:
                 return instructions[i + 1] if i + 1 < len(instructions) else None
         return None
+
+
+def _join_workdir(current: Optional[str], path: str) -> Optional[str]:
+    if not path or any(c in path for c in "$\"'\\"):
+        return None
+    if not path.startswith("/"):
+        if current is None:
+            return None
+        path = posixpath.join(current, path)
+    return posixpath.normpath(path)

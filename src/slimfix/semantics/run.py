@@ -178,6 +178,9 @@ class RunView:
             return "part of the RUN cannot be read"
         if not ends_cleanly(self.script, self.shell_text):
             return "the RUN ends with an operator or a comment"
+        last = self.script.body.items[-1]
+        if getattr(last, "name", None) in ("exit", "return"):
+            return f"the RUN ends with '{last.name}', so nothing added after it would run"
         reason = append_blocker(self.state)
         return None if reason is None else f"{reason}, and a command added at the end would run after it"
 

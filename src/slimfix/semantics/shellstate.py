@@ -14,7 +14,7 @@ import os
 import re
 from functools import lru_cache
 from itertools import takewhile
-from typing import FrozenSet, Iterable, Iterator, List, Optional, Sequence, Tuple
+from typing import Dict, FrozenSet, Iterable, Iterator, List, Optional, Sequence, Set, Tuple
 
 from ..record import record
 from ..shell.nodes import (
@@ -61,14 +61,19 @@ class Tables:
     stateful: FrozenSet[str]
     runs_argument: FrozenSet[str]
     reads_history: FrozenSet[str]
+    lists_without_arguments: FrozenSet[str]
     history_parameters: FrozenSet[str]
     append_ignores: FrozenSet[str]
     append_options: FrozenSet[str]
     sensitive_variables: FrozenSet[str]
     path_folders: Tuple[str, ...]
+    base_programs: FrozenSet[str]
     readers: FrozenSet[str]
     system_package_managers: FrozenSet[str]
     path_writers: FrozenSet[str]
+    downloaders: Dict[str, Dict[str, object]]
+    unpack_folder_options: Dict[str, List[str]]
+    plain_sourced_files: FrozenSet[str]
 
     @property
     def builtins(self) -> FrozenSet[str]:
@@ -81,9 +86,11 @@ def tables() -> Tables:
     b, p, a, h = data["builtins"], data["parameters"], data["append"], data["hash"]
     return Tables(
         frozenset(b["harmless"]), frozenset(b["stateful"]), frozenset(b["runs_argument"]),
-        frozenset(b["reads_history"]), frozenset(p["history"]), frozenset(a["ignores"]),
-        frozenset(a["options"]), frozenset(a["sensitive_variables"]), tuple(h["path_folders"]),
-        frozenset(h["readers"]), frozenset(h["system_package_managers"]), frozenset(h["path_writers"]),
+        frozenset(b["reads_history"]), frozenset(b["lists_without_arguments"]), frozenset(p["history"]),
+        frozenset(a["ignores"]), frozenset(a["options"]), frozenset(a["sensitive_variables"]),
+        tuple(h["path_folders"]), frozenset(h["base_programs"]), frozenset(h["readers"]),
+        frozenset(h["system_package_managers"]), frozenset(h["path_writers"]), h["downloaders"],
+        h["unpack_folder_options"], frozenset(b["plain_sourced_files"]),
     )
 
 
@@ -261,6 +268,10 @@ def _stateful(name: str, words: Sequence[Word]) -> Iterator[Effect]:
         yield from _variable_builtin(name, words)
     elif name == "set":
         yield from _set_options(args)
+    elif name in ("exit", "return", "logout"):
+        yield Effect("exit", "", f"'{name}' ends the shell")
+    elif name in (".", "source") and len(args) == 1 and args[0] in tables().plain_sourced_files:
+        yield Effect("variable", args[0], f"'{name} {args[0]}' sets variables")
     else:
         yield _other(f"'{name}' changes the shell's state")
 
@@ -295,8 +306,11 @@ def _set_options(args: Sequence[Optional[str]]) -> Iterator[Effect]:
             for letter in arg[1:]:
                 yield Effect("option", arg[0] + letter, f"'set {arg}' changes a shell option")
         else:
-            yield _other("'set' changes the positional parameters")
+            yield Effect("positional", "", "'set' changes the positional parameters")
             return
+
+
+Writes = Optional[Tuple[Optional[str], ...]]  # literal paths a command writes (None: unknown)
 
 
 @record(eq=False)
@@ -306,7 +320,8 @@ class ShellState:
     effects: Tuple[Effect, ...]
     hashed: FrozenSet[str]  # programs the script's own shell looks up on PATH
     names: FrozenSet[str]  # every command name the script may look up, in any (sub)shell
-    shadow: Optional[str]  # a command that may put or delete a program in a PATH folder
+    writes: Tuple[Tuple[str, Writes], ...]  # commands that may write files: (name, paths)
+    changes_directory: bool  # a cd anywhere, even in a subshell: relative paths are unknown
     history: Optional[str]  # what in the script reads state an earlier command of its shell left
 
 
@@ -322,16 +337,23 @@ def analyse(script: Script, commands: Sequence[tuple]) -> ShellState:
         if _ASSIGNING_EXPANSION.search(heredoc.text) or "$((" in heredoc.text:
             walker.effects.append(_other("a here-document's text may assign variables"))
     names = set()
-    for ctx, _ in commands:
+    writes = []
+    changes_directory = False
+    for ctx, view in commands:
         words = ctx.command.words
         name = words[0].value if words else None
         if name is not None:
             names.add(name)
             if name in t.runs_argument:
                 names.update(w.value for w in words[1:] if w.value and not w.value.startswith("-"))
+            changes_directory = changes_directory or name in ("cd", "chdir", "pushd", "popd")
+        if words:
+            written = _writes(name, words, view, t)
+            if written != ():
+                writes.append((name or words[0].code, written))
     return ShellState(
-        tuple(walker.effects), frozenset(walker.hashed), frozenset(names),
-        _shadowing(commands, t), _reads_history(script, commands, t),
+        tuple(walker.effects), frozenset(walker.hashed), frozenset(names), tuple(writes),
+        changes_directory, _reads_history(script, commands, t),
     )
 
 
@@ -345,22 +367,46 @@ def _expanding_heredocs(script: Script) -> Iterator[HereDoc]:
             yield heredoc
 
 
-def _shadowing(commands: Sequence[tuple], t: Tables) -> Optional[str]:
-    for ctx, view in commands:
-        words = ctx.command.words
-        if not words:
-            continue
-        name = words[0].value
-        if name is None:
-            return "a command name computed at run time"
-        if name in t.builtins or name in t.readers:
-            continue
-        if view is not None and view.tool in t.system_package_managers and not view.wrappers:
-            continue
-        if name in t.path_writers and all(_outside_path(w.value, t) for w in words[1:] if not _is_option(w)):
-            continue
-        return f"'{name}'"
+def _writes(name: Optional[str], words: Sequence[Word], view, t: Tables) -> Writes:
+    """The paths a command may create or delete a program in: () for none, None when unknown."""
+    if name is None:
+        return None
+    if name in t.builtins or name in t.readers:
+        return ()
+    if view is not None and view.tool in t.system_package_managers and not view.wrappers:
+        return ()
+    if name in t.path_writers:
+        paths = tuple(w.value for w in words[1:] if not _is_option(w))
+        unpacks_into = t.unpack_folder_options.get(name)
+        if unpacks_into is not None and not any(w.value in unpacks_into for w in words[1:]):
+            paths += (".",)  # unpacks into the working directory
+        return paths
+    if name in t.downloaders:
+        return _download_paths(t.downloaders[name], words[1:])
     return None
+
+
+def _download_paths(spec: Dict[str, object], words: Sequence[Word]) -> Writes:
+    output, remote = spec["output"], spec["remote_name"]  # type: ignore[index]
+    paths: List[Optional[str]] = []
+    explicit = False
+    values = [w.value for w in words]
+    for index, value in enumerate(values):
+        if value is None or not value.startswith("-"):
+            continue
+        letters = value[1:] if not value.startswith("--") else ""
+        flag = next((f for f in output if value == f or (len(f) == 2 and f[1] in letters)), None)  # type: ignore[union-attr]
+        if flag is not None:
+            attached = letters[letters.index(flag[1]) + 1:] if letters else ""
+            target = attached or (values[index + 1] if index + 1 < len(values) else None)
+            explicit = True
+            if target != "-":
+                paths.append(target)
+        elif value in remote or any(len(f) == 2 and f[1] in letters for f in remote):  # type: ignore[union-attr]
+            return None  # names its own file, in a folder slimfix does not follow
+    if not explicit and spec.get("default_writes"):
+        return None
+    return tuple(paths)
 
 
 def _is_option(word: Word) -> bool:
@@ -368,20 +414,34 @@ def _is_option(word: Word) -> bool:
     return value is not None and value.startswith("-")
 
 
-def _outside_path(value: Optional[str], t: Tables) -> bool:
-    if value is None or not value.startswith("/") or any(c in value for c in "*?[~"):
-        return False
-    path = os.path.normpath(value)
-    return not any(path == f or path.startswith(f + "/") or f.startswith(path.rstrip("/") + "/")
-                   for f in t.path_folders)
+def _shadows(paths: Writes, state: ShellState, workdir: Optional[str], t: Tables) -> bool:
+    """Whether writing ``paths`` may create or delete a program in a PATH folder."""
+    if paths is None:
+        return True
+    for value in paths:
+        if value is None or value.startswith("~"):
+            return True
+        if not value.startswith("/"):
+            if workdir is None or state.changes_directory:
+                return True
+            value = os.path.join(workdir, value)
+        path = os.path.normpath(re.split(r"[*?\[]", value, 1)[0] or "/")
+        if any(path == f or path.startswith(f + "/") or f.startswith(path.rstrip("/") + "/") for f in t.path_folders):
+            return True
+    return False
 
 
 def _reads_history(script: Script, commands: Sequence[tuple], t: Tables) -> Optional[str]:
     for ctx, _ in commands:
         words = ctx.command.words
         name = words[0].value if words else None
-        if name in t.reads_history or (name == "command" and any(w.value == "-V" for w in words[1:])):
-            return f"'{name}' prints what earlier commands of its shell left"
+        bare = all(w.value == "-p" for w in words[1:])
+        if name in (".", "source") and len(words) == 2 and words[1].value in t.plain_sourced_files:
+            continue
+        if name in t.reads_history or (name in t.lists_without_arguments and bare) or (
+            name == "command" and any(w.value == "-V" for w in words[1:])
+        ):
+            return f"'{ctx.command.code}' prints what earlier commands of its shell left"
     for node in iter_nodes(script):
         if isinstance(node, ParamExpansion):
             if node.text.startswith("${!"):
@@ -397,30 +457,53 @@ def _reads_history(script: Script, commands: Sequence[tuple], t: Tables) -> Opti
     return None
 
 
-def merge_states(first: ShellState, then: ShellState) -> ShellState:
+def merge_states(first: ShellState, then: ShellState, workdir: Optional[str] = None) -> ShellState:
     """What ``join_blocker`` needs of ``first``'s script then ``then``'s in one shell:
-    ``join_blocker([merge_states(a, b)], c) == join_blocker([a, b], c)``, in constant
-    time per step, so a chain of RUNs is checked in linear time."""
+    ``join_blocker([merge_states(a, b, w)], c, w) == join_blocker([a, b], c, w)``. Only the
+    writes that may shadow a program are kept, and of those only one that could name a
+    program no earlier kept write names (the first such write is what ``join_blocker``
+    reports), so each step costs a constant and a chain of RUNs is checked in linear time."""
+    t = tables()
+    writes: List[Tuple[str, Writes]] = []
+    seen: Set[str] = set()
+    for state in (first, then):
+        for name, paths in state.writes:
+            if not _shadows(paths, state, workdir, t):
+                continue
+            programs = {os.path.basename(p) for p in paths or () if p}
+            if writes and programs <= seen:
+                continue
+            writes.append((name, paths))
+            seen |= programs
     return ShellState(
-        first.effects or then.effects, first.hashed | then.hashed, first.names | then.names,
-        first.shadow or then.shadow, first.history or then.history,
+        first.effects or then.effects, first.hashed | then.hashed, first.names | then.names, tuple(writes),
+        first.changes_directory or then.changes_directory, first.history or then.history,
     )
 
 
-def join_blocker(before: Sequence[ShellState], after: ShellState) -> Optional[str]:
+def join_blocker(before: Sequence[ShellState], after: ShellState, workdir: Optional[str] = None) -> Optional[str]:
     """Why running ``after``'s script in the shell that ran ``before``'s scripts (in order)
-    could behave differently from running it in a fresh shell; None when nothing could."""
+    could behave differently from running it in a fresh shell; None when nothing could.
+    ``workdir``: where the scripts run (the stage's WORKDIR), None when unknown."""
+    t = tables()
     for state in before:
         if state.effects:
             return f"in the first RUN {state.effects[0].reason}"
     if after.history is not None:
         return f"in the second RUN {after.history}"
-    shared = sorted(after.names & frozenset().union(*(s.hashed for s in before)))
-    if shared:
-        shadow = next((s.shadow for s in before if s.shadow), None)
-        if shadow is not None:
-            return (f"the shell remembers where it found '{shared[0]}', and {shadow} in the first RUN "
-                    "may put a new program on PATH that the joined RUN would not see")
+    remembered = after.names & frozenset().union(*(s.hashed for s in before))
+    if not remembered:
+        return None
+    for state in before:
+        for name, paths in state.writes:
+            if not _shadows(paths, state, workdir, t):
+                continue
+            # a program of the base system is taken never to be put on PATH anew, unless by its path
+            named = {os.path.basename(p) for p in paths or () if p} & remembered
+            shared = sorted(named or remembered - t.base_programs)
+            if shared:
+                return (f"both RUNs run '{shared[0]}': the shell remembers where it found it, and '{name}' "
+                        "in the first RUN may put a new program on PATH that the joined RUN would not see")
     return None
 
 

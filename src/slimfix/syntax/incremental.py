@@ -15,7 +15,7 @@ from typing import List, Protocol, Sequence, Tuple
 
 from ..record import fields
 from .nodes import Continuation, ContinuationBlank, ContinuationComment, Dockerfile, Instruction, Node
-from .parser import parse, parse_lines
+from .parser import check_instructions, parse, parse_lines
 
 
 class TextEdit(Protocol):
@@ -46,6 +46,9 @@ def reparse(tree: Dockerfile, text: str, edits: Sequence[TextEdit]) -> Dockerfil
         nodes = parse_lines(new, tree.escape, body[first].start_line + line_shift)
         if nodes and not at_end and _continues(nodes[-1]):
             return parse(_apply(text, edits, 0, len(text)))
+        # only now: an instruction that goes on past the window (even one with no text yet,
+        # such as a lone escape before a comment) is checked as the whole file reads it
+        check_instructions(nodes)
         out.extend(nodes)
         line_shift += new.count("\n") - old.count("\n")
         kept_from = last + 1

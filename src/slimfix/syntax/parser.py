@@ -163,7 +163,7 @@ def parse(source: str) -> Dockerfile:
         raise ParseError(f"internal parser error: {exc}", exc.line) from None
     body = _finish(body, directives, blocks)
     tree = Dockerfile(tuple(body), bom, escape)
-    _check(tree)
+    check_instructions(tree.body)
     return tree
 
 
@@ -201,22 +201,20 @@ def _finish(body, directives, blocks):
 
 def parse_lines(text: str, escape: str, first_line: int) -> list:
     """The line-level nodes of ``text``, whole lines taken from the middle of a file whose
-    escape character is ``escape``: no parser directives and no heredocs are looked for.
-    Lines are numbered from ``first_line``; input BuildKit rejects raises ``ParseError``."""
+    escape character is ``escape``: no parser directives and no heredocs are looked for. Lines
+    are numbered from ``first_line``. Instructions are not checked (``check_instructions``): the
+    last one may go on past ``text`` and read differently in the whole file."""
     try:
-        body = _parser(escape).parse(text, first_line) if text else []
+        return _parser(escape).parse(text, first_line) if text else []
     except UnexpectedInput as exc:  # the grammar accepts any text; this is a bug
         raise ParseError(f"internal parser error: {exc}", exc.line) from None
-    for node in body:
+
+
+def check_instructions(nodes) -> None:
+    """Reject what BuildKit rejects: bad arguments, unknown instructions."""
+    for node in nodes:
         if type(node) is Instruction:
             _check_instruction(node)
-    return body
-
-
-def _check(tree: Dockerfile) -> None:
-    """Reject what BuildKit rejects: bad arguments, unknown instructions."""
-    for instruction in tree.instructions:
-        _check_instruction(instruction)
 
 
 def _check_instruction(instruction: Instruction) -> None:
