@@ -2,7 +2,14 @@
 # Install buildah and make the local base images that slimfix's build tests use:
 #   localhost/slimfix-test/debian:bookworm  debootstrap --variant=minbase, the host's apt sources
 #   localhost/slimfix-test/python:3         python3 in a venv at /usr/local (laid out like the
-#                                           official python images), pip, the host's CA certificates
+#                                           official python images), pip, the host's CA certificates;
+#                                           it stands in for the slim variant (python:3-slim)
+#   localhost/slimfix-test/python-full:3    the same plus what the full python image has from
+#                                           buildpack-deps: a compiler, headers and -dev libraries
+#                                           (libpq, libxml2) whose runtime libraries the slim lacks
+#   localhost/slimfix-test/node:18-slim     Debian's nodejs and npm (18) on the Debian image
+#   localhost/slimfix-test/node-full:18     the same plus a compiler, as the full node image has
+#   localhost/slimfix-test/golang:1.19-bookworm  Debian's Go (1.19) with gcc for cgo, like golang:*-bookworm
 # Idempotent and quick when all is there. Built images are cached as archives in
 # $SLIMFIX_TEST_CACHE (default ${XDG_CACHE_HOME:-/var/cache}/slimfix-test), keyed by the host's
 # apt sources, CA certificates and this script's version, so a new buildah storage is refilled fast.
@@ -13,6 +20,15 @@ SETUP_VERSION=1
 SUITE=bookworm
 DEBIAN_IMAGE=localhost/slimfix-test/debian:bookworm
 PYTHON_IMAGE=localhost/slimfix-test/python:3
+PYTHON_FULL_IMAGE=localhost/slimfix-test/python-full:3
+# What the full stand-in adds, as buildpack-deps does for the official full images.
+FULL_PACKAGES="gcc libc6-dev make python3-dev libpq-dev libxml2-dev"
+NODE_IMAGE=localhost/slimfix-test/node:18-slim
+NODE_FULL_IMAGE=localhost/slimfix-test/node-full:18
+NODE_PACKAGES="nodejs npm ca-certificates"
+NODE_FULL_PACKAGES="gcc g++ libc6-dev make"
+GO_IMAGE=localhost/slimfix-test/golang:1.19-bookworm
+GO_PACKAGES="golang-go gcc libc6-dev ca-certificates"
 CACHE=${SLIMFIX_TEST_CACHE:-${XDG_CACHE_HOME:-/var/cache}/slimfix-test}
 PATH_ENV=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 
@@ -133,19 +149,51 @@ build_python() {
     buildah commit -q --rm "$container" "$PYTHON_IMAGE" >/dev/null
 }
 
+build_python_full() { apt_image "$1" "$PYTHON_IMAGE" "$PYTHON_FULL_IMAGE" "$FULL_PACKAGES"; }
+
+apt_image() {  # key, base image, new image, packages
+    local key=$1 base=$2 image=$3 packages=$4 container
+    container=$(buildah from --pull=false "$base")
+    if compgen -G "/usr/local/share/ca-certificates/*" >/dev/null; then
+        buildah copy "$container" /usr/local/share/ca-certificates/ /usr/local/share/ca-certificates/ >/dev/null
+    fi
+    buildah run --isolation chroot --network host "$container" -- sh -ec "
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get update -qq
+        apt-get install -y -qq --no-install-recommends $packages >/dev/null
+        rm -rf /var/lib/apt/lists/*"
+    buildah config --label "slimfix-test.key=$key" "$container"
+    buildah commit -q --rm "$container" "$image" >/dev/null
+}
+
+build_node() { apt_image "$1" "$DEBIAN_IMAGE" "$NODE_IMAGE" "$NODE_PACKAGES"; }
+build_go() { apt_image "$1" "$DEBIAN_IMAGE" "$GO_IMAGE" "$GO_PACKAGES"; }
+build_node_full() { apt_image "$1" "$NODE_IMAGE" "$NODE_FULL_IMAGE" "$NODE_FULL_PACKAGES"; }
+
 main() {
     install_tools
     buildah info >/dev/null 2>&1 || cannot "buildah is installed but does not work here"
     mkdir -p "$CACHE"
     exec 9>"$CACHE/.lock"
     flock 9
-    local debian_key python_key
+    local debian_key python_key full_key node_key node_full_key go_key
     debian_key=$(fingerprint)
     python_key=$(echo "$debian_key python3-venv" | sha256sum | cut -c1-16)
+    full_key=$(echo "$python_key $FULL_PACKAGES" | sha256sum | cut -c1-16)
+    node_key=$(echo "$debian_key $NODE_PACKAGES" | sha256sum | cut -c1-16)
+    node_full_key=$(echo "$node_key $NODE_FULL_PACKAGES" | sha256sum | cut -c1-16)
+    go_key=$(echo "$debian_key $GO_PACKAGES" | sha256sum | cut -c1-16)
     restore_or_build "$DEBIAN_IMAGE" "$debian_key" "$CACHE/debian-$SUITE-$debian_key.tar" build_debian
     restore_or_build "$PYTHON_IMAGE" "$python_key" "$CACHE/python3-$python_key.tar" build_python
-    find "$CACHE" -maxdepth 1 -name '*.tar' ! -name "*-$debian_key.tar" ! -name "*-$python_key.tar" -delete
-    say "ready: $(buildah --version), images $DEBIAN_IMAGE $PYTHON_IMAGE"
+    restore_or_build "$PYTHON_FULL_IMAGE" "$full_key" "$CACHE/python3-full-$full_key.tar" build_python_full
+    restore_or_build "$NODE_IMAGE" "$node_key" "$CACHE/node-$node_key.tar" build_node
+    restore_or_build "$NODE_FULL_IMAGE" "$node_full_key" "$CACHE/node-full-$node_full_key.tar" build_node_full
+    restore_or_build "$GO_IMAGE" "$go_key" "$CACHE/golang-$go_key.tar" build_go
+    find "$CACHE" -maxdepth 1 -name '*.tar' ! -name "*-$debian_key.tar" ! -name "*-$python_key.tar" \
+        ! -name "*-$full_key.tar" ! -name "*-$node_key.tar" ! -name "*-$node_full_key.tar" \
+        ! -name "*-$go_key.tar" -delete
+    say "ready: $(buildah --version), images $DEBIAN_IMAGE $PYTHON_IMAGE $PYTHON_FULL_IMAGE $NODE_IMAGE" \
+        "$NODE_FULL_IMAGE $GO_IMAGE"
 }
 
 main "$@"

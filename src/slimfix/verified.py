@@ -1,8 +1,10 @@
 """``--verify`` for the fixing modes: build each rewrite before it is trusted.
 
 A changed file is built before and after (``slimfix.verify``); in fix mode it
-is written only when the rewrite builds, passes the smoke command and makes
-the image smaller. Imported only when ``--verify`` is given.
+is written only when the rewrite builds, passes the run-time checks and the
+smoke command and makes the image smaller. A rewrite that loses shared
+libraries is tried once more with the packages that own them installed.
+Imported only when ``--verify`` is given.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ def verify_results(results: List[FileResult], options: VerifyOptions) -> List[Fi
         NoBuilderError,
         OriginalBuildError,
         render_table,
-        verify,
+        verify_repaired,
     )
 
     for result in results:
@@ -40,7 +42,7 @@ def verify_results(results: List[FileResult], options: VerifyOptions) -> List[Fi
             continue
         context = options.context or os.path.dirname(os.path.abspath(result.path))
         try:
-            report = verify(result.source, result.output, context, smoke=options.smoke)
+            report, result.output = verify_repaired(result.source, result.output, context, smoke=options.smoke)
         except (NoBuilderError, OriginalBuildError, BuilderLimitError, BuilderError, ImageReadError) as exc:
             result.error = f"{result.path}: cannot verify the rewrite: {str(exc).splitlines()[0]}"
             _revert(result)

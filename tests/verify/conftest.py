@@ -12,6 +12,7 @@ from verify_archives import layer_tar, write_tar
 
 REPO = Path(__file__).resolve().parents[2]
 SETUP_SCRIPT = REPO / "scripts" / "setup-buildah.sh"
+DOCKER_SCRIPT = REPO / "scripts" / "setup-docker.sh"
 CANNOT_SET_UP = 3  # setup-buildah.sh: this machine cannot have a builder
 
 
@@ -40,6 +41,31 @@ def buildah():
     if completed.returncode != 0:
         pytest.fail(f"{SETUP_SCRIPT.name} failed ({completed.returncode}):\n{output[-3000:]}")
     return BuildahBuilder("buildah")
+
+
+@pytest.fixture(scope="session")
+def docker(buildah):
+    """A Docker engine of the tests' own (BuildKit builds), started for the session and stopped
+    after it; a skip saying why when this machine cannot run one."""
+    import os
+
+    from slimfix.verify.builders import DockerBuilder
+
+    completed = subprocess.run(["bash", str(DOCKER_SCRIPT), "start"], capture_output=True, check=False)
+    errors = completed.stderr.decode("utf-8", "replace").strip()
+    if completed.returncode == CANNOT_SET_UP:
+        pytest.skip(f"no Docker engine can run on this machine: {errors.splitlines()[-1]}")
+    if completed.returncode != 0:
+        pytest.fail(f"{DOCKER_SCRIPT.name} failed ({completed.returncode}):\n{errors[-3000:]}")
+    socket = completed.stdout.decode().strip().splitlines()[-1]
+    buildkit = os.environ.get("DOCKER_BUILDKIT")
+    os.environ["DOCKER_BUILDKIT"] = "1"  # docker.io 20.10 builds with the classic builder otherwise
+    yield DockerBuilder("/usr/bin/docker", host=socket, network="host")
+    if buildkit is None:
+        os.environ.pop("DOCKER_BUILDKIT", None)
+    else:
+        os.environ["DOCKER_BUILDKIT"] = buildkit
+    subprocess.run(["bash", str(DOCKER_SCRIPT), "stop"], capture_output=True, check=False)
 
 
 @pytest.fixture

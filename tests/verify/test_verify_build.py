@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -16,12 +17,24 @@ pytestmark = pytest.mark.build
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 APT = FIXTURES / "apt_client"
 CEXT = FIXTURES / "cext_app"
+LINKED = FIXTURES / "linked_app"
+NODE = FIXTURES / "node_start_dev"
+GO = FIXTURES / "go_cgo"
+# Local stand-ins for the official images the fixtures name (no registry is reachable here).
+STAND_INS = {
+    "python:3-slim": "localhost/slimfix-test/python:3",
+    "python:3": "localhost/slimfix-test/python-full:3",
+    "node:18-slim": "localhost/slimfix-test/node:18-slim",
+    "node:18": "localhost/slimfix-test/node-full:18",
+    "golang:1.19-bookworm": "localhost/slimfix-test/golang:1.19-bookworm",
+    "debian:bookworm-slim": "localhost/slimfix-test/debian:bookworm",
+}
 IMPORT_SMOKE = "python -c 'import fastsum; print(fastsum.total(2, 3))'"
 MB = 1_000_000
 
 
 # the rules whose rewrite each scenario proves
-SELECT = {"apt_client": ("SF001", "SF002"), "cext_app": ("SF011",)}
+SELECT = {"apt_client": ("SF001", "SF002"), "cext_app": ("SF011",), "linked_app": ("SF011",), "node_start_dev": ("SF011",), "go_cgo": ("SF011",)}
 
 
 def rewrite(scenario: Path) -> str:
@@ -36,6 +49,14 @@ def rewrite(scenario: Path) -> str:
 
 def original(scenario: Path) -> str:
     return (scenario / "before.Dockerfile").read_text()
+
+
+def local(text: str) -> str:
+    """``text`` with the official images of its FROM lines replaced by their local stand-ins."""
+    def swap(match: re.Match) -> str:
+        return match.group(1) + STAND_INS.get(match.group(2), match.group(2))
+
+    return re.sub(r"(?m)^(FROM\s+)(\S+)", swap, text)
 
 
 def own_layers(image):
@@ -154,3 +175,106 @@ def test_cli_prints_json_for_a_given_rewrite(buildah, apt_report, tmp_path):
     assert data["verdict"] == "smaller"
     assert data["rewritten"]["total_size"] < data["original"]["total_size"]
     assert data["original"]["total_size"] == apt_report.original.summary.total_size
+
+
+def test_automatic_checks_pass_for_a_working_split(cext_report):
+    checks = cext_report.checks
+    assert checks is not None and checks.passed, [p.explain() for p in checks.problems]
+    assert checks.counts["python modules"] >= 2  # fastsum and pip at least
+    assert checks.counts["programs"] == 1  # python, from CMD
+
+
+def test_rewrite_that_loses_the_build_result_is_breaking_without_a_smoke_command(buildah, cext_report):
+    broken = rewrite(CEXT).replace("COPY --from=builder /install /usr/local\n", "")
+    report = verify(original(CEXT), broken, CEXT, builder=buildah)
+    assert report.smoke is None and report.verdict == "breaking"
+    [problem] = report.checks.problems
+    assert (problem.kind, problem.subject) == ("python", "fastsum")
+    assert "No module named 'fastsum'" in problem.detail
+    table = render_table(report)
+    assert "BREAKING: Python module fastsum no longer imports" in table
+
+
+@pytest.fixture(scope="module")
+def linked_report(buildah):
+    """The split of an app compiled against libraries only the full base has, from full to slim."""
+    report = verify(local(original(LINKED)), local(rewrite(LINKED)), LINKED, builder=buildah, keep_images=True)
+    yield report
+    for image in (report.original, report.rewritten):
+        builder_tag = image.image
+        buildah.remove(builder_tag)
+
+
+def test_split_to_the_slim_base_installs_the_libraries_the_build_links(buildah, linked_report):
+    text = rewrite(LINKED)
+    assert "FROM python:3-slim" in text and "dpkg-query --search" in text
+    assert linked_report.verdict == "smaller", render_table(linked_report)
+    assert linked_report.checks.passed and linked_report.checks.counts["python modules"] >= 2
+    result = buildah.run(linked_report.rewritten.image, ["sh", "-c", "cat /usr/local/.runtime-packages"])
+    listed = result.output.split()
+    assert "libpq5" in listed and "libxml2" in listed, result.output
+    smoke = buildah.run(linked_report.rewritten.image, ["python", "-c", "import linked; print(linked.libpq_version())"])
+    assert smoke.returncode == 0 and int(smoke.output.split()[-1]) > 100000
+    print(render_table(linked_report))
+
+
+def test_split_without_the_runtime_libraries_is_breaking_by_the_library_check(buildah, linked_report):
+    broken = re.sub(r"(?ms)^RUN if \[ -s /usr/local/.runtime-packages.*?^    fi\n", "", rewrite(LINKED))
+    assert "runtime-packages ]" not in broken
+    report = verify(local(original(LINKED)), local(broken), LINKED, builder=buildah)
+    assert report.smoke is None and report.verdict == "breaking"
+    problems = {(p.kind, p.subject) for p in report.checks.problems}
+    assert {("library", "libpq.so.5"), ("library", "libxml2.so.2"), ("python", "linked")} <= problems
+    assert "shared library libpq.so.5 is missing (needed by /usr/local/lib/" in render_table(report)
+
+
+@pytest.fixture(scope="module")
+def node_report(buildah):
+    """A Node app whose start script runs a dev dependency, split from the full base to the slim."""
+    report = verify(local(original(NODE)), local(rewrite(NODE)), NODE, builder=buildah, keep_images=True)
+    yield report
+    for image in (report.original, report.rewritten):
+        buildah.remove(image.image)
+
+
+def test_node_split_keeps_the_dev_dependency_its_start_script_runs(buildah, node_report):
+    text = rewrite(NODE)
+    assert "FROM node:18-slim" in text and "prune" not in text
+    assert node_report.checks.passed, render_table(node_report)
+    assert node_report.checks.counts["node dependencies"] == 2  # ms, and semver for the start script
+    started = buildah.run(node_report.rewritten.image, ["npm", "start"])
+    assert started.returncode == 0 and "7200000" in started.output, started.output
+    print(render_table(node_report))
+
+
+def test_pruning_the_dev_dependency_the_start_needs_is_breaking(buildah, node_report):
+    pruned = rewrite(NODE).replace("RUN npm install \\\n", "RUN npm install \\\n    && npm prune --omit=dev \\\n", 1)
+    assert "npm prune" in pruned
+    report = verify(local(original(NODE)), local(pruned), NODE, builder=buildah)
+    assert report.smoke is None and report.verdict == "breaking"
+    assert [(p.kind, p.subject) for p in report.checks.problems] == [("node", "semver")]
+
+
+def test_go_cgo_binary_split_onto_the_debian_release_its_tag_names(buildah):
+    text = rewrite(GO)
+    assert "FROM debian:bookworm-slim" in text
+    report = verify(local(original(GO)), local(text), GO, builder=buildah, keep_images=True)
+    try:
+        assert report.verdict == "smaller", render_table(report)
+        assert report.checks.passed and report.checks.counts["libraries"] >= 1  # hello needs libc.so.6
+        ran = buildah.run(report.rewritten.image, ["hello"])
+        assert ran.returncode == 0 and ran.output.strip() == "twice: 42", ran.output
+        print(render_table(report))
+    finally:
+        for image in (report.original, report.rewritten):
+            buildah.remove(image.image)
+
+
+def test_libraries_a_rewrite_loses_are_traced_to_their_packages_and_added(buildah, linked_report):
+    from slimfix.verify import verify_repaired
+
+    broken = re.sub(r"(?ms)^RUN if \[ -s /usr/local/.runtime-packages.*?^    fi\n", "", rewrite(LINKED))
+    report, repaired = verify_repaired(local(original(LINKED)), local(broken), LINKED, builder=buildah)
+    assert report.verdict == "smaller" and report.checks.passed, render_table(report)
+    assert "apt-get install -y --no-install-recommends libpq5 libxml2" in repaired
+    assert "installed libpq5 libxml2 in the final stage" in render_table(report)

@@ -73,8 +73,35 @@ def test_no_builder_error_says_what_was_tried():
 def test_preferred_builder_is_the_only_one_tried():
     with pytest.raises(NoBuilderError, match="podman: not installed"):
         detect_builder("podman", which=which_of("docker"), runner=FakeRunner())
-    with pytest.raises(NoBuilderError, match="unknown builder"):
-        detect_builder("kaniko", which=which_of("docker"), runner=FakeRunner())
+    with pytest.raises(NoBuilderError, match="docker buildx is not installed"):
+        detect_builder("kaniko", which=which_of("docker"), runner=FakeRunner({"/usr/bin/docker buildx version": FAIL}))
+    with pytest.raises(NoBuilderError, match="nor, without docker, a docker buildx builder"):
+        detect_builder("kaniko", which=which_of("buildah"), runner=FakeRunner())
+
+
+def test_another_builder_name_is_a_buildx_builder_the_build_runs_on():
+    runner = FakeRunner()
+    builder = detect_builder("k8s-remote", which=which_of("docker"), runner=runner)
+    assert isinstance(builder, DockerBuilder) and builder.buildx_builder == "k8s-remote"
+    assert ["/usr/bin/docker", "buildx", "inspect", "k8s-remote"] in runner.calls
+    builder.build(Path("/tmp/Dockerfile"), Path("/ctx"), "localhost/x:1")
+    assert runner.calls[-1] == [
+        "/usr/bin/docker", "buildx", "build", "--builder", "k8s-remote", "--load",
+        "-f", "/tmp/Dockerfile", "-t", "localhost/x:1", "/ctx",
+    ]  # fmt: skip
+    missing = FakeRunner({"/usr/bin/docker buildx inspect": FAIL})
+    with pytest.raises(NoBuilderError, match="no usable builder 'gone'"):
+        detect_builder("gone", which=which_of("docker"), runner=missing)
+
+
+def test_docker_engine_socket_and_build_network():
+    runner = FakeRunner()
+    builder = DockerBuilder("docker", runner, host="unix:///run/x.sock", network="host")
+    builder.build(Path("/tmp/Dockerfile"), Path("/ctx"), "localhost/x:1")
+    assert runner.calls[-1] == [
+        "docker", "-H", "unix:///run/x.sock", "build", "--network", "host",
+        "-f", "/tmp/Dockerfile", "-t", "localhost/x:1", "/ctx",
+    ]  # fmt: skip
 
 
 def test_buildah_builds_daemonless_without_pulling_local_bases():

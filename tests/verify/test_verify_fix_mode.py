@@ -23,17 +23,18 @@ def _project(tmp_path: Path) -> Path:
 
 
 def _fake_verify(report=None, error=None):
+    """A stand-in for ``verify_repaired``: the report, and the rewrite it is about."""
     def fake(original, rewritten, context, smoke=None, **_):
         if error is not None:
             raise error
-        return report
+        return report, rewritten
     return fake
 
 
 def test_rejected_rewrite_is_not_written(tmp_path, monkeypatch):
     path = _project(tmp_path)
     report = SimpleNamespace(recommended=False, verdict="breaking")
-    monkeypatch.setattr(slimfix.verify, "verify", _fake_verify(report))
+    monkeypatch.setattr(slimfix.verify, "verify_repaired", _fake_verify(report))
     monkeypatch.setattr(slimfix.verify, "render_table", lambda r: "table")
     result = CliRunner().invoke(main, ["--verify", "--select", "SF001,SF002", str(path)])
     assert path.read_text() == NAIVE
@@ -43,7 +44,7 @@ def test_rejected_rewrite_is_not_written(tmp_path, monkeypatch):
 
 def test_no_builder_means_nothing_is_written(tmp_path, monkeypatch):
     path = _project(tmp_path)
-    monkeypatch.setattr(slimfix.verify, "verify", _fake_verify(error=slimfix.verify.NoBuilderError("no builder found")))
+    monkeypatch.setattr(slimfix.verify, "verify_repaired", _fake_verify(error=slimfix.verify.NoBuilderError("no builder found")))
     result = CliRunner().invoke(main, ["--verify", "--select", "SF001", str(path)])
     assert path.read_text() == NAIVE and result.exit_code == 2
     assert "cannot verify the rewrite: no builder found" in result.output
@@ -55,15 +56,28 @@ def test_recommended_rewrite_is_written_with_the_given_context_and_smoke(tmp_pat
 
     def fake(original, rewritten, context, smoke=None, **_):
         seen.update(context=context, smoke=smoke, original=original)
-        return SimpleNamespace(recommended=True, verdict="smaller")
+        return SimpleNamespace(recommended=True, verdict="smaller"), rewritten
 
-    monkeypatch.setattr(slimfix.verify, "verify", fake)
+    monkeypatch.setattr(slimfix.verify, "verify_repaired", fake)
     monkeypatch.setattr(slimfix.verify, "render_table", lambda r: "table")
     result = CliRunner().invoke(main, ["--verify", "--context", str(tmp_path), "--smoke", "curl --version",
                                        "--select", "SF001,SF002", str(path)])
     assert result.exit_code == 0, result.output
     assert "rm -rf /var/lib/apt/lists/*" in path.read_text()
     assert seen == {"context": str(tmp_path), "smoke": "curl --version", "original": NAIVE}
+
+
+def test_a_repaired_rewrite_is_what_gets_written(tmp_path, monkeypatch):
+    path = _project(tmp_path)
+
+    def fake(original, rewritten, context, smoke=None, **_):
+        return SimpleNamespace(recommended=True, verdict="smaller"), rewritten + "RUN repaired\n"
+
+    monkeypatch.setattr(slimfix.verify, "verify_repaired", fake)
+    monkeypatch.setattr(slimfix.verify, "render_table", lambda r: "table")
+    result = CliRunner().invoke(main, ["--verify", "--select", "SF001,SF002", str(path)])
+    assert result.exit_code == 0, result.output
+    assert path.read_text().endswith("rm -rf /var/lib/apt/lists/*\nRUN repaired\n")
 
 
 @pytest.mark.build

@@ -39,14 +39,12 @@ class SingleStageBuild(Rule):
 
     ## Use instead
     ```dockerfile
-    FROM python:3.8-alpine AS base
-
-    FROM base AS builder
+    FROM python:3.8-alpine AS builder
     RUN apk update && apk --no-cache add gcc python3-dev musl-dev postgresql-dev
     COPY requirements.txt /requirements.txt
     RUN pip install --prefix=/install -r /requirements.txt
 
-    FROM base
+    FROM python:3.8-alpine
     RUN apk --no-cache add libpq
     COPY --from=builder /install /usr/local
     COPY src /app
@@ -56,7 +54,11 @@ class SingleStageBuild(Rule):
     ## Fix safety
     Unsafe: the rule runs only when selected by its code, and its fix applies
     then (or with `--unsafe-fixes`). The builder keeps the original base image,
-    the settings and files the build reads and the build packages; pip
+    the settings and files the build reads and the build packages (a
+    `COPY . <dir>` before `pip install -r requirements.txt` becomes a copy of
+    the requirement file alone when that file, next to the Dockerfile, refers
+    to nothing else); build-only Python tools (Cython, pybind11) stay out of
+    the prefix; pip
     installs with `--prefix=/install` (official `python` images) or
     `--root=/install` (any other Python); a Node build prunes its dev
     dependencies (`npm prune --omit=dev`, `yarn install --production`) and the
@@ -66,11 +68,21 @@ class SingleStageBuild(Rule):
     ones, a `-dev` package giving way to its runtime libraries (both from the
     package data), with apt's lists fetched and removed in the same `RUN`.
     Where the base is a full official image with a smaller variant
-    (`python:3.11` -> `python:3.11-slim`, `golang:1.22` ->
+    (`python:3.11` -> `python:3.11-slim`, `golang:1.22-bookworm` ->
     `debian:bookworm-slim`; the table is `semantics/images.toml`), the runtime
-    stage uses it: a library the full image had and a compiled extension links
-    against, or a dev dependency the app runs with, is then missing, which the
-    rule cannot see; `slimfix verify` builds and smoke-tests both images.
+    stage uses it. A library the full image had and a compiled extension links
+    against would then be missing: as the official images do, the builder
+    lists the Debian packages that own the libraries of what it built (`ldd`
+    piped to `dpkg-query --search`) in `.runtime-packages` next to it, and
+    the runtime stage installs that list after copying the result (as root,
+    the stage's `USER` restored after it). A Node app whose
+    start command needs a dev dependency (`npx`, or a `package.json` script
+    next to the Dockerfile that runs one) keeps its dev dependencies. Go tags
+    whose Debian or Alpine release moves (`golang:latest`, `golang:1.22`) get
+    no fixed runtime image, so no split: a cgo binary could meet an older C
+    library. `slimfix verify` builds both images and checks that every shared
+    library, Python module, Node dependency and entry point that worked in the
+    original still does.
     Nothing is changed, and the diagnostic says why, when a `RUN` up to the
     last build step holds a command the rule cannot place (neither a package,
     dependency or build step nor runtime setup such as `useradd` or `mkdir`),

@@ -1,8 +1,10 @@
-"""Build a Dockerfile and its rewrite, compare the images, smoke-test both.
+"""Build a Dockerfile and its rewrite, compare the images, check and smoke-test both.
 
 ``verify`` is the entry point: it claims nothing when the original does not
-build, and reports a rewrite that does not build (or fails the smoke command)
-as breaking.
+build, and reports a rewrite as breaking when it does not build, when the
+run-time checks find something that worked in the original and not in it
+(a shared library, a Python module, a Node dependency, the entry point), or
+when it fails the smoke command.
 """
 
 from __future__ import annotations
@@ -13,15 +15,19 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
+from .checks import entry_programs, run_checks, shipped_paths
 from .builders import Builder, BuilderError, NoBuilderError, detect_builder, excerpt
+from .checks import CheckResult
 from .compare import ImageSummary, attribute, difference
 from .image import ImageReadError, read_image_archive
 from .instructions import final_stage, read_instructions
 from .report import ImageReport, VerifyReport, render_json, render_markdown, render_table
+from .repair import verify_repaired
 from .smoke import run_smoke
 
 __all__ = [
     "BuilderError",
+    "CheckResult",
     "BuilderLimitError",
     "ImageReadError",
     "NoBuilderError",
@@ -31,6 +37,7 @@ __all__ = [
     "render_markdown",
     "render_table",
     "verify",
+    "verify_repaired",
 ]
 
 _LIMIT_MESSAGES = ("COPY only supports the", "ADD only supports the", "Unknown instruction")
@@ -84,6 +91,14 @@ def verify(
         original, rewritten = images["original"], images["rewritten"]
         if original.summary is None or rewritten.summary is None:
             return VerifyReport(builder.name, builder.version(), original, rewritten)
+        final = {role: final_stage(read_instructions(text)) for role, text in (
+            ("original", original_dockerfile_text), ("rewritten", rewritten_dockerfile_text))}
+        paths = list(dict.fromkeys(
+            shipped_paths(final["original"], original.config.get("WorkingDir") or "")
+            + shipped_paths(final["rewritten"], rewritten.config.get("WorkingDir") or "")))
+        programs = list(dict.fromkeys(
+            entry_programs(original.config) + entry_programs(rewritten.config)))
+        checks = run_checks(builder, tags["original"], tags["rewritten"], paths, programs)
         smoke_result = None
         if smoke is not None:
             smoke_result = run_smoke(
@@ -96,6 +111,7 @@ def verify(
             rewritten,
             difference(original.summary, rewritten.summary),
             smoke_result,
+            checks=checks,
         )
     finally:
         if not keep_images:
@@ -123,16 +139,17 @@ def _build_image(
                 raise OriginalBuildError(excerpt(result.log))
             return ImageReport(role, None, excerpt(result.log))
         built.append(tag)
-        return ImageReport(role, _summarise(builder, tag, text, Path(scratch) / "image.tar"))
+        summary, config = _summarise(builder, tag, text, Path(scratch) / "image.tar")
+        return ImageReport(role, summary, config=config)
 
 
-def _summarise(builder: Builder, tag: str, text: str, archive: Path) -> ImageSummary:
+def _summarise(builder: Builder, tag: str, text: str, archive: Path) -> tuple[ImageSummary, dict]:
     builder.save(tag, archive)
     try:
         layers = read_image_archive(archive)
     finally:
         archive.unlink(missing_ok=True)
-    return attribute(layers, final_stage(read_instructions(text)))
+    return attribute(layers, final_stage(read_instructions(text))), layers.config
 
 
 def _check_limits(builder: Builder, text: str, role: str) -> None:

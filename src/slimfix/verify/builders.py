@@ -2,7 +2,8 @@
 
 ``docker`` is used when its CLI can reach an engine, otherwise ``podman``,
 otherwise ``buildah``, which needs no daemon: it builds with chroot isolation
-on the host network and never pulls a base image that is already local.
+on the host network and never pulls a base image that is already local. Any
+other builder name is taken for a ``docker buildx`` builder.
 """
 
 from __future__ import annotations
@@ -124,10 +125,49 @@ class Builder:
 
 
 class DockerBuilder(Builder):
+    """The docker CLI and its engine; with ``buildx_builder``, builds run on that BuildKit
+    builder (``docker buildx build --builder NAME --load``: a remote or Kubernetes builder).
+
+    ``host`` (``-H``) names the engine's socket, ``network`` the build's network (``host`` where
+    the engine has no bridge)."""
+
     name = "docker"
+
+    def __init__(
+        self,
+        executable: str | None = None,
+        runner: Runner = run_command,
+        host: str | None = None,
+        network: str | None = None,
+        buildx_builder: str | None = None,
+    ):
+        super().__init__(executable, runner)
+        self.host = host
+        self.network = network
+        self.buildx_builder = buildx_builder
+
+    def available(self) -> bool:
+        if not super().available():
+            return False
+        if self.buildx_builder is None:
+            return True
+        return self._run(["buildx", "inspect", self.buildx_builder], timeout=60).returncode == 0
 
     def _probe_arguments(self) -> list[str]:
         return ["version", "--format", "{{.Server.Version}}"]
+
+    def _build_arguments(self, dockerfile: Path, context: Path, tag: str) -> list[str]:
+        command = ["build"]
+        if self.buildx_builder is not None:
+            command = ["buildx", "build", "--builder", self.buildx_builder, "--load"]
+        if self.network:
+            command += ["--network", self.network]
+        return [*command, "-f", str(dockerfile), "-t", tag, str(context)]
+
+    def _run(self, arguments: Sequence[str], timeout: float | None = None) -> CommandResult:
+        if self.host and arguments[:1] != ["--version"]:
+            arguments = ["-H", self.host, *arguments]
+        return super()._run(arguments, timeout)
 
 
 class PodmanBuilder(Builder):
@@ -213,11 +253,11 @@ def detect_builder(
     which: Callable[[str], str | None] = shutil.which,
     runner: Runner = run_command,
 ) -> Builder:
-    """The first usable builder, in the order docker, podman, buildah."""
+    """The first usable builder, in the order docker, podman, buildah.
+
+    ``preferred`` is one of those, or the name of a ``docker buildx`` builder to build on."""
     if preferred is not None and preferred not in BUILDERS:
-        raise NoBuilderError(
-            f"unknown builder {preferred!r}; choose one of {', '.join(BUILDER_NAMES)}"
-        )
+        return _buildx_builder(preferred, which, runner)
     names = [preferred] if preferred else list(BUILDER_NAMES)
     tried = []
     for name in names:
@@ -234,6 +274,21 @@ def detect_builder(
         "no image builder available (" + "; ".join(tried) + "). "
         "Install buildah (e.g. `apt-get install buildah`), podman, or run a Docker engine."
     )
+
+
+def _buildx_builder(name: str, which: Callable[[str], str | None], runner: Runner) -> Builder:
+    executable = which("docker")
+    if executable is None:
+        raise NoBuilderError(
+            f"{name!r} is no builder here: neither {', '.join(BUILDER_NAMES)} nor, without "
+            "docker, a docker buildx builder"
+        )
+    builder = DockerBuilder(executable, runner, buildx_builder=name)
+    if runner([executable, "buildx", "version"], 60).returncode != 0:
+        raise NoBuilderError(f"{name!r} is not {', '.join(BUILDER_NAMES)}, and docker buildx is not installed")
+    if not builder.available():
+        raise NoBuilderError(f"docker buildx has no usable builder {name!r} (see `docker buildx ls`)")
+    return builder
 
 
 def excerpt(log: str, lines: int = 25) -> str:

@@ -54,8 +54,9 @@ def make_verify_command(fix_text: FixText | None = None) -> click.Command:
     )
     @click.option(
         "--builder",
-        type=click.Choice(["docker", "podman", "buildah"]),
-        help="Builder to use [default: the first usable of docker, podman, buildah].",
+        metavar="NAME",
+        help="docker, podman, buildah, or a `docker buildx` builder to build on "
+        "[default: the first usable of docker, podman, buildah].",
     )
     @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
     @click.option("--markdown", is_flag=True, help="Print the short markdown form.")

@@ -12,7 +12,7 @@ import gzip
 import json
 import posixpath
 import tarfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
@@ -45,6 +45,7 @@ class Layer:
 class ImageLayers:
     layers: list[Layer]
     history: list[HistoryEntry]
+    config: dict = field(default_factory=dict)  # the run settings: Entrypoint, Cmd, WorkingDir...
 
     @property
     def total_size(self) -> int:
@@ -67,7 +68,8 @@ def read_image_archive(path: str | Path) -> ImageLayers:
             sizes = [_layer_size(archive, name) for name in layer_paths]
     except (tarfile.TarError, OSError, ValueError, KeyError) as error:
         raise ImageReadError(f"{path}: {error}") from error
-    return ImageLayers(_pair(sizes, diff_ids, layer_paths, history), history)
+    run_config = config.get("config") or {}
+    return ImageLayers(_pair(sizes, diff_ids, layer_paths, history), history, run_config)
 
 
 def _docker_manifest(archive: tarfile.TarFile) -> tuple[dict, list[str]]:

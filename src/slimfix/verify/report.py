@@ -6,6 +6,7 @@ import json
 import shlex
 from dataclasses import dataclass, field
 
+from .checks import CheckResult
 from .compare import Difference, ImageSummary
 from .smoke import SmokeResult
 
@@ -18,6 +19,7 @@ class ImageReport:
     summary: ImageSummary | None  # None when the build failed
     build_log: str = ""  # excerpt, when the build failed
     image: str = ""  # the built image's tag, when it was kept
+    config: dict = field(default_factory=dict, repr=False)  # its run settings (Entrypoint, Cmd...)
 
     @property
     def built(self) -> bool:
@@ -33,11 +35,14 @@ class VerifyReport:
     difference: Difference | None = None
     smoke: SmokeResult | None = None
     notes: list[str] = field(default_factory=list)
+    checks: CheckResult | None = None  # the automatic run-time checks, when both images built
 
     @property
     def verdict(self) -> str:
         """``breaking``, ``smaller`` or ``not-smaller``."""
         if not self.rewritten.built or (self.smoke is not None and not self.smoke.passed):
+            return "breaking"
+        if self.checks is not None and not self.checks.passed:
             return "breaking"
         if self.difference is not None and self.difference.smaller:
             return "smaller"
@@ -67,6 +72,15 @@ class VerifyReport:
                 "explanation": self.smoke.explain(),
                 "original": {"exit_code": self.smoke.original.exit_code, "output": self.smoke.original.output},
                 "rewritten": {"exit_code": self.smoke.rewritten.exit_code, "output": self.smoke.rewritten.output},
+            },
+            "checks": None if self.checks is None else {
+                "passed": self.checks.passed,
+                "compared": dict(self.checks.counts),
+                "problems": [
+                    {"kind": p.kind, "subject": p.subject, "detail": p.detail, "explanation": p.explain()}
+                    for p in self.checks.problems
+                ],
+                "notes": list(self.checks.notes),
             },
             "notes": list(self.notes),
         }  # fmt: skip
@@ -101,6 +115,10 @@ def render_table(report: VerifyReport) -> str:
             f"difference: {human_size(d.total, signed=True)} ({d.percent:+.1f}%); "
             f"base {human_size(d.base, signed=True)}, own layers {human_size(d.own, signed=True)}"
         )
+    if report.checks is not None:
+        lines.append(f"run-time checks: {report.checks.summary()}")
+        lines.extend(f"  BREAKING: {problem.explain()}" for problem in report.checks.problems)
+        lines.extend(f"  note: {note}" for note in report.checks.notes)
     if report.smoke is not None:
         outcome = "passed" if report.smoke.passed else "FAILED"
         lines.append(
@@ -127,6 +145,9 @@ def render_markdown(report: VerifyReport) -> str:
             f"({human_size(d.total, signed=True)}, {d.percent:+.1f}%)**"
         )
     details = [f"built with {report.builder} {report.builder_version}".rstrip()]
+    if report.checks is not None:
+        outcome = "passed" if report.checks.passed else "**failed**"
+        details.append(f"run-time checks: {outcome}")
     if report.smoke is not None:
         outcome = "passed" if report.smoke.passed else "**failed**"
         details.append(
@@ -134,6 +155,9 @@ def render_markdown(report: VerifyReport) -> str:
         )
     out.append("")
     out.append(" · ".join(details))
+    if report.checks is not None and report.checks.problems:
+        out.append("")
+        out.extend(f"- {problem.explain()}" for problem in report.checks.problems)
     out.extend(f"\n> {note}" for note in report.notes)
     if report.original.built and report.rewritten.built:
         out.append("")

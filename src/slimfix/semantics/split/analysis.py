@@ -212,7 +212,9 @@ def _tracked(instructions: Sequence[Instruction], keyword: str,
 
 
 def _workdir(current: Optional[str], path: str) -> Optional[str]:
-    if "$" in path or not (path.startswith("/") or current):
+    """The new working directory; None when unknown, or when a COPY could not name it as written
+    (a blank or ``<<`` in it: ``WORKDIR /app <<EOF`` makes a directory of that name)."""
+    if "$" in path or not (path.startswith("/") or current) or "<<" in path or len(path.split()) > 1:
         return None
     return posixpath.normpath(posixpath.join(current or "/", path))
 

@@ -5,6 +5,7 @@ runtime stage."""
 from __future__ import annotations
 
 import fnmatch
+import os
 import posixpath
 import re
 from typing import Optional
@@ -12,7 +13,8 @@ from typing import Optional
 from ...syntax import Instruction
 from .analysis import Analysis
 from .commands import within
-from .model import BUILDER, INSTALL_DIR, STEPS, Refused
+from .model import (BUILDER, CLEANUP, DEPS, INSTALL, INSTALL_DIR, PRELUDE, REMOVE, STEPS, TOOLING, UPDATE,
+                    UPGRADE, Refused)
 from .render import keyword_case
 from .tables import CA_BUNDLE, MANIFESTS, USUAL_MANIFESTS
 
@@ -97,3 +99,61 @@ def _chown(analysis: Analysis) -> Optional[str]:
     if owners:
         return owners.pop()
     return analysis.users[analysis.last]
+
+
+def manifest_only_copy(analysis: Analysis, index: int, instruction: Instruction) -> Optional[str]:
+    """The builder's narrower form of a ``COPY . <dir>`` that a Python build reads only requirement
+    files from: ``COPY requirements.txt <dir>/``, so a change elsewhere in the context does not
+    rebuild the dependencies. Only when pip installs nothing but ``-r`` files (and named packages),
+    the files are next to the Dockerfile and refer to nothing else in the context, and no other
+    builder command after the copy may read the context; else None (the whole copy is kept)."""
+    if (analysis.ecosystem != "python" or analysis.pip_paths or instruction.keyword != "COPY"
+            or instruction.flag_values("from") or instruction.heredocs or len(instruction.value) != 2
+            or instruction.value[0] not in (".", "./") or not analysis.ctx.path):
+        return None
+    workdir = analysis.workdirs[index]
+    dest = instruction.value[1]
+    target = dest if dest.startswith("/") else (posixpath.join(workdir, dest) if workdir else None)
+    if target is None or "$" in target:
+        return None
+    target = posixpath.normpath(target)
+    files = []
+    for run_index, commands in analysis.runs.items():
+        if run_index <= index:
+            continue
+        for command in commands:
+            if command.role not in (UPDATE, INSTALL, UPGRADE, REMOVE, CLEANUP, PRELUDE, DEPS, TOOLING):
+                return None
+            if command.role == DEPS:
+                for value in command.view.option_values("requirement"):
+                    path = _requirement_source(analysis, run_index, value, target)
+                    if path is None:
+                        return None
+                    files.append(path)
+    if not files:
+        return None
+    keyword = keyword_case(analysis.stage, "COPY")
+    flags = "".join(f"{flag} " for flag in instruction.flags)
+    directory = dest if dest.endswith("/") else dest + "/"
+    return f"{instruction.indent}{keyword} {flags}{' '.join(dict.fromkeys(files))} {directory}{analysis.newline}"
+
+
+def _requirement_source(analysis: Analysis, run_index: int, value: Optional[str], target: str) -> Optional[str]:
+    """The requirement file's path in the context, when it is plain (no -e, -r, paths or URLs)."""
+    workdir = analysis.workdirs[run_index]
+    if value is None or "$" in value or (not value.startswith("/") and workdir is None):
+        return None
+    path = posixpath.normpath(posixpath.join(workdir or "/", value))
+    if not within(path, target) or path == target:
+        return None
+    relative = posixpath.relpath(path, target)
+    local = os.path.join(os.path.dirname(os.path.abspath(analysis.ctx.path)), relative)
+    try:
+        with open(local, encoding="utf-8") as handle:
+            lines = [line.strip() for line in handle]
+    except (OSError, UnicodeDecodeError):
+        return None
+    for line in lines:
+        if line.startswith(("-", ".", "/")) or "file:" in line or " @ " in line or "://" in line:
+            return None
+    return relative

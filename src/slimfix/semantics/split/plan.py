@@ -12,7 +12,7 @@ from ...syntax import Instruction
 from ..images import load_images
 from .analysis import Analysis
 from .commands import shown
-from .copies import builder_only_copy
+from .copies import builder_only_copy, manifest_only_copy
 from .model import SETTINGS, Emission, Refused
 from .render import render_stages
 from .runs import RunSplitter
@@ -69,7 +69,8 @@ class Planner:
             if builder_only_copy(self.analysis, index, instruction):
                 self.builder.append(Emission(instruction, verbatim))
             else:
-                self.builder.append(Emission(instruction, verbatim))
+                narrowed = manifest_only_copy(self.analysis, index, instruction)
+                self.builder.append(Emission(instruction, narrowed or verbatim))
                 self.final.append(Emission(instruction, verbatim))
         else:
             self.final.append(Emission(instruction, verbatim))

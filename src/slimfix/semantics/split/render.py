@@ -10,7 +10,7 @@ from ...syntax import Instruction
 from ..context import FileContext
 from ..run import MAX_LINE, RunView
 from .analysis import Analysis
-from .model import BASE, BUILDER, Command, Emission
+from .model import BUILDER, Command, Emission
 from .trivia import Trivia
 
 
@@ -82,20 +82,14 @@ def _from_line(stage, image: str, name: Optional[str], platform: bool, newline: 
 
 
 def render_stages(analysis: Analysis, builder: List[Emission], final: List[Emission]) -> str:
-    """The file from its ``FROM`` on: the builder stage (after a shared ``base`` stage unless the
-    runtime stage has an image of its own), then the runtime stage."""
+    """The file from its ``FROM`` on: the builder stage, then the runtime stage on the slim variant
+    or on the same image, written as the original (no empty stage only to name it)."""
     ctx, stage, newline = analysis.ctx, analysis.stage, analysis.newline
     trivia = Trivia(ctx, stage.from_instruction)
     written = stage.base_image
     out = []
-    if analysis.variant is not None:
-        out.append(_from_line(stage, written, BUILDER, True, newline))
-        final_from = _from_line(stage, analysis.variant, stage.alias, True, newline)
-    else:
-        out.append(_from_line(stage, written, BASE, True, newline))
-        out.append(newline)
-        out.append(_from_line(stage, BASE, BUILDER, False, newline))
-        final_from = _from_line(stage, BASE, stage.alias, False, newline)
+    out.append(_from_line(stage, written, BUILDER, True, newline))
+    final_from = _from_line(stage, analysis.variant or written, stage.alias, True, newline)
     in_builder = {id(e.source) for e in builder}
     out.append(trivia.write_stage(builder, analysis.instructions, newline, False, set()))
     out.append(newline)

@@ -15,6 +15,8 @@ from ...syntax import Instruction
 from ..run import RunView
 from .analysis import Analysis
 from .copies import copy_result
+from .libraries import applies as needs_library_list, install_instruction, scan_command
+from .node import start_dev_dependency
 from .model import (BUILD, CLEANUP, DEPS, INSTALL, INSTALL_DIR, PRELUDE, REMOVE, SETUP, STEPS, UPDATE, UPGRADE,
                     Command, Emission)
 from .render import command_text, run_text
@@ -52,10 +54,15 @@ class RunSplitter:
             prune = self._prune()
             if prune:
                 builder.append((None, prune))
+        libraries = is_last and needs_library_list(analysis) and scan_command(analysis, run.style)
+        if libraries:
+            builder.append((None, libraries))
         self._emit(self.builder, instruction, run, self._tidy(builder, final=False))
         self._emit(self.final, instruction, run, self._tidy(pre, final=True))
         if is_last:
             self.final.append(Emission(instruction, copy_result(analysis, instruction)))
+            if libraries:
+                self.final.append(Emission(instruction, install_instruction(analysis, instruction.indent, run.style)))
             self._emit(self.final, instruction, run, self._tidy(post, final=True))
 
     def _builder_text(self, command: Command, run: RunView, before_step: bool) -> Optional[str]:
@@ -116,7 +123,10 @@ class RunSplitter:
         return command_text(analysis.ctx, run, command.node, edits)
 
     def _prune(self) -> Optional[str]:
-        """The command that leaves only production dependencies, unless the install did already."""
+        """The command that leaves only production dependencies, unless the install did already
+        or the app starts with a dev dependency."""
+        if start_dev_dependency(self.analysis) is not None:
+            return None
         runs = self.analysis.runs
         views = [c.view for k in sorted(runs) for c in runs[k] if c.role in (DEPS, BUILD)]
         installs = [v for v in views if v.action == "install"]
