@@ -12,7 +12,7 @@ import sys
 from typing import Dict, List, Optional, Tuple, Union
 
 from .config import ConfigError, Settings, load_settings, nearest_config
-from .constants import EXIT_ERROR, EXIT_FINDINGS, EXIT_INTERRUPTED, EXIT_OK
+from .constants import EXIT_ERROR, EXIT_FINDINGS, EXIT_INTERRUPTED, EXIT_OK, exit_code
 from .record import field, record
 
 PROGRESS_MIN_FILES = 50  # show a progress bar on a terminal from this many files
@@ -22,6 +22,8 @@ PROGRESS_MIN_FILES = 50  # show a progress bar on a terminal from this many file
 class FixOptions:
     paths: Tuple[str, ...] = (".",)
     mode: str = "fix"  # fix | diff | check
+    fail_on_findings: bool = False  # exit 1 when findings remain (--exit-non-zero-on-findings)
+    max_file_size: Optional[int] = None  # bytes; None: files.MAX_FILE_SIZE
     overrides: Dict[str, object] = field(default_factory=dict)  # Settings fields given on the command line
     config_path: Optional[str] = None
     stdin_filename: Optional[str] = None
@@ -65,9 +67,10 @@ class SettingsFinder:
             try:
                 loaded: Union[Settings, ConfigError] = load_settings(config)
                 self.messages.extend(f"slimfix: warning: {warning}" for warning in loaded.warnings)
+                _check_selectors(loaded)
             except ConfigError as exc:
                 loaded = exc
-                self.messages.append(f"slimfix: error: {exc}")
+                self.messages.append(str(exc))
             self._loaded[config] = loaded
         value = self._loaded[config]
         if isinstance(value, ConfigError):
@@ -107,16 +110,25 @@ def run_fix(options: FixOptions) -> int:
         return EXIT_ERROR
 
 
-def _unknown_selectors(options: FixOptions) -> List[str]:
-    from .rules import all_rules, matches
+SELECTOR_KEYS = ("select", "ignore", "extend_select")
 
-    rules = all_rules()
-    out = []
-    for flag in ("select", "ignore", "extend_select"):
-        for selector in options.overrides.get(flag) or ():
-            if not any(matches(rule, selector) for rule in rules):
-                out.append(f"slimfix: error: --{flag.replace('_', '-')}: no rule matches {selector!r} (see `slimfix rules`)")
-    return out
+
+def _unknown_selectors(options: FixOptions) -> List[str]:
+    from .rules import unknown_selectors
+
+    return [f"slimfix: error: --{key.replace('_', '-')}: no rule matches {selector!r} (see `slimfix rules`)"
+            for key in SELECTOR_KEYS for selector in unknown_selectors(options.overrides.get(key) or ())]
+
+
+def _check_selectors(settings: Settings) -> None:
+    """Raise ConfigError for the first rule selector in a config file that matches no rule."""
+    from .config import locate
+    from .rules import unknown_selectors
+
+    for key in SELECTOR_KEYS:
+        for selector in unknown_selectors(getattr(settings, key) or ()):
+            where = locate(settings.source, f'"{selector}"') if settings.source else "configuration"
+            raise ConfigError(f"{where}: {key.replace('_', '-')}: no rule matches {selector!r} (see `slimfix rules`)")
 
 
 def _run_fix(options: FixOptions) -> int:
@@ -130,6 +142,7 @@ def _run_fix(options: FixOptions) -> int:
         return EXIT_ERROR
     finder = SettingsFinder(options)
     files: List[str] = []
+    unreadable: List[str] = []  # folders the search could not read
     for given in options.paths:
         if given == "-":
             files.append("-")
@@ -138,7 +151,8 @@ def _run_fix(options: FixOptions) -> int:
             settings = finder.for_path(given)
         except ConfigError:
             continue
-        files.extend(discover([given], settings.exclude, settings.respect_gitignore, options.force_exclude))
+        files.extend(discover([given], settings.exclude, settings.respect_gitignore, options.force_exclude,
+                              unreadable))
     files = list(dict.fromkeys(files))
 
     jobs: List[Job] = []
@@ -147,7 +161,8 @@ def _run_fix(options: FixOptions) -> int:
         if path == "-":
             continue
         try:
-            jobs.append(Job(path, finder.for_path(path), write=options.mode == "fix" and not options.verify))
+            jobs.append(Job(path, finder.for_path(path), write=options.mode == "fix" and not options.verify,
+                            max_size=_max_size(options)))
         except ConfigError:
             skipped += 1
 
@@ -162,10 +177,11 @@ def _run_fix(options: FixOptions) -> int:
 
         verify_results(results, VerifyOptions(options.verify_context, options.verify_smoke, options.mode == "fix"))
 
-    if not options.quiet or finder.failed:
-        for message in dict.fromkeys(finder.messages):
+    failed = finder.failed or skipped > 0 or bool(unreadable)
+    if not options.quiet or failed:
+        for message in dict.fromkeys(finder.messages + unreadable):
             _err(message)
-    return _report(results, options, config_failed=finder.failed or skipped > 0, read_stdin="-" in files)
+    return _report(results, options, config_failed=failed, read_stdin="-" in files)
 
 
 def _run_jobs(jobs, options: FixOptions):
@@ -182,12 +198,20 @@ def _run_jobs(jobs, options: FixOptions):
         return run_jobs(jobs, options.workers, progress=bar.update)
 
 
+def _max_size(options: FixOptions) -> int:
+    from .files import MAX_FILE_SIZE
+
+    return options.max_file_size or MAX_FILE_SIZE
+
+
 def _run_stdin(options: FixOptions, finder: SettingsFinder):
-    from .files import SourceError, decode, is_excluded
-    from .fixer import FileResult, fix_text
+    from .files import SourceError, decode, is_excluded, size_error
+    from .fixer import FileResult, fix_text, with_path
 
     name = options.stdin_filename or "-"
-    raw = sys.stdin.buffer.read()
+    raw = sys.stdin.buffer.read(_max_size(options) + 1)  # bounded: /dev/zero must not fill the memory
+    if len(raw) > _max_size(options):  # nothing to echo: the input was not read whole
+        return FileResult(name, "", "", error=size_error(name, _max_size(options)))
     echo = options.mode == "fix"  # standard output gets the text back, fixed or not
 
     def unchanged(result: FileResult) -> FileResult:
@@ -205,9 +229,9 @@ def _run_stdin(options: FixOptions, finder: SettingsFinder):
         text = decode(raw, name)
     except SourceError as exc:
         return unchanged(FileResult(name, "", "", error=str(exc)))
-    result = fix_text(text, name, settings, fix=True)
+    result = fix_text(text, name, settings, fix=True, input_lines=options.mode != "fix")
     if result.error:
-        result.error = f"{name}:{result.error}"
+        result.error = with_path(name, result.error)
     if echo:
         _write_stdout_bytes(result.output.encode("utf-8"))
     return result
@@ -254,11 +278,9 @@ def _report(results, options: FixOptions, config_failed: bool, read_stdin: bool)
             _err(f"slimfix: error: cannot write {options.output_file}: {exc.strerror or exc}")
             return EXIT_ERROR
 
-    if errors or config_failed:
-        return EXIT_ERROR
-    would_change = options.mode != "fix" and any(r.changed for r in results)
+    would_change = options.mode != "fix" and any(r.changed and not r.error for r in results)
     remaining = any(r.diagnostics for r in results)
-    return EXIT_FINDINGS if would_change or remaining else EXIT_OK
+    return exit_code(bool(errors or config_failed), would_change, remaining, options.fail_on_findings)
 
 
 def _emit(report: str, options: FixOptions, to_stderr: bool) -> None:

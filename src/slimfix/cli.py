@@ -11,11 +11,11 @@ from typing import List, Optional, Tuple
 
 import click
 
-from .constants import EXIT_ERROR, FORMATS, __version__
+from .constants import EXIT_ERROR, EXIT_HELP, FORMATS, __version__
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
-EPILOG = """\b
+EPILOG = f"""\b
 Commands:
   slimfix rules            list every rule: code, name, fix safety
   slimfix rule CODE        print a rule's documentation (or --explain CODE)
@@ -23,11 +23,7 @@ Commands:
 
 \b
 Exit codes:
-  0  nothing to do, or everything fixed
-  1  --check / --diff: a file would change; any mode: findings remain
-     that no applied fix removes
-  2  errors: bad input (unreadable, binary, not UTF-8, unparsable),
-     a file that could not be written, a bad configuration
+{EXIT_HELP}
 """
 
 
@@ -81,6 +77,8 @@ def main() -> None:
 @click.argument("paths", nargs=-1, metavar="[PATH]...")
 @click.option("--diff", "mode", flag_value="diff", help="Print a unified diff (git apply and patch -p1 accept it); write nothing.")
 @click.option("--check", "mode", flag_value="check", help="Write nothing; exit 1 when a file would change.")
+@click.option("--exit-non-zero-on-findings", "fail_on_findings", is_flag=True,
+              help="Also exit 1 when findings remain that no applied fix removes (e.g. unsafe fixes not applied).")
 @click.option("--select", multiple=True, metavar="CODES", help="Rules to run: codes or prefixes, comma-separated (ALL: all).")
 @click.option("--ignore", multiple=True, metavar="CODES", help="Rules to skip.")
 @click.option("--extend-select", multiple=True, metavar="CODES", help="Rules to run besides the selected ones.")
@@ -89,6 +87,8 @@ def main() -> None:
 @click.option("--force-exclude", is_flag=True, help="Apply excludes to files named on the command line too (for pre-commit).")
 @click.option("--no-respect-gitignore", is_flag=True, help="Also search files that .gitignore excludes.")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Use this config file instead of the nearest one.")
+@click.option("--max-file-size", type=click.IntRange(min=1), default=10, show_default=True, metavar="MB",
+              help="Larger files are an error, not read (megabytes).")
 @click.option("--stdin-filename", metavar="PATH", help="Name standard input (-) by this path, for messages and config.")
 @click.option("--output-format", type=click.Choice(FORMATS), default="text", show_default=True, help="Report format.")
 @click.option("-o", "--output-file", type=click.Path(dir_okay=False), help="Write the report to this file.")
@@ -105,8 +105,8 @@ def main() -> None:
 @click.option("--context", "verify_context", type=click.Path(file_okay=False), help="Build context for --verify (default: the Dockerfile's folder).")
 @click.option("--smoke", "verify_smoke", metavar="CMD", help="With --verify: a command to run in both images.")
 @click.help_option("-h", "--help")
-def fix_command(paths, mode, select, ignore, extend_select, unsafe_fixes, exclude, force_exclude, no_respect_gitignore,
-                config_path, stdin_filename, output_format, output_file, show_fixes, statistics, quiet, workers, color,
+def fix_command(paths, mode, fail_on_findings, select, ignore, extend_select, unsafe_fixes, exclude, force_exclude, no_respect_gitignore,
+                config_path, max_file_size, stdin_filename, output_format, output_file, show_fixes, statistics, quiet, workers, color,
                 progress, explain, verify, verify_context, verify_smoke) -> None:
     """Make Dockerfiles build smaller images: rewrite them in place (the
     default), or show the change (--diff) or test for it (--check).
@@ -125,6 +125,7 @@ def fix_command(paths, mode, select, ignore, extend_select, unsafe_fixes, exclud
     options = FixOptions(
         paths=tuple(paths) or (".",),
         mode=mode or "fix",
+        fail_on_findings=fail_on_findings,
         overrides=dict(
             select=_split(select),
             ignore=_split(ignore),
@@ -134,6 +135,7 @@ def fix_command(paths, mode, select, ignore, extend_select, unsafe_fixes, exclud
         ),
         config_path=config_path,
         stdin_filename=stdin_filename,
+        max_file_size=max_file_size * 1024 * 1024,
         output_format=output_format,
         output_file=output_file,
         show_fixes=show_fixes,

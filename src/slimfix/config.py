@@ -91,6 +91,36 @@ def _strings(value, key: str, path: PathLike) -> Tuple[str, ...]:
     return tuple(value)
 
 
+def _toml_error(path: PathLike, exc: Exception, text: str) -> str:
+    """``path:line:col: invalid TOML: message`` from tomllib's "(at line L, column C)"
+    or "(at end of document)"."""
+    import re
+
+    message = str(exc)
+    where = re.search(r"\s*\((?:at line (\d+), column (\d+)|at end of document)\)", message)
+    if where is None:
+        return f"{path}: invalid TOML: {message}"
+    if where.group(1):
+        line, column = int(where.group(1)), int(where.group(2))
+    else:
+        lines = text.rstrip("\n").split("\n")
+        line, column = len(lines), len(lines[-1]) + 1
+    return f"{path}:{line}:{column}: invalid TOML: {message[:where.start()]}"
+
+
+def locate(path: PathLike, needle: str) -> str:
+    """``path:line:col`` of the first ``needle`` in the file (``path`` when absent)."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            for number, line in enumerate(handle, 1):
+                column = line.find(needle)
+                if column >= 0:
+                    return f"{path}:{number}:{column + 1}"
+    except (OSError, UnicodeDecodeError):
+        pass
+    return str(path)
+
+
 def load_settings(path: Optional[PathLike]) -> Settings:
     if path is None:
         return Settings()
@@ -100,11 +130,12 @@ def load_settings(path: Optional[PathLike]) -> Settings:
         import tomli as tomllib
     try:
         with open(path, encoding="utf-8") as handle:
-            data = tomllib.loads(handle.read())
+            text = handle.read()
+        data = tomllib.loads(text)
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read: {exc}") from None
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+        raise ConfigError(_toml_error(path, exc, text)) from None
     if os.path.basename(path) == "pyproject.toml":
         data = data.get("tool", {}).get("slimfix", {})
     if not isinstance(data, dict):

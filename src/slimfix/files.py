@@ -10,6 +10,9 @@ from typing import Dict, Iterable, List, Optional, Sequence
 from .record import record
 
 DOCKERFILE_PATTERNS = ("Dockerfile", "Dockerfile.*", "*.Dockerfile", "*.dockerfile", "Containerfile", "Containerfile.*")
+MAX_FILE_SIZE = 10 * 1024 * 1024  # bytes; --max-file-size raises it
+_KINDS = ((stat.S_ISFIFO, "a named pipe"), (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a character device"),
+          (stat.S_ISBLK, "a block device"))
 SKIP_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", ".tox", ".mypy_cache"})
 
 
@@ -69,9 +72,13 @@ def _git_listing(folder: str) -> Optional[List[str]]:
     return sorted({name for name in names if name})
 
 
-def _walk(folder: str, exclude: Sequence[str]) -> List[str]:
+def _walk(folder: str, exclude: Sequence[str], errors: List[str]) -> List[str]:
     found: List[str] = []
-    for current, dirs, files in os.walk(folder):
+
+    def unreadable(exc: OSError) -> None:
+        errors.append(f"{os.path.normpath(exc.filename or folder)}: cannot read folder: {exc.strerror or exc}")
+
+    for current, dirs, files in os.walk(folder, onerror=unreadable):
         dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not is_excluded(os.path.join(current, d), exclude))
         for name in sorted(files):
             if is_dockerfile_name(name):
@@ -81,11 +88,12 @@ def _walk(folder: str, exclude: Sequence[str]) -> List[str]:
     return found
 
 
-def _search(folder: str, exclude: Sequence[str], respect_gitignore: bool) -> List[str]:
-    """Dockerfiles under ``folder``, honouring git's ignore rules when asked."""
+def _search(folder: str, exclude: Sequence[str], respect_gitignore: bool, errors: List[str]) -> List[str]:
+    """Dockerfiles under ``folder``, honouring git's ignore rules when asked;
+    folders that cannot be read are added to ``errors``."""
     listing = _git_listing(folder) if respect_gitignore else None
     if listing is None:
-        return _walk(folder, exclude)
+        return _walk(folder, exclude, errors)
     found: List[str] = []
     for name in listing:
         parts = name.rstrip("/").split("/")
@@ -94,7 +102,7 @@ def _search(folder: str, exclude: Sequence[str], respect_gitignore: bool) -> Lis
         path = os.path.join(folder, *parts)
         if os.path.isdir(path):  # a submodule or a nested repository
             if parts[-1] not in SKIP_DIRS and not is_excluded(path, exclude):
-                found.extend(_search(path, exclude, respect_gitignore))
+                found.extend(_search(path, exclude, respect_gitignore, errors))
         elif is_dockerfile_name(parts[-1]) and os.path.isfile(path) and not is_excluded(path, exclude):
             found.append(path)
     return found
@@ -105,17 +113,20 @@ def discover(
     exclude: Sequence[str] = (),
     respect_gitignore: bool = True,
     force_exclude: bool = False,
+    errors: Optional[List[str]] = None,
 ) -> List[str]:
     """Files to process, in a stable order, each once.
 
-    Folders are searched for Dockerfiles. Files named on the command line are
+    Folders are searched for Dockerfiles; one that cannot be read adds a
+    ``path: message`` line to ``errors``. Files named on the command line are
     taken as they are (``-`` is standard input) unless ``force_exclude`` and
     an exclude pattern matches them, as pre-commit needs.
     """
+    errors = [] if errors is None else errors
     out: Dict[str, str] = {}  # real path -> path as shown
     for given in paths:
         if given != "-" and os.path.isdir(given):
-            for found in _search(given, exclude, respect_gitignore):
+            for found in _search(given, exclude, respect_gitignore, errors):
                 out.setdefault(os.path.realpath(found), os.path.normpath(found))
         elif given == "-":
             out.setdefault("-", "-")
@@ -132,6 +143,7 @@ class Source:
     mode: Optional[int] = None
     uid: Optional[int] = None
     gid: Optional[int] = None
+    nlink: int = 1
 
 
 def decode(raw: bytes, path: str) -> str:
@@ -154,16 +166,44 @@ def _os_error(path: str, doing: str, exc: OSError) -> SourceError:
     return SourceError(f"{path}: cannot {doing}: {exc.strerror or exc}")
 
 
-def read_source(path: str) -> Source:
+def size_error(path: str, limit: int) -> str:
+    return f"{path}: larger than the limit of {limit:,} bytes; skipped (raise it with --max-file-size MB)"
+
+
+def check_size(size: int, path: str, limit: int) -> None:
+    if size > limit:
+        raise SourceError(size_error(path, limit))
+
+
+def _special(mode: int) -> Optional[str]:
+    for test, kind in _KINDS:
+        if test(mode):
+            return kind
+    return None
+
+
+def read_source(path: str, limit: int = MAX_FILE_SIZE) -> Source:
+    """The file's bytes and text. Devices, pipes and sockets are refused before
+    opening (a pipe would block), files over ``limit`` bytes before reading."""
     try:
-        with open(path, "rb") as handle:
-            info = os.fstat(handle.fileno())
-            if stat.S_ISDIR(info.st_mode):
-                raise IsADirectoryError(path)
-            raw = handle.read()
+        info = os.stat(path)
+        kind = _special(info.st_mode)
+        if kind:
+            raise SourceError(f"{path}: {kind}, not a regular file; skipped")
+        if stat.S_ISDIR(info.st_mode):
+            raise IsADirectoryError(path)
+        check_size(info.st_size, path, limit)
+        # O_NONBLOCK: should the path turn into a pipe after the stat, open must not wait
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with open(fd, "rb") as handle:
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode):
+                raise SourceError(f"{path}: {_special(info.st_mode) or 'not a regular file'}; skipped")
+            raw = handle.read(limit + 1)
     except OSError as exc:
         raise _os_error(path, "read", exc) from None
-    return Source(path, decode(raw, path), raw, info.st_mode, info.st_uid, info.st_gid)
+    check_size(len(raw), path, limit)
+    return Source(path, decode(raw, path), raw, info.st_mode, info.st_uid, info.st_gid, info.st_nlink)
 
 
 def write_atomic(source: Source, text: str) -> None:
@@ -172,7 +212,9 @@ def write_atomic(source: Source, text: str) -> None:
     Writes a temporary file in the same folder and renames it over the file
     (through a symlink, to its target). Mode and (when allowed) owner are kept;
     BOM and line endings are part of ``text``. Refuses when the file is
-    read-only or changed on disk since it was read.
+    read-only or changed on disk since it was read. A file with several names
+    (hard links) is rewritten in place instead, so every name sees the new text
+    (see ``_write_in_place``).
     """
     if source.mode is not None and not source.mode & stat.S_IWUSR:
         raise SourceError(f"{source.path}: read-only file; not rewritten")
@@ -188,6 +230,9 @@ def write_atomic(source: Source, text: str) -> None:
         raise _os_error(source.path, "re-read before writing", exc) from None
     if current != source.raw:
         raise SourceError(f"{source.path}: changed on disk since it was read; not rewritten")
+    if source.nlink > 1:
+        _write_in_place(source, target, text.encode("utf-8"))
+        return
     import tempfile  # only when a file is written
 
     try:
@@ -215,3 +260,44 @@ def write_atomic(source: Source, text: str) -> None:
         except OSError:
             pass
         raise _os_error(source.path, "write", exc) from None
+
+
+def _write_in_place(source: Source, target: str, data: bytes) -> None:
+    """Rewrite a hard-linked file through its own inode, so no name keeps the old text.
+
+    A rename would give this name a new inode and leave the other names behind. To stay
+    safe against a crash or a full disk, the old bytes are first written (and synced) to a
+    backup next to the file; only then is the file overwritten, truncated and synced, and the
+    backup removed. A crash in between leaves ``.NAME.*.slimfix.bak`` with the original text;
+    a failed write is undone from memory."""
+    import tempfile
+
+    try:
+        fd, backup = tempfile.mkstemp(
+            prefix=f".{os.path.basename(target)}.", suffix=".slimfix.bak", dir=os.path.dirname(target)
+        )
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(source.raw)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except OSError as exc:
+        raise _os_error(source.path, "write a backup before writing", exc) from None
+    try:
+        with open(target, "r+b") as handle:
+            try:
+                handle.write(data)
+                handle.truncate()
+                handle.flush()
+                os.fsync(handle.fileno())
+            except OSError:
+                handle.seek(0)
+                handle.write(source.raw)
+                handle.truncate()
+                handle.flush()
+                raise
+    except OSError as exc:
+        raise _os_error(source.path, "write", exc) from None
+    try:
+        os.unlink(backup)
+    except OSError:
+        pass

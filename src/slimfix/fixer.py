@@ -8,7 +8,7 @@ reported as an internal error; the file is then left exactly as it was.
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from typing import List, Optional, Sequence, Tuple
 
 from .config import Settings
@@ -19,11 +19,13 @@ from .rules import (
     Diagnostic,
     Edit,
     Rule,
+    all_rules,
     explicitly_selected,
     hadolint_map,
     select_rules,
 )
 from .semantics.context import FileContext
+from .linemap import LineMap, input_positions
 from .suppression import find_suppressions
 from .syntax import ParseError, parse
 from .syntax.incremental import reparse
@@ -38,7 +40,7 @@ class FileResult:
     output: str
     diagnostics: List[Diagnostic] = field(default_factory=list)  # what remains in ``output``
     fixed: List[Diagnostic] = field(default_factory=list)  # what the applied fixes addressed
-    error: Optional[str] = None  # bad input: "line:col: message"
+    error: Optional[str] = None  # bad input: "line:col: message", one line per problem
     internal_error: Optional[str] = None
 
     @property
@@ -57,7 +59,7 @@ def check(tree, rules: Sequence[Rule], path: str = "") -> List[Diagnostic]:
     out: List[Diagnostic] = []
     for rule in rules:
         for diagnostic in rule.check(ctx):
-            if not suppressions.is_suppressed(diagnostic.code, diagnostic.line):
+            if not suppressions.is_suppressed(diagnostic.code, diagnostic.line, diagnostic.related_lines):
                 out.append(diagnostic)
     out.sort(key=lambda d: (d.line, d.column, d.code))
     return out
@@ -79,22 +81,27 @@ def _choose(diagnostics: Sequence[Diagnostic], level_of, tree) -> Tuple[List[Dia
     starts = tree.line_starts
     chosen: List[Diagnostic] = []
     edits: List[Edit] = []
-    taken: List[Tuple[int, int]] = []
+    taken: List[Tuple[int, int]] = []  # disjoint ranges, sorted: only the neighbours can overlap
     candidates = [d for d in diagnostics if d.fix is not None and d.fix.applies(level_of(d.code))]
     candidates.sort(key=lambda d: (d.fix.start, d.fix.end, d.code))
     for diagnostic in candidates:
         fix = diagnostic.fix
         start, end = (fix.start, fix.end) if fix.joins else _footprint(fix, starts)
-        if any(start < t_end and t_start < end for t_start, t_end in taken):
+        at = bisect_left(taken, (start, end))
+        if (at > 0 and taken[at - 1][1] > start) or (at < len(taken) and taken[at][0] < end):
             continue
-        taken.append((start, end))
+        taken.insert(at, (start, end))
         chosen.append(diagnostic)
         edits.extend(diagnostic.fix.edits)
     return chosen, edits
 
 
-def fix_text(source: str, path: str = "", settings: Settings = Settings(), fix: bool = True) -> FileResult:
-    """Check (and with ``fix``, fix) one file's text. Never raises for bad input."""
+def fix_text(source: str, path: str = "", settings: Settings = Settings(), fix: bool = True,
+             input_lines: bool = False) -> FileResult:
+    """Check (and with ``fix``, fix) one file's text. Never raises for bad input.
+
+    The fixes' diagnostics name the input's lines; the remaining ones name the output's,
+    or with ``input_lines`` (the file is not rewritten) the input's too."""
     rules = select_rules(settings.select, settings.ignore)
     if settings.extend_select:
         extra = [r for r in select_rules(settings.extend_select, settings.ignore) if r not in rules]
@@ -112,6 +119,12 @@ def fix_text(source: str, path: str = "", settings: Settings = Settings(), fix: 
     except ParseError as exc:
         result.error = f"{exc.line}:{exc.column}: {exc.message}"
         return result
+    problems = find_suppressions(tree, hadolint_map(), known=[rule.code for rule in all_rules()]).problems
+    if problems:  # a pragma that means something else than it says: report, change nothing
+        result.error = "\n".join(f"{line}:{column}: {message}" for line, column, message in problems)
+        fix = False
+    lines = LineMap()
+    fixed: List[Tuple[Diagnostic, int]] = []  # with the text version each was found in
     try:
         text = source
         diagnostics = check(tree, rules, path)
@@ -129,13 +142,16 @@ def fix_text(source: str, path: str = "", settings: Settings = Settings(), fix: 
                 except ParseError as exc:
                     codes = ", ".join(sorted({d.code for d in chosen}))
                     raise _Revert(f"fixes by {codes} produced unparsable output ({exc}); file left unchanged") from None
+                fixed.extend((diagnostic, len(lines.rounds)) for diagnostic in chosen)
+                lines.add(text, new_text, edits)
                 text = new_text
-                result.fixed.extend(chosen)
                 diagnostics = check(tree, rules, path)
             else:
                 raise _Revert(f"fixes did not settle after {MAX_ROUNDS} rounds; file left unchanged")
         result.output = text
-        result.diagnostics = diagnostics
+        result.fixed = input_positions(fixed, lines)
+        result.diagnostics = input_positions([(d, len(lines.rounds)) for d in diagnostics], lines) \
+            if input_lines else diagnostics
     except _Revert as exc:
         result.internal_error = str(exc)
         result.output = source
@@ -149,6 +165,11 @@ def fix_text(source: str, path: str = "", settings: Settings = Settings(), fix: 
     result.diagnostics = [replace(d, path=path) for d in result.diagnostics]
     result.fixed = [replace(d, path=path) for d in result.fixed]
     return result
+
+
+def with_path(path: str, error: str) -> str:
+    """``error``'s lines ("line:col: message") each prefixed with ``path:``."""
+    return "\n".join(f"{path}:{line}" for line in error.split("\n"))
 
 
 def internal_error() -> str:

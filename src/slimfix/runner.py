@@ -13,8 +13,8 @@ from contextlib import contextmanager
 from typing import Callable, Iterator, List, Optional, Sequence
 
 from .config import Settings
-from .files import SourceError, read_source, write_atomic
-from .fixer import FileResult, fix_text, internal_error
+from .files import MAX_FILE_SIZE, SourceError, read_source, write_atomic
+from .fixer import FileResult, fix_text, internal_error, with_path
 from .record import record
 
 PARALLEL_THRESHOLD = 32  # fewer files than this run in this process: a pool costs more
@@ -25,6 +25,7 @@ class Job:
     path: str
     settings: Settings
     write: bool  # rewrite the file in place when fixes change it
+    max_size: int = MAX_FILE_SIZE  # bytes; larger files are an error
 
 
 def default_workers() -> int:
@@ -43,12 +44,12 @@ def run_job(job: Job) -> FileResult:
 
 def _run(job: Job) -> FileResult:
     try:
-        source = read_source(job.path)
+        source = read_source(job.path, job.max_size)
     except SourceError as exc:
         return FileResult(job.path, "", "", error=str(exc))
-    result = fix_text(source.text, job.path, job.settings, fix=True)
+    result = fix_text(source.text, job.path, job.settings, fix=True, input_lines=not job.write)
     if result.error:
-        result.error = f"{job.path}:{result.error}"
+        result.error = with_path(job.path, result.error)
     if job.write and result.changed and not result.internal_error:
         try:
             write_atomic(source, result.output)

@@ -75,3 +75,18 @@ def test_diff_is_plain_when_not_on_a_terminal_and_colored_on_request(tmp_path):
     assert "\x1b[" in run(["--diff", "--select", "SF001"], cwd=tmp_path, env={"FORCE_COLOR": "1"}).stdout
     never = run(["--diff", "--select", "SF001", "--color", "never"], cwd=tmp_path, env={"FORCE_COLOR": "1"})
     assert never.stdout == plain.stdout
+
+
+@pytest.mark.parametrize("how", ["absolute", "outside-the-current-folder"])
+def test_diff_of_a_path_outside_the_current_folder_applies_from_the_root(how, tmp_path):
+    target = write(tmp_path / "project" / "Dockerfile", JOINABLE)
+    here = tmp_path / "elsewhere"
+    here.mkdir()
+    given = str(target) if how == "absolute" else "../project/Dockerfile"
+    diff = run(["--diff", "--select", "SF001", given], cwd=here)
+    assert diff.code == 1, diff.stderr
+    name = str(target.resolve()).lstrip("/")
+    assert diff.stdout.startswith(f"--- a/{name}\n+++ b/{name}\n")
+    subprocess.run(["git", "apply", "--whitespace=nowarn", "-"], cwd="/", input=diff.stdout_bytes, check=True)
+    fixed = run(["--select", "SF001", "-"], input=JOINABLE.encode())
+    assert target.read_bytes() == fixed.stdout_bytes

@@ -82,8 +82,8 @@ def _fix_then(action):
     touched the file while slimfix worked on it."""
     real = fixer.fix_text
 
-    def fix_text(text, path, settings, fix=True):
-        result = real(text, path, settings, fix=fix)
+    def fix_text(text, path, settings, fix=True, **options):
+        result = real(text, path, settings, fix=fix, **options)
         action(path)
         return result
 
@@ -158,3 +158,138 @@ def test_a_crash_of_slimfix_itself_exits_2_not_1(in_tmp, monkeypatch):
     result = invoke(["--check"])
     assert result.code == 2
     assert result.stderr.splitlines()[-1] == "slimfix: internal error: RuntimeError: search bug"
+
+
+def test_unreadable_folder_is_an_error_and_the_rest_is_processed(in_tmp, monkeypatch):
+    write(in_tmp / "locked" / "Dockerfile", JOINABLE)
+    good = write(in_tmp / "good" / "Dockerfile", JOINABLE)
+    real_scandir = os.scandir
+
+    def scandir(path="."):  # as chmod 000 does for a user who is not root
+        if os.path.basename(os.fspath(path)) == "locked":
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    result = invoke(["--select", "SF001", "--no-respect-gitignore", "locked", "good"])
+    assert result.code == 2
+    assert _errors(result.stderr) == ["locked: cannot read folder: Permission denied"]
+    assert good.read_text() == JOINED
+
+
+@pytest.mark.parametrize("config, message", [
+    ('select = ["SF001"]\nignore = [\n', ".slimfix.toml:2:11: invalid TOML: "),
+    ('select = ["SF001"]\nextend-select = ["SF002", "XX9"]\n',
+     ".slimfix.toml:2:27: extend-select: no rule matches 'XX9' (see `slimfix rules`)"),
+    ('ignore = ["SF999"]\n', ".slimfix.toml:1:11: ignore: no rule matches 'SF999' (see `slimfix rules`)"),
+])
+def test_bad_config_is_an_error_and_other_folders_still_run(in_tmp, config, message):
+    bad = write(in_tmp / "bad" / "Dockerfile", JOINABLE)
+    write(in_tmp / "bad" / ".slimfix.toml", config)
+    good = write(in_tmp / "good" / "Dockerfile", JOINABLE)
+    result = invoke(["--select", "SF001", "bad", "good"])
+    assert result.code == 2
+    errors = _errors(result.stderr)
+    assert len(errors) == 1 and errors[0].startswith(os.path.realpath("bad") + "/" + message.split(":")[0])
+    assert message in errors[0]
+    assert bad.read_text() == JOINABLE and good.read_text() == JOINED
+
+
+@pytest.mark.parametrize("mode", ["fix", "check", "diff"])
+def test_bad_pragmas_are_errors_with_their_position(in_tmp, mode):
+    text = "FROM debian:bookworm\n# slimfix: ignore[SF999]\nRUN apt-get update\n  # slimfix: ignor\nRUN apt-get install -y curl\n"
+    bad = write(in_tmp / "bad.Dockerfile", text)
+    good = write(in_tmp / "good.Dockerfile", JOINABLE)
+    flags = [] if mode == "fix" else [f"--{mode}"]
+    result = invoke([*flags, "--select", "SF001", "bad.Dockerfile", "good.Dockerfile"])
+    assert result.code == 2
+    # (--diff sends the report of findings to stderr too)
+    assert [line for line in _errors(result.stderr) if line.startswith("bad") and ": SF" not in line] == [
+        "bad.Dockerfile:2:1: pragma names unknown rule code SF999 (see `slimfix rules`)",
+        "bad.Dockerfile:4:3: unreadable pragma '# slimfix: ignor'; write `# slimfix: ignore[CODE,...]` "
+        "or `# slimfix: ignore-file[CODE,...]`",
+    ]
+    assert bad.read_text() == text
+    assert good.read_text() == (JOINED if mode == "fix" else JOINABLE)
+    if mode == "diff":
+        assert "bad.Dockerfile" not in result.stdout and "good.Dockerfile" in result.stdout
+
+
+def test_pipes_and_devices_are_skipped_with_an_error_never_read(in_tmp):
+    os.mkfifo("pipe.Dockerfile")  # nobody writes to it: reading would block forever
+    os.mkdir("found")
+    os.mkfifo("found/Dockerfile")
+    good = write(in_tmp / "good.Dockerfile", JOINABLE)
+    result = run(["--select", "SF001", "pipe.Dockerfile", "/dev/zero", "found", "good.Dockerfile"], cwd=in_tmp)
+    assert result.code == 2
+    assert _errors(result.stderr) == [
+        "pipe.Dockerfile: a named pipe, not a regular file; skipped",
+        "/dev/zero: a character device, not a regular file; skipped",
+        "found/Dockerfile: a named pipe, not a regular file; skipped",
+    ]
+    assert good.read_text() == JOINED
+
+
+def test_files_over_the_size_limit_are_one_line_errors(in_tmp):
+    big = write(in_tmp / "big.Dockerfile", JOINABLE + "# padding\n" * 110_000)  # 1.1 MB
+    good = write(in_tmp / "good.Dockerfile", JOINABLE)
+    result = invoke(["--select", "SF001", "--max-file-size", "1", "big.Dockerfile", "good.Dockerfile"])
+    assert result.code == 2
+    assert _errors(result.stderr) == [
+        "big.Dockerfile: larger than the limit of 1,048,576 bytes; skipped (raise it with --max-file-size MB)"]
+    assert good.read_text() == JOINED and big.read_text().startswith(JOINABLE)
+    assert invoke(["--select", "SF001", "--max-file-size", "2", "big.Dockerfile"]).code == 0
+    assert big.read_text().startswith(JOINED)
+    piped = invoke(["--select", "SF001", "--max-file-size", "1", "-"], input=big.read_text() * 2)
+    assert piped.code == 2
+    assert _errors(piped.stderr)[0:1] == ["-: larger than the limit of 1,048,576 bytes; skipped (raise it with --max-file-size MB)"]
+
+
+def test_default_size_limit_is_10_mb():
+    from slimfix.files import MAX_FILE_SIZE
+
+    assert MAX_FILE_SIZE == 10 * 1024 * 1024
+    assert "--max-file-size MB" in invoke(["--help"]).stdout
+
+
+def test_hard_linked_file_is_rewritten_through_every_name(tmp_path):
+    path = write(tmp_path / "Dockerfile", JOINABLE)
+    other = tmp_path / "other-name.Dockerfile"
+    os.link(path, other)
+    os.chmod(path, 0o640)
+    result = run(["--select", "SF001", "Dockerfile"], cwd=tmp_path)
+    assert result.code == 0, result.stderr
+    assert path.read_text() == JOINED and other.read_text() == JOINED
+    assert os.stat(path).st_ino == os.stat(other).st_ino and os.stat(path).st_nlink == 2
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o640
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["Dockerfile", "other-name.Dockerfile"], "no backup left"
+
+
+def test_hard_linked_write_keeps_a_backup_until_the_new_text_is_on_disk(tmp_path, monkeypatch):
+    path = write(tmp_path / "Dockerfile", JOINABLE)
+    os.link(path, tmp_path / "twin")
+    source = read_source(str(path))
+    seen = {}
+    real_fsync = os.fsync
+
+    def crash_on_second_fsync(fd):  # the first syncs the backup; "crash" before the file's own sync
+        real_fsync(fd)
+        seen["calls"] = seen.get("calls", 0) + 1
+        if seen["calls"] == 2:
+            seen["backups"] = {p.name: p.read_text() for p in tmp_path.glob(".Dockerfile.*.slimfix.bak")}
+            raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", crash_on_second_fsync)
+    with pytest.raises(SourceError, match="No space left on device"):
+        write_atomic(source, JOINED)
+    assert list(seen["backups"].values()) == [JOINABLE]
+    assert path.read_text() == JOINABLE and (tmp_path / "twin").read_text() == JOINABLE  # undone
+
+
+def test_each_bad_pragma_is_its_own_annotation(in_tmp):
+    write(in_tmp / "Dockerfile", "FROM debian\n# slimfix: ignore[SF999]\nRUN true\n# slimfix: ignor\nRUN true\n")
+    result = invoke(["--check", "--select", "SF001", "--output-format", "github", "Dockerfile"])
+    assert result.code == 2
+    errors = [line for line in result.stdout.splitlines() if line.startswith("::error")]
+    assert [e.split(",title=")[0] for e in errors] == ["::error file=Dockerfile,line=2,col=1",
+                                                       "::error file=Dockerfile,line=4,col=1"]

@@ -15,7 +15,7 @@ def test_help_documents_usage_modes_and_exit_codes():
         assert result.code == 0
         assert "Usage: slimfix [OPTIONS] [PATH]..." in result.stdout
         for text in ("--diff", "--check", "--stdin-filename", "--output-format", "Exit codes:", "0  nothing to do",
-                     "1  --check / --diff", "2  errors"):
+                     "1  --check / --diff", "--exit-non-zero-on-findings", "2  errors"):
             assert text in result.stdout, text
 
 
@@ -65,10 +65,11 @@ def test_diff_of_a_clean_file_is_empty_and_exits_0(in_tmp):
     assert (result.code, result.stdout) == (0, "")
 
 
-def test_findings_without_a_fix_exit_1_in_every_mode(in_tmp):
+def test_findings_without_a_fix_exit_1_only_when_asked(in_tmp):
     path = write(in_tmp / "Dockerfile", UNFIXABLE)
     for mode in ([], ["--check"], ["--diff"]):
-        result = invoke([*mode, "--select", "SF001"])
+        assert invoke([*mode, "--select", "SF001"]).code == 0, mode  # nothing would change
+        result = invoke([*mode, "--select", "SF001", "--exit-non-zero-on-findings"])
         assert result.code == 1, mode
         assert path.read_text() == UNFIXABLE
     result = invoke(["--select", "SF001"])
@@ -148,3 +149,15 @@ def test_output_file_takes_the_report(in_tmp):
     assert result.stdout.startswith("--- a/Dockerfile")
     assert '"code": "SF001"' in Path("out/report.json").read_text()
     assert result.stderr == ""
+
+
+def test_check_and_diff_exit_1_exactly_when_a_file_would_change(in_tmp):
+    # an unsafe-only finding (SF003) changes nothing by default: exit 0, the finding still reported
+    write(in_tmp / "Dockerfile", "FROM debian:bookworm\nRUN apt-get update && apt-get install -y curl \\\n"
+          "    && rm -rf /var/lib/apt/lists/*\n")
+    for mode in (["--check"], ["--diff"]):
+        result = invoke([*mode])
+        assert result.code == 0, (mode, result.stdout, result.stderr)
+        assert "SF003" in result.stdout + result.stderr
+        assert invoke([*mode, "--exit-non-zero-on-findings"]).code == 1
+        assert invoke([*mode, "--unsafe-fixes"]).code == 1  # now the file would change

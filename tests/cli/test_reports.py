@@ -75,7 +75,7 @@ def test_sarif_is_valid_and_complete(project):
 
 def test_sarif_after_fixing_lists_only_what_remains(project):
     result = invoke(["--select", "SF001", "--output-format", "sarif", "fixable", "unfixable"])
-    assert result.code == 1
+    assert result.code == 0  # fixed what could be; the rest is reported, not failed on
     run = _validate_sarif(result.stdout)["runs"][0]
     assert [r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in run["results"]] == ["unfixable/Dockerfile"]
     assert run["invocations"][0]["executionSuccessful"] is True

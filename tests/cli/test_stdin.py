@@ -32,7 +32,7 @@ def test_diff_names_the_file_by_stdin_filename(in_tmp):
     assert result.stdout.startswith("--- a/app/Dockerfile\n+++ b/app/Dockerfile\n@@ -1,3 +1,3 @@\n")
     assert "app/Dockerfile" in result.stderr or "would be rewritten" in result.stderr
     plain = invoke(["--diff", "--select", "SF001", "-"], input=JOINABLE)
-    assert plain.stdout.startswith("--- a/stdin\n+++ b/stdin\n")
+    assert plain.stdout.startswith("--- a/-\n+++ b/-\n")  # "-", as messages name it
 
 
 def test_stdin_filename_finds_the_config(in_tmp):

@@ -26,8 +26,52 @@ def test_slimfix_ignore_with_codes_above_an_instruction():
 
 
 def test_bare_ignore_silences_every_rule_for_the_next_instruction_only():
-    text = "FROM debian:bookworm\n# slimfix: ignore\nRUN apt-get update\nRUN apt-get install -y curl\n"
-    assert codes(text) == {"SF001"}
+    text = "FROM debian:bookworm\n# slimfix: ignore\nRUN apt-get update\nCOPY a /a\nRUN apt-get install -y curl\n"
+    assert codes(text) == set()
+    text = "FROM debian:bookworm\n# slimfix: ignore\nRUN echo hi\nRUN apt-get update && apt-get install -y curl\n"
+    assert codes(text) == {"SF002"}  # the second RUN's own finding stays; the join is silenced
+
+
+@pytest.mark.parametrize("pragma_at", [0, 1, 2])
+def test_pragma_above_any_run_of_a_chain_silences_its_joins(pragma_at: int):
+    runs = ["RUN apt-get update\n", "RUN apt-get install -y curl\n", "RUN echo done\n"]
+    runs[pragma_at] = "# slimfix: ignore[SF001]\n" + runs[pragma_at]
+    text = "FROM debian:bookworm\n" + "".join(runs)
+    result = fix_text(text, "D", _S(select=("SF001",)))
+    joins = [d for d in result.fixed + result.diagnostics if d.code == "SF001"]
+    suppressed_line = 2 + pragma_at + 1  # the RUN under the pragma
+    for join in joins:  # no join left touches the RUN under the pragma
+        assert suppressed_line not in (join.line, *join.related_lines)
+    assert "# slimfix: ignore[SF001]\n" in result.output
+    under = result.output.split("# slimfix: ignore[SF001]\n")[1]
+    assert under.startswith(runs[pragma_at].split("\n", 1)[1])  # that RUN kept its own line
+
+
+def test_readme_suppression_example_stops_the_join():
+    text = "FROM debian:bookworm\n# slimfix: ignore[SF001]\nRUN apt-get update\nRUN apt-get install -y curl\n"
+    result = fix_text(text, "D", _S(select=("SF001",)))
+    assert result.output == text and not result.fixed and not result.diagnostics
+
+
+@pytest.mark.parametrize("comment, message", [
+    ("# slimfix: ignore[SF999]", "unknown rule code SF999"),
+    ("# slimfix: ignore-file[SF001, XX1]", "unknown rule code XX1"),
+    ("# slimfix: ignor", "unreadable pragma"),
+    ("# slimfix ignore[SF001]", "unreadable pragma"),
+    ("# slimfix: ignore[SF001", "unreadable pragma"),
+    ("  # slimfix: ignore[]", "empty brackets"),
+])
+def test_bad_pragma_is_an_error_at_its_line_and_nothing_changes(comment: str, message: str):
+    text = f"FROM debian:bookworm\nRUN apt-get update\n{comment}\nRUN apt-get install -y curl\n"
+    result = fix_text(text, "D", _S(select=("SF001",)))
+    column = len(comment) - len(comment.lstrip()) + 1
+    assert result.error is not None and result.error.startswith(f"3:{column}: ") and message in result.error
+    assert result.output == text and not result.fixed
+
+
+def test_comments_that_mention_slimfix_are_no_pragmas():
+    text = "FROM debian:bookworm\n# slimfix joins these later\nRUN true\n"
+    assert fix_text(text, "D", _S(select=("SF001",))).error is None
 
 
 def test_blank_line_ends_the_comment_block():
@@ -42,7 +86,7 @@ def test_file_level_ignore():
 
 def test_hadolint_pragmas_map_to_slimfix_rules():
     text = "FROM debian:bookworm\n# hadolint ignore=DL3009,DL3059\nRUN apt-get update\nRUN apt-get install -y curl\n"
-    assert codes(text) == {"SF001"}  # the SF001 finding sits on the second RUN
+    assert codes(text) == {"SF001"}  # as in hadolint, the DL3059 finding sits on the second RUN
     assert codes("# hadolint global ignore=DL3059\n" + NAIVE) == {"SF002"}
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from slimfix.semantics.run import _Shell
-from slimfix.semantics.shellstate import append_blocker, join_blocker
+from slimfix.semantics.shellstate import append_blocker, join_blocker, merge_states
 
 
 def state(text: str):
@@ -96,3 +96,29 @@ def test_append_ignores_directory_ordinary_variables_and_errexit():
     # a shell that exits never reaches the cleanup, and the RUN ends as it did
     assert append_blocker(state("test -f /x || exit 1; make")) is None
     assert append_blocker(state("alias rm=true; make")) is not None
+
+
+MERGE_SCRIPTS = [
+    "apt-get update", "pip install -U pip", "pip install flask", "cp tool /usr/local/bin/",
+    "cp tool bin/", "curl -o /usr/bin/jq https://example.org/jq", "make install", "cd /src && make",
+    "echo done", "ln -s /opt/x/bin/x /usr/local/bin/x", "rm -f /usr/bin/python3", "X=1", "git --version",
+    "npm install -g yarn", "yarn install", "mv jq ~/bin/",
+]
+
+
+@pytest.mark.parametrize("workdir", [None, "/app", "/usr/local"])
+def test_merged_states_block_a_join_exactly_as_the_list_does(workdir):
+    # every chain of three scripts, then a fourth: the merged state of the chain (built step by
+    # step, as SF001 does) answers what the list of the chain's states answers
+    states = {text: state(text) for text in MERGE_SCRIPTS}
+    compared = 0
+    for a in MERGE_SCRIPTS:
+        for b in MERGE_SCRIPTS[::3]:
+            for c in MERGE_SCRIPTS[1::4]:
+                chain = [states[a], states[b], states[c]]
+                merged = merge_states(merge_states(chain[0], chain[1], workdir), chain[2], workdir)
+                for after in MERGE_SCRIPTS:
+                    expected = join_blocker(chain, states[after], workdir)
+                    assert join_blocker([merged], states[after], workdir) == expected, (a, b, c, after)
+                    compared += 1
+    assert compared > 1000

@@ -36,8 +36,8 @@ def github_annotations(results: Sequence[FileResult], mode: str) -> str:
     lines = []
     for result in results:
         message = error_message(result)
-        if message:
-            position, text = _error_position(result, message)
+        for line in message.split("\n") if message else ():  # one per problem (bad pragmas: several)
+            position, text = _error_position(result, line)
             lines.append(f"::error file={_property(posix_path(result.path))}{position},title=slimfix::{_data(text)}")
     for f in findings(results, mode):
         d = f.diagnostic

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import os
 from typing import List
 
 from . import posix_path
@@ -25,11 +26,23 @@ def _header_name(prefix: str, name: str) -> str:
     return f"{prefix}/{name}" + ("\t" if " " in name else "")
 
 
+def diff_name(path: str) -> str:
+    """The name a diff gives ``path``: relative to the current folder when inside it,
+    else the absolute path without its leading ``/`` (``git apply`` and ``patch -p1``
+    then apply it from ``/``); standard input is ``-``, as in messages."""
+    if path in ("-", ""):
+        return "-"
+    name = posix_path(path)
+    if name.startswith("/") or name == ".." or name.startswith("../"):
+        name = posix_path(os.path.abspath(path)).lstrip("/")
+    return name
+
+
 def unified_diff(before: str, after: str, path: str) -> str:
     """A git-style diff of one file (``a/`` and ``b/`` prefixes), or ""."""
     if before == after:
         return ""
-    name = posix_path(path) if path not in ("-", "") else "stdin"
+    name = diff_name(path)
     out = []
     for line in difflib.unified_diff(_lines(before), _lines(after), _header_name("a", name), _header_name("b", name), n=3):
         out.append(line)

@@ -75,10 +75,10 @@ def sarif_report(results: Sequence[FileResult], mode: str) -> str:
     notifications = []
     for r in results:
         message = error_message(r)
-        if message:
+        for line in message.split("\n") if message else ():  # one per problem (bad pragmas: several)
             notifications.append({
                 "level": "error",
-                "message": {"text": message},
+                "message": {"text": line},
                 "locations": [{"physicalLocation": {"artifactLocation": _artifact(r.path)}}],
             })
     run = {

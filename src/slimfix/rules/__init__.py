@@ -53,6 +53,11 @@ def matches(rule: Rule, selector: str) -> bool:
     return selector == "ALL" or rule.code.startswith(selector) or rule.name.upper() == selector
 
 
+def unknown_selectors(selectors: Iterable[str]) -> List[str]:
+    """The selectors (codes, prefixes, names, ALL) that match no rule."""
+    return [s for s in selectors if not any(matches(rule, s) for rule in all_rules())]
+
+
 def select_rules(select: Optional[Iterable[str]] = None, ignore: Iterable[str] = ()) -> List[Rule]:
     """Rules chosen by ``select`` (default: all but the explicit-only ones) minus ``ignore``.
 

@@ -57,6 +57,9 @@ class Diagnostic:
     fix: Optional[Fix] = None
     savings: int = 0  # estimated bytes the fix saves in the image
     path: str = field(default="", compare=False)
+    # Other instructions (start lines) the finding is about, e.g. the RUN a join merges into:
+    # a pragma above any of them silences it too.
+    related_lines: Tuple[int, ...] = field(default=(), compare=False)
 
     @property
     def fixable(self) -> bool:
@@ -92,6 +95,7 @@ class Rule:
         message: str,
         fix: Optional[Fix] = None,
         savings: int = 0,
+        related: Tuple["Instruction", ...] = (),
     ) -> Diagnostic:
         return Diagnostic(
             self.code,
@@ -101,6 +105,7 @@ class Rule:
             instruction.end_line,
             fix,
             savings,
+            related_lines=tuple(other.start_line for other in related),
         )
 
     @classmethod

@@ -4,7 +4,8 @@ edit, the environment and earlier RUNs a RUN sees, cache mounts, and option inse
 from __future__ import annotations
 
 import re
-from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+from bisect import bisect_left
+from typing import Callable, Dict, Iterable, List, Optional, Pattern, Sequence, Tuple
 
 from ..semantics.context import FileContext
 from ..semantics.images import ImageRef
@@ -33,24 +34,60 @@ def after(run: RunView, position: int) -> List[Tuple[CommandContext, CommandView
     return [(c, v) for c, v in run.commands if v is not None and c.command.start > position]
 
 
-def environment(ctx: FileContext, instruction: Instruction) -> Dict[str, str]:
-    """Variables set for ``instruction``: ``ENV`` of its stage and the stages it is built FROM,
-    ``ARG`` of its own stage (ARGs do not outlive their stage; one without a default counts as
-    set to "", as the author means to pass it)."""
+def _position(ctx: FileContext, instruction: Instruction) -> int:
+    """Index of ``instruction`` in its stage's instructions, 0 for its FROM (one pass over the
+    file, kept)."""
+    memo = ctx.memo.get("positions")
+    if memo is None:
+        memo = ctx.memo["positions"] = {}
+        for stage in ctx.tree.stages:
+            memo[id(stage.from_instruction)] = 0
+            memo.update((id(i), k) for k, i in enumerate(stage.instructions))
+    return memo[id(instruction)]
+
+
+def lineage_any(ctx: FileContext, instruction: Instruction, key: str, test: Callable[[Instruction], bool]) -> bool:
+    """``any(test(i) for i in ctx.lineage(instruction))``, testing each instruction once per
+    ``key`` and file, so asking for every instruction stays linear in the file's size."""
     stage = ctx.stage(instruction)
-    own = set(id(i) for i in stage.instructions) if stage is not None else set()
-    env: Dict[str, str] = {}
-    for earlier in ctx.lineage(instruction):
-        if earlier.keyword == "ENV":
-            values = earlier.value
-            for i in range(0, len(values) - 1, 2):
-                env[values[i]] = _unquote(values[i + 1])
-        elif earlier.keyword == "ARG" and id(earlier) in own:
-            for item in earlier.value:
-                name, _, value = item.partition("=")
-                if _NAME.fullmatch(name):
-                    env[name] = _unquote(value)
-    return env
+    if stage is None:
+        return False
+    first, inherited = _stage_facts(ctx, stage, key, test)
+    return inherited or first < _position(ctx, instruction)
+
+
+def _stage_facts(ctx: FileContext, stage, key: str, test) -> Tuple[int, bool]:
+    """(index of the stage's first instruction that passes ``test``, or its length;
+    whether an instruction of a stage it is built FROM passes)."""
+    memo = ctx.memo.setdefault("lineage:" + key, {})
+    if stage.index not in memo:
+        memo[stage.index] = (len(stage.instructions), False)  # a cycle of FROMs ends here
+        parent = ctx.parent(stage)
+        inherited = False
+        if parent is not None:
+            first, above = _stage_facts(ctx, parent, key, test)
+            inherited = above or first < len(parent.instructions)
+        first = next((k for k, i in enumerate(stage.instructions) if test(i)), len(stage.instructions))
+        memo[stage.index] = (first, inherited)
+    return memo[stage.index]
+
+
+def _script_of(instruction: Instruction) -> str:
+    return "\n".join([instruction.original, *(h.content for h in instruction.heredocs)])
+
+
+def earlier_match(ctx: FileContext, instruction: Instruction, run: RunView, position: int, pattern: Pattern,
+                  needle: str = "") -> bool:
+    """Whether shell text that runs before ``position`` of ``run`` (its start, or an earlier RUN
+    in the lineage, with heredoc bodies) contains ``needle`` and matches ``pattern``; each RUN
+    is searched once per pattern and file."""
+    def found(text: str) -> bool:
+        return needle in text and pattern.search(text) is not None
+
+    if found(run.shell_text[:position]):
+        return True
+    return lineage_any(ctx, instruction, f"script:{needle}:{pattern.pattern}",
+                       lambda i: i.keyword == "RUN" and found(_script_of(i)))
 
 
 def _unquote(value: str) -> str:
@@ -68,13 +105,68 @@ def variable(ctx: FileContext, instruction: Instruction, run: RunView, view: Com
         if value is not None:
             return value
     exported = _exports(run, view.command.start)
-    env = environment(ctx, instruction)
     for name in names:
         if name in exported:
             return exported[name]
-        if name in env:
-            return env[name]
+        value = env_value(ctx, instruction, name)
+        if value is not None:
+            return value
     return None
+
+
+def env_value(ctx: FileContext, instruction: Instruction, name: str) -> Optional[str]:
+    """The value of variable ``name`` for ``instruction``: ``ENV`` of its stage and the stages it
+    is built FROM, ``ARG`` of its own stage (ARGs do not outlive their stage; one without a
+    default counts as set to "", as the author means to pass it); the last before it wins.
+    Read from indexes built once per file, so asking for every instruction stays linear."""
+    stage = ctx.stage(instruction)
+    if stage is None:
+        return None
+    own, _ = _assignments(ctx, stage)
+    found = own.get(name)
+    if found:
+        at = bisect_left(found[0], _position(ctx, instruction)) - 1
+        if at >= 0:
+            return found[1][at]
+    return _inherited_env(ctx, stage).get(name)
+
+
+def _assignments(ctx: FileContext, stage) -> Tuple[Dict[str, Tuple[List[int], List[str]]], Dict[str, str]]:
+    """The stage's ENV and ARG values by name, as (positions, values); and its ENV alone, last wins."""
+    memo = ctx.memo.setdefault("env", {})
+    if stage.index not in memo:
+        own: Dict[str, Tuple[List[int], List[str]]] = {}
+        envs: Dict[str, str] = {}
+        for position, earlier in enumerate(stage.instructions):
+            pairs: List[Tuple[str, str]] = []
+            if earlier.keyword == "ENV":
+                pairs = [(key, _unquote(value)) for key, value in earlier.pairs]
+                envs.update(pairs)
+            elif earlier.keyword == "ARG":
+                for item in earlier.value:
+                    item_name, _, value = item.partition("=")
+                    if _NAME.fullmatch(item_name):
+                        pairs.append((item_name, _unquote(value)))
+            for item_name, value in pairs:
+                positions, values_of = own.setdefault(item_name, ([], []))
+                if positions and positions[-1] == position:
+                    values_of[-1] = value
+                else:
+                    positions.append(position)
+                    values_of.append(value)
+        memo[stage.index] = (own, envs)
+    return memo[stage.index]
+
+
+def _inherited_env(ctx: FileContext, stage) -> Dict[str, str]:
+    """ENV values a stage starts with: those of the stages it is built FROM."""
+    memo = ctx.memo.setdefault("inherited-env", {})
+    if stage.index not in memo:
+        memo[stage.index] = {}  # a cycle of FROMs ends here
+        parent = ctx.parent(stage)
+        if parent is not None:
+            memo[stage.index] = {**_inherited_env(ctx, parent), **_assignments(ctx, parent)[1]}
+    return memo[stage.index]
 
 
 def _exports(run: RunView, before: int) -> Dict[str, str]:
@@ -86,17 +178,6 @@ def _exports(run: RunView, before: int) -> Dict[str, str]:
             name, eq, value = (word.value or "").partition("=")
             if eq:
                 out[name] = value
-    return out
-
-
-def earlier_scripts(ctx: FileContext, instruction: Instruction, run: RunView, position: int) -> List[str]:
-    """Shell text that runs before ``position`` of ``run``: earlier RUNs in the lineage (with their
-    heredoc bodies) and the start of ``run`` itself."""
-    out = []
-    for earlier in ctx.lineage(instruction):
-        if earlier.keyword == "RUN":
-            out.append("\n".join([earlier.original, *(h.content for h in earlier.heredocs)]))
-    out.append(run.shell_text[:position])
     return out
 
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-from typing import Iterable, List, Optional
+from typing import FrozenSet, Iterable, List, Optional, Tuple
 
 from ..semantics.context import FileContext
 from ..semantics.run import RunView
 from ..semantics.shellfacts import ends_cleanly, is_and_chain
-from ..semantics.shellstate import join_blocker
+from ..semantics.shellstate import ShellState, join_blocker, merge_states
 from ..syntax import BlankLine, Comment, ContinuationComment, Directive, Instruction
 from .base import Applicability, Diagnostic, Edit, Fix, Rule
 
@@ -93,7 +93,11 @@ class ConsecutiveRunInstructions(Rule):
                         diagnostic = self._diagnose(ctx, chain or [previous], line, between)
                         joins = diagnostic.fix is not None
                         yield diagnostic
-                chain = (chain or [previous]) + [line] if joins else []
+                if joins:  # grown in place: copying it per RUN made long chains quadratic
+                    chain = chain or [previous]
+                    chain.append(line)
+                else:
+                    chain = []
                 previous, between = line, []
             elif isinstance(line, Directive):
                 previous, between, chain = None, [], []
@@ -109,8 +113,8 @@ class ConsecutiveRunInstructions(Rule):
             reason = "a pragma comment above the second RUN belongs to it"
         message = f"RUN follows the RUN on line {first.start_line}; join them into one layer"
         if reason is not None:
-            return self.diagnostic(second, f"{message} (no automatic fix: {reason})")
-        return self.diagnostic(second, message, fix=self._fix(ctx, chain[0], first, second, between))
+            return self.diagnostic(second, f"{message} (no automatic fix: {reason})", related=(first,))
+        return self.diagnostic(second, message, fix=self._fix(ctx, chain[0], first, second, between), related=(first,))
 
     @staticmethod
     def _unsafe_reason(ctx: FileContext, chain: List[Instruction], second: Instruction) -> Optional[str]:
@@ -128,12 +132,13 @@ class ConsecutiveRunInstructions(Rule):
             return "the first RUN ends with an operator or a comment"
         if b.script.has_opaque or not is_and_chain(b.script):
             return "the second RUN is not a single && chain"
-        blocker = join_blocker([ctx.run(run).state for run in chain], b.state, ctx.workdir(first))  # type: ignore[union-attr]
+        state, cleaned = _chain_facts(ctx, chain)
+        blocker = join_blocker([state], b.state, ctx.workdir(first))
         if blocker is not None:
             return blocker
         if _sets_variables(b):
             return "the second RUN sets shell variables (joined, shellcheck reads them as possibly unset)"
-        tool = _cleans_then_installs(*(ctx.run(run) for run in chain[:-1]), a, b)  # type: ignore[misc]
+        tool = _cleans_then_installs(cleaned, b)
         if tool is not None:
             return f"the first RUN cleans {tool}'s cache and the second installs with {tool} again"
         return None
@@ -175,13 +180,28 @@ def _sets_variables(run: RunView) -> bool:
     return False
 
 
-def _cleans_then_installs(*runs: RunView) -> Optional[str]:
+def _chain_facts(ctx: FileContext, chain: List[Instruction]) -> Tuple[ShellState, FrozenSet[str]]:
+    """The shell state the chain's RUNs leave, run in one shell, and the package managers
+    whose caches they clean; built on the facts of the chain up to its previous RUN (kept
+    per file), so a chain of n RUNs costs n steps, not n squared."""
+    memo = ctx.memo.setdefault("SF001.chain", {})
+    key = id(chain[-1])
+    if key not in memo:
+        view: RunView = ctx.run(chain[-1])  # type: ignore[assignment]
+        cleaned = frozenset(v.tool for _, v in view.commands if v is not None and v.action == "cache_clean")
+        if len(chain) == 1:
+            memo[key] = (view.state, cleaned)
+        else:
+            state, before = memo.get(id(chain[-2])) or _chain_facts(ctx, chain[:-1])
+            memo[key] = (merge_states(state, view.state, ctx.workdir(chain[-1])), before | cleaned)
+    return memo[key]
+
+
+def _cleans_then_installs(cleaned: FrozenSet[str], last: RunView) -> Optional[str]:
     """A package manager whose cache one of the first RUNs cleans and the last fills
     again: joined, the clean would run mid-chain (and hadolint's DL3032/DL3040/
     DL3036 would read the joined RUN as never cleaned)."""
-    cleaned = {view.tool for run in runs[:-1] for _, view in run.commands
-               if view is not None and view.action == "cache_clean"}
-    for _, view in runs[-1].commands:
+    for _, view in last.commands:
         if view is not None and view.tool in cleaned and view.action in _INSTALLS:
             return view.tool
     return None

@@ -28,12 +28,20 @@ def needs_lists(run: RunView) -> bool:
 
 
 def reads_before_update(run: RunView) -> bool:
-    """An apt command of the RUN reads the lists before the RUN's first ``apt-get update`` (in
-    the order the text gives: a command in a branch counts as if it ran)."""
+    """An apt command of the RUN reads the lists before the RUN's first update (in the order the
+    text gives: a command in a branch counts as if it ran). Implicit updates count: an
+    ``add-apt-repository`` without ``-n``, a vendor setup script fetched and piped to a shell."""
     if "apt" not in run.shell_text:
         return False
-    for _, view in run.commands:
-        if view is None or view.tool != "apt":
+    vendor = "http" in run.shell_text and implicit_update(run)
+    for ctx, view in run.commands:
+        if vendor and "http" in ctx.command.code:
+            return False
+        if view is None:
+            continue
+        if view.tool == "add-apt-repository" and not view.has("no_update") and not view.has("remove"):
+            return False
+        if view.tool != "apt":
             continue
         if view.action == "update_index" or view.has("update_first"):
             return False

@@ -8,7 +8,7 @@ from typing import Iterable
 from ..semantics.context import FileContext
 from ..shell.commands import CommandView
 from .base import Applicability, Diagnostic, Fix, Rule
-from .package_caches import commands, earlier_scripts, insertions, plural
+from .package_caches import commands, earlier_match, insertions, plural
 
 OPTION = "--no-install-recommends"
 SAVINGS_PER_COMMAND = 30_000_000
@@ -79,8 +79,7 @@ class AptInstallRecommends(Rule):
             for c, view in commands(run, ("apt",)):
                 if view.subcommand != "install" or view.has("simulate") or _decides_recommends(view):
                     continue
-                if any(_RECOMMENDS_CONFIG.search(text)
-                       for text in earlier_scripts(ctx, instruction, run, c.command.start)):
+                if earlier_match(ctx, instruction, run, c.command.start, _RECOMMENDS_CONFIG):
                     continue
                 found.append(view)
             if not found:

@@ -10,7 +10,7 @@ from ..semantics.run import RunView
 from ..shell.commands import CommandView
 from ..syntax import Instruction
 from .base import Applicability, Diagnostic, Rule
-from .package_caches import (abbreviates, cache_mounted, commands, earlier_scripts, option_finding, plural,
+from .package_caches import (abbreviates, cache_mounted, commands, earlier_match, option_finding, plural,
                              variable)
 
 OPTION = "--no-cache-dir"
@@ -115,4 +115,4 @@ class PipCacheKept(Rule):
         cache_dir = variable(ctx, instruction, run, view, ("PIP_CACHE_DIR",))
         if cache_dir and cache_mounted(run, (cache_dir,)):
             return False
-        return not any(_CONFIGURED.search(text) for text in earlier_scripts(ctx, instruction, run, view.command.start))
+        return not earlier_match(ctx, instruction, run, view.command.start, _CONFIGURED)

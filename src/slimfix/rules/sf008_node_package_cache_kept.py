@@ -16,7 +16,8 @@ from .package_caches import (
     append_fix,
     cache_mounted,
     commands,
-    earlier_scripts,
+    earlier_match,
+    lineage_any,
     plural,
     removes_any,
     user_prefix,
@@ -79,10 +80,10 @@ def _berry(ctx: FileContext, instruction: Instruction, run: RunView, views: List
     """Yarn 2+ is (or may be) in use: its cache can be what the application runs from."""
     if any(o.name.partition("=")[0] in _BERRY_OPTIONS for v in views for o in v.options):
         return True
-    if any(_BERRY_SCRIPT.search(text) for text in earlier_scripts(ctx, instruction, run, len(run.shell_text))):
+    if earlier_match(ctx, instruction, run, len(run.shell_text), _BERRY_SCRIPT):
         return True
-    return any(i.keyword in ("COPY", "ADD") and any(f in i.original for f in _BERRY_FILES)
-               for i in ctx.lineage(instruction))
+    return lineage_any(ctx, instruction, "yarn-berry-files",
+                       lambda i: i.keyword in ("COPY", "ADD") and any(f in i.original for f in _BERRY_FILES))
 
 
 class NodePackageCacheKept(Rule):

@@ -11,7 +11,7 @@ from ..semantics.run import RunView
 from ..shell.commands import CommandView
 from ..syntax import Instruction
 from .base import Applicability, Diagnostic, Rule
-from .package_caches import abbreviates, commands, earlier_scripts, option_finding, plural
+from .package_caches import abbreviates, commands, earlier_match, option_finding, plural
 
 OPTION = "--no-document"
 SAVINGS_PER_GEM = 5_000_000
@@ -93,5 +93,4 @@ def _documents_off(ctx: FileContext, instruction: Instruction, run: RunView, vie
     family = family_of(ImageRef.parse(ctx.root_image(ctx.stage(instruction))))
     if family is not None and family.name == "ruby":
         return True
-    return any("gemrc" in text and _GEMRC_LINE.search(text)
-               for text in earlier_scripts(ctx, instruction, run, view.command.start))
+    return earlier_match(ctx, instruction, run, view.command.start, _GEMRC_LINE, needle="gemrc")

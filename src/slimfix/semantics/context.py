@@ -18,6 +18,7 @@ class FileContext:
         self.text = tree.code
         self._offsets: Dict[int, int] = {id(line): start for line, start in zip(tree.body, tree.line_starts)}
         self._runs: Dict[int, Optional[RunView]] = {}
+        self.memo: Dict[str, dict] = {}  # per-file facts a rule builds up as it goes, by the rule's key
 
     def offset(self, node) -> int:
         """Offset of a line-level node in the file's text."""

@@ -14,7 +14,7 @@ import os
 import re
 from functools import lru_cache
 from itertools import takewhile
-from typing import Dict, FrozenSet, Iterable, Iterator, List, Optional, Sequence, Tuple
+from typing import Dict, FrozenSet, Iterable, Iterator, List, Optional, Sequence, Set, Tuple
 
 from ..record import record
 from ..shell.nodes import (
@@ -455,6 +455,30 @@ def _reads_history(script: Script, commands: Sequence[tuple], t: Tables) -> Opti
         if any(m.group(1) in t.history_parameters for m in _HISTORY_REFERENCE.finditer(heredoc.text)):
             return "a here-document reads a variable that depends on what ran before"
     return None
+
+
+def merge_states(first: ShellState, then: ShellState, workdir: Optional[str] = None) -> ShellState:
+    """What ``join_blocker`` needs of ``first``'s script then ``then``'s in one shell:
+    ``join_blocker([merge_states(a, b, w)], c, w) == join_blocker([a, b], c, w)``. Only the
+    writes that may shadow a program are kept, and of those only one that could name a
+    program no earlier kept write names (the first such write is what ``join_blocker``
+    reports), so each step costs a constant and a chain of RUNs is checked in linear time."""
+    t = tables()
+    writes: List[Tuple[str, Writes]] = []
+    seen: Set[str] = set()
+    for state in (first, then):
+        for name, paths in state.writes:
+            if not _shadows(paths, state, workdir, t):
+                continue
+            programs = {os.path.basename(p) for p in paths or () if p}
+            if writes and programs <= seen:
+                continue
+            writes.append((name, paths))
+            seen |= programs
+    return ShellState(
+        first.effects or then.effects, first.hashed | then.hashed, first.names | then.names, tuple(writes),
+        first.changes_directory or then.changes_directory, first.history or then.history,
+    )
 
 
 def join_blocker(before: Sequence[ShellState], after: ShellState, workdir: Optional[str] = None) -> Optional[str]:

@@ -68,7 +68,8 @@ def _touched(edits: Sequence[TextEdit], starts: Sequence[int], count: int) -> Li
         last = min(bisect_right(starts, max(edit.end - 1, edit.start)) - 1, count - 1)
         if groups and first <= groups[-1][1]:
             group_first, group_last, group_edits = groups[-1]
-            groups[-1] = (group_first, max(last, group_last), group_edits + [edit])
+            group_edits.append(edit)  # in place: a chain of joins is one group of many edits
+            groups[-1] = (group_first, max(last, group_last), group_edits)
         else:
             groups.append((first, last, [edit]))
     return groups
