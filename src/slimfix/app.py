@@ -12,6 +12,7 @@ import sys
 from typing import Dict, List, Optional, Tuple, Union
 
 from .config import ConfigError, Settings, load_settings, nearest_config
+from .paths import RealPaths
 from .record import field, record
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -38,6 +39,8 @@ class FixOptions:
     verify: bool = False  # build each rewrite before and after; write only recommended ones
     verify_context: Optional[str] = None
     verify_smoke: Optional[str] = None
+    cache: bool = True  # keep and reuse the results of unchanged files (slimfix.cache)
+    cache_dir: Optional[str] = None  # None: the default cache folder
 
 
 def _err(message: str) -> None:
@@ -57,6 +60,8 @@ class SettingsFinder:
         self.extra_exclude = tuple(options.extra_exclude)
         self.fixed_config = options.config_path or None
         self._config_of: Dict[str, Optional[str]] = {}
+        self._real = RealPaths()
+        self._merged: Dict[Optional[str], Settings] = {}
         self._loaded: Dict[Optional[str], Union[Settings, ConfigError]] = {}
         self.messages: List[str] = []  # warnings and errors, each once
 
@@ -72,14 +77,17 @@ class SettingsFinder:
         value = self._loaded[config]
         if isinstance(value, ConfigError):
             raise value
-        return value.merged(**self.overrides, exclude=value.exclude + self.extra_exclude)
+        merged = self._merged.get(config)
+        if merged is None:  # one object per config file: the results cache keys on it
+            merged = self._merged[config] = value.merged(**self.overrides, exclude=value.exclude + self.extra_exclude)
+        return merged
 
     def for_path(self, path: str) -> Settings:
         """Raises ConfigError when the file's config is unusable."""
         if self.fixed_config is not None:
             return self._load(self.fixed_config)
         folder = path if os.path.isdir(path) else os.path.dirname(path) or "."
-        folder = os.path.realpath(folder if os.path.isdir(folder) else ".")
+        folder = self._real.folder(folder if os.path.isdir(folder) else ".")
         return self._load(nearest_config(folder, self._config_of))
 
     @property
@@ -170,17 +178,19 @@ def _run_fix(options: FixOptions) -> int:
 
 
 def _run_jobs(jobs, options: FixOptions):
+    from .cache import open_cache
     from .runner import run_jobs
 
+    cache = open_cache(options.cache_dir, options.cache) if jobs else None
     show = options.progress
     if show is None:
         show = not options.quiet and len(jobs) >= PROGRESS_MIN_FILES and sys.stderr.isatty()
     if not show or not jobs:
-        return run_jobs(jobs, options.workers)
+        return run_jobs(jobs, options.workers, cache=cache)
     from .output.progress import ProgressBar
 
     with ProgressBar(len(jobs), sys.stderr, erase=sys.stderr.isatty()) as bar:
-        return run_jobs(jobs, options.workers, progress=bar.update)
+        return run_jobs(jobs, options.workers, progress=bar.update, cache=cache)
 
 
 def _run_stdin(options: FixOptions, finder: SettingsFinder):

@@ -100,6 +100,8 @@ def main() -> None:
 @click.option("-j", "--workers", type=click.IntRange(min=0), default=0, metavar="N", help="Worker processes (0: one per core).")
 @click.option("--color", type=click.Choice(("auto", "always", "never")), default="auto", help="Color the diff.")
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: on a terminal, for many files).")
+@click.option("--no-cache", is_flag=True, help="Analyse every file again: neither read nor write the results cache.")
+@click.option("--cache-dir", type=click.Path(file_okay=False), help="Cache folder (default: $SLIMFIX_CACHE_DIR, else ~/.cache/slimfix).")
 @click.option("--explain", metavar="CODE", help="Print a rule's documentation and exit.")
 @click.option("--verify", "verify", is_flag=True,
               help="Build each changed Dockerfile before and after (docker, podman or buildah); keep only rewrites "
@@ -109,7 +111,7 @@ def main() -> None:
 @click.help_option("-h", "--help")
 def fix_command(paths, mode, select, ignore, extend_select, unsafe_fixes, exclude, force_exclude, no_respect_gitignore,
                 config_path, stdin_filename, output_format, output_file, show_fixes, statistics, quiet, workers, color,
-                progress, explain, verify, verify_context, verify_smoke) -> None:
+                progress, no_cache, cache_dir, explain, verify, verify_context, verify_smoke) -> None:
     """Make Dockerfiles build smaller images: rewrite them in place (the
     default), or show the change (--diff) or test for it (--check).
 
@@ -149,6 +151,8 @@ def fix_command(paths, mode, select, ignore, extend_select, unsafe_fixes, exclud
         verify=verify,
         verify_context=verify_context,
         verify_smoke=verify_smoke,
+        cache=not no_cache,
+        cache_dir=cache_dir,
     )
     sys.exit(run_fix(options))
 
