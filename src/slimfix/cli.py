@@ -7,14 +7,13 @@ command needs them, so ``--help`` and ``--version`` start fast.
 from __future__ import annotations
 
 import sys
-from typing import List, Optional, Tuple
 
 import click
 
 from . import __version__
+from .argv import FORMATS
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-FORMATS = ("text", "json", "sarif", "github", "gitlab")
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 EPILOG = """\b
@@ -31,15 +30,6 @@ Exit codes:
   2  errors: bad input (unreadable, binary, not UTF-8, unparsable),
      a file that could not be written, a bad configuration
 """
-
-
-def _split(values: Tuple[str, ...]) -> Optional[Tuple[str, ...]]:
-    if not values:
-        return None
-    out: List[str] = []
-    for value in values:
-        out.extend(part.strip() for part in value.split(",") if part.strip())
-    return tuple(out)
 
 
 class _FixCommand(click.Command):
@@ -123,37 +113,13 @@ def fix_command(paths, mode, select, ignore, extend_select, unsafe_fixes, exclud
     if explain:
         _print_rule(explain)
         return
-    from .app import FixOptions, run_fix
+    from .app import run_fix
+    from .argv import fix_options
 
-    exclude_flags = _split(exclude)
-    options = FixOptions(
-        paths=tuple(paths) or (".",),
-        mode=mode or "fix",
-        overrides=dict(
-            select=_split(select),
-            ignore=_split(ignore),
-            extend_select=_split(extend_select),
-            unsafe_fixes=unsafe_fixes,
-            respect_gitignore=False if no_respect_gitignore else None,
-        ),
-        config_path=config_path,
-        stdin_filename=stdin_filename,
-        output_format=output_format,
-        output_file=output_file,
-        show_fixes=show_fixes,
-        statistics=statistics,
-        quiet=quiet,
-        force_exclude=force_exclude,
-        workers=workers or None,
-        color={"auto": None, "always": True, "never": False}[color],
-        progress=progress,
-        extra_exclude=exclude_flags or (),
-        verify=verify,
-        verify_context=verify_context,
-        verify_smoke=verify_smoke,
-        cache=not no_cache,
-        cache_dir=cache_dir,
-    )
+    options = fix_options(paths, mode, select, ignore, extend_select, unsafe_fixes, exclude, force_exclude,
+                          no_respect_gitignore, config_path, stdin_filename, output_format, output_file,
+                          show_fixes, statistics, quiet, workers, color, progress, no_cache, cache_dir, explain,
+                          verify, verify_context, verify_smoke)
     sys.exit(run_fix(options))
 
 

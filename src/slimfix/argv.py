@@ -1,0 +1,169 @@
+"""The ``slimfix`` entry point: common command lines without importing click.
+
+``slimfix [--check|--diff] [-q] [-j N] ... PATH...`` is what editors, hooks and CI run,
+often on one file; importing click was a third of such a run. This layer reads the
+options of the fix command that take no special validation, and hands every other
+command line (commands, help, version, ``--config``, anything unusual or wrong) to the
+full click command line in ``slimfix.cli``, which reports errors. Both build their
+options with ``fix_options``; a test checks that they read the same options alike.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Dict, List, Optional, Sequence, Tuple
+
+FORMATS = ("text", "json", "sarif", "github", "gitlab")
+COLORS = ("auto", "always", "never")
+COMMANDS = frozenset({"fix", "rules", "rule", "verify", "bot"})
+
+# option -> (parameter, value it sets, or None when the option takes a value)
+_FLAGS: Dict[str, Tuple[str, object]] = {
+    "--check": ("mode", "check"),
+    "--diff": ("mode", "diff"),
+    "-q": ("quiet", True),
+    "--quiet": ("quiet", True),
+    "--unsafe-fixes": ("unsafe_fixes", True),
+    "--no-unsafe-fixes": ("unsafe_fixes", False),
+    "--force-exclude": ("force_exclude", True),
+    "--no-respect-gitignore": ("no_respect_gitignore", True),
+    "--show-fixes": ("show_fixes", True),
+    "--statistics": ("statistics", True),
+    "--progress": ("progress", True),
+    "--no-progress": ("progress", False),
+    "--no-cache": ("no_cache", True),
+}
+_VALUES = {
+    "-j": "workers",
+    "--workers": "workers",
+    "--select": "select",
+    "--ignore": "ignore",
+    "--extend-select": "extend_select",
+    "--exclude": "exclude",
+    "--output-format": "output_format",
+    "--color": "color",
+    "--stdin-filename": "stdin_filename",
+}
+_MULTIPLE = frozenset({"select", "ignore", "extend_select", "exclude"})
+_CHOICES = {"output_format": FORMATS, "color": COLORS}
+
+
+def defaults() -> Dict[str, object]:
+    """The fix command's parameters when no option is given (as click fills them)."""
+    return dict(paths=(), mode=None, select=(), ignore=(), extend_select=(), unsafe_fixes=None, exclude=(),
+                force_exclude=False, no_respect_gitignore=False, config_path=None, stdin_filename=None,
+                output_format="text", output_file=None, show_fixes=False, statistics=False, quiet=False,
+                workers=0, color="auto", progress=None, no_cache=False, cache_dir=None, explain=None,
+                verify=False, verify_context=None, verify_smoke=None)
+
+
+def parse_common(args: Sequence[str]) -> Optional[Dict[str, object]]:
+    """The fix command's parameters for ``args``, or None when click must read them."""
+    if args and args[0] in COMMANDS:
+        return None
+    params = defaults()
+    multiple: Dict[str, List[str]] = {}
+    paths: List[str] = []
+    seen = set()
+    rest = list(args)
+    while rest:
+        arg = rest.pop(0)
+        if arg == "--":
+            paths.extend(rest)
+            break
+        if arg == "-" or not arg.startswith("-"):
+            paths.append(arg)
+            continue
+        name, has_value, value = arg.partition("=") if arg.startswith("--") else (arg, False, "")
+        if name in _FLAGS and not has_value:
+            key, flag = _FLAGS[name]
+            if key in seen:  # repeated or contradicting flags: click's rules decide
+                return None
+            seen.add(key)
+            params[key] = flag
+            continue
+        if name not in _VALUES:
+            return None  # -h, --version, -qj2, -j2, --config, ...: click
+        key = _VALUES[name]
+        if not has_value:
+            if not rest:
+                return None
+            value = rest.pop(0)
+        if value.startswith("-") or (key in seen and key not in _MULTIPLE):
+            return None
+        seen.add(key)
+        if key == "workers":
+            if not value.isdigit() or not value.isascii():
+                return None
+            params[key] = int(value)
+        elif key in _CHOICES and value not in _CHOICES[key]:
+            return None
+        elif key in _MULTIPLE:
+            multiple.setdefault(key, []).append(value)
+        else:
+            params[key] = value
+    for key, values in multiple.items():
+        params[key] = tuple(values)
+    params["paths"] = tuple(paths)
+    return params
+
+
+def _split(values: Tuple[str, ...]) -> Optional[Tuple[str, ...]]:
+    if not values:
+        return None
+    out: List[str] = []
+    for value in values:
+        out.extend(part.strip() for part in value.split(",") if part.strip())
+    return tuple(out)
+
+
+def fix_options(paths, mode, select, ignore, extend_select, unsafe_fixes, exclude, force_exclude,
+                no_respect_gitignore, config_path, stdin_filename, output_format, output_file, show_fixes,
+                statistics, quiet, workers, color, progress, no_cache, cache_dir, explain, verify,
+                verify_context, verify_smoke):
+    """The FixOptions for the fix command's parameters (``explain`` is handled before)."""
+    from .app import FixOptions
+
+    return FixOptions(
+        paths=tuple(paths) or (".",),
+        mode=mode or "fix",
+        overrides=dict(
+            select=_split(select),
+            ignore=_split(ignore),
+            extend_select=_split(extend_select),
+            unsafe_fixes=unsafe_fixes,
+            respect_gitignore=False if no_respect_gitignore else None,
+        ),
+        config_path=config_path,
+        stdin_filename=stdin_filename,
+        output_format=output_format,
+        output_file=output_file,
+        show_fixes=show_fixes,
+        statistics=statistics,
+        quiet=quiet,
+        force_exclude=force_exclude,
+        workers=workers or None,
+        color={"auto": None, "always": True, "never": False}[color],
+        progress=progress,
+        extra_exclude=_split(exclude) or (),
+        verify=verify,
+        verify_context=verify_context,
+        verify_smoke=verify_smoke,
+        cache=not no_cache,
+        cache_dir=cache_dir,
+    )
+
+
+def main(args: Optional[Sequence[str]] = None) -> None:
+    params = parse_common(sys.argv[1:] if args is None else args)
+    if params is None:
+        from .cli import main as click_main
+
+        click_main(args=None if args is None else list(args), prog_name="slimfix")
+        return
+    from .app import run_fix
+
+    sys.exit(run_fix(fix_options(**params)))
+
+
+__all__ = ["fix_options", "main", "parse_common"]
