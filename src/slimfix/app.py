@@ -116,6 +116,8 @@ def run_fix(options: FixOptions) -> int:
 
 
 def _unknown_selectors(options: FixOptions) -> List[str]:
+    if not any(options.overrides.get(flag) for flag in ("select", "ignore", "extend_select")):
+        return []  # no selector to check: the rules need not load
     from .rules import all_rules
 
     rules = all_rules()
@@ -160,7 +162,7 @@ def _run_fix(options: FixOptions) -> int:
         except ConfigError:
             skipped += 1
 
-    from .fixer import FileResult
+    from .result import FileResult
 
     results: List[FileResult] = []
     if "-" in files:

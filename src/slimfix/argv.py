@@ -155,7 +155,13 @@ def fix_options(paths, mode, select, ignore, extend_select, unsafe_fixes, exclud
 
 
 def main(args: Optional[Sequence[str]] = None) -> None:
-    params = parse_common(sys.argv[1:] if args is None else args)
+    given = sys.argv[1:] if args is None else args
+    if list(given) == ["--version"]:
+        from . import __version__
+
+        sys.stdout.write(f"slimfix, version {__version__}\n")  # as click's version_option words it
+        return
+    params = parse_common(given)
     if params is None:
         from .cli import main as click_main
 

@@ -29,7 +29,7 @@ from typing import Dict, List, Optional, Tuple
 
 from . import __version__
 from .config import Settings
-from .fixer import FileResult
+from .result import FileResult
 from .rules import Applicability, Diagnostic, Edit, Fix
 
 FORMAT = 1  # bump when the entry layout changes

@@ -12,7 +12,7 @@ from bisect import bisect_right
 from typing import Iterable, List, Optional, Sequence, Tuple
 
 from .config import Settings
-from .record import field, record
+from .result import FileResult
 from .rules import (
     Applicability,
     Diagnostic,
@@ -28,26 +28,6 @@ from .syntax import ParseError, parse
 from .syntax.incremental import reparse
 
 MAX_ROUNDS = 25
-
-
-@record(frozen=False)
-class FileResult:
-    path: str
-    source: str
-    output: str
-    diagnostics: List[Diagnostic] = field(default_factory=list)  # what remains in ``output``
-    fixed: List[Diagnostic] = field(default_factory=list)  # what the applied fixes addressed
-    error: Optional[str] = None  # bad input: "line:col: message"
-    internal_error: Optional[str] = None
-    verification: Optional[object] = None  # a slimfix.verify report, with --verify
-
-    @property
-    def changed(self) -> bool:
-        return self.output != self.source
-
-    @property
-    def savings(self) -> int:
-        return sum(d.savings for d in self.fixed)
 
 
 def check(tree, rules: Sequence[Rule], path: str = "") -> List[Diagnostic]:

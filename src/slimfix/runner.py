@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Callable, Iterator, List, Optional, Sequence
 
 from .config import Settings
 from .files import SourceError, read_source, write_atomic
-from .fixer import FileResult, fix_text, internal_error
 from .record import record
+from .result import FileResult
 
 if TYPE_CHECKING:
     from .cache import ResultCache
@@ -35,6 +35,19 @@ def default_workers() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except (AttributeError, OSError):
         return os.cpu_count() or 1
+
+
+def fix_text(text: str, path: str, settings: Settings, fix: bool = True) -> FileResult:
+    """``slimfix.fixer.fix_text``, imported on first use: a run answered from the cache never loads the analysis."""
+    from .fixer import fix_text as fix_text_
+
+    return fix_text_(text, path, settings, fix)
+
+
+def internal_error() -> str:
+    from .fixer import internal_error as internal_error_
+
+    return internal_error_()
 
 
 def run_job(job: Job, cache: Optional["ResultCache"] = None) -> FileResult:

@@ -99,6 +99,13 @@ def _modules_after(args, tmp_path):
     return proc.stdout.split()[-2:]
 
 
+def test_version_reads_as_click_prints_it(tmp_path, capsys):
+    from slimfix.argv import main as fast_main
+
+    fast_main(["--version"])
+    assert capsys.readouterr().out == _runner().invoke(main, ["--version"], prog_name="slimfix").output
+
+
 def test_common_run_does_not_import_click(tmp_path):
     assert _modules_after(["--check", "-q", "Dockerfile"], tmp_path) == ["0", "False"]
 

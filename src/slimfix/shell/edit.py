@@ -7,7 +7,6 @@ Dockerfile-side style), e.g. ``" && "`` or ``" \\\\\\n    && "``.
 
 from __future__ import annotations
 
-import shlex
 from typing import Iterable, List, Sequence, Tuple
 
 from slimfix.shell.commands import CommandView
@@ -40,6 +39,8 @@ def apply_edits(text: str, edits: Iterable[Edit]) -> str:
 
 def quote(value: str) -> str:
     """``value`` as one shell word, quoted only when needed."""
+    import shlex  # only when a fix quotes a word: spared at start-up
+
     return shlex.quote(value)
 
 
