@@ -22,11 +22,13 @@ class RealPaths:
 
     def folder(self, folder: str) -> str:
         """``os.path.realpath(folder)``."""
+        if _has_parent_part(folder):  # abspath would drop the '..' before a symlink is followed
+            return os.path.realpath(folder)
         absolute = os.path.abspath(folder)
         found = self._folders.get(absolute)
         if found is None:
             parent = os.path.dirname(absolute)
-            if parent == absolute or _has_parent_part(folder) or os.path.islink(absolute):
+            if parent == absolute or os.path.islink(absolute):
                 found = os.path.realpath(absolute)
             else:
                 found = os.path.join(self.folder(parent), os.path.basename(absolute))
