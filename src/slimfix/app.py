@@ -13,6 +13,7 @@ from typing import Dict, List, Optional, Tuple, Union
 
 from .config import ConfigError, Settings, load_settings, nearest_config
 from .constants import EXIT_ERROR, EXIT_FINDINGS, EXIT_INTERRUPTED, EXIT_OK, exit_code
+from .paths import RealPaths
 from .record import field, record
 
 PROGRESS_MIN_FILES = 50  # show a progress bar on a terminal from this many files
@@ -40,6 +41,8 @@ class FixOptions:
     verify: bool = False  # build each rewrite before and after; write only recommended ones
     verify_context: Optional[str] = None
     verify_smoke: Optional[str] = None
+    cache: bool = True  # keep and reuse the results of unchanged files (slimfix.cache)
+    cache_dir: Optional[str] = None  # None: the default cache folder
 
 
 def _err(message: str) -> None:
@@ -59,6 +62,8 @@ class SettingsFinder:
         self.extra_exclude = tuple(options.extra_exclude)
         self.fixed_config = options.config_path or None
         self._config_of: Dict[str, Optional[str]] = {}
+        self._real = RealPaths()
+        self._merged: Dict[Optional[str], Settings] = {}
         self._loaded: Dict[Optional[str], Union[Settings, ConfigError]] = {}
         self.messages: List[str] = []  # warnings and errors, each once
 
@@ -75,14 +80,17 @@ class SettingsFinder:
         value = self._loaded[config]
         if isinstance(value, ConfigError):
             raise value
-        return value.merged(**self.overrides, exclude=value.exclude + self.extra_exclude)
+        merged = self._merged.get(config)
+        if merged is None:  # one object per config file: the results cache keys on it
+            merged = self._merged[config] = value.merged(**self.overrides, exclude=value.exclude + self.extra_exclude)
+        return merged
 
     def for_path(self, path: str) -> Settings:
         """Raises ConfigError when the file's config is unusable."""
         if self.fixed_config is not None:
             return self._load(self.fixed_config)
         folder = path if os.path.isdir(path) else os.path.dirname(path) or "."
-        folder = os.path.realpath(folder if os.path.isdir(folder) else ".")
+        folder = self._real.folder(folder if os.path.isdir(folder) else ".")
         return self._load(nearest_config(folder, self._config_of))
 
     @property
@@ -110,10 +118,59 @@ def run_fix(options: FixOptions) -> int:
         return EXIT_ERROR
 
 
+def _split(values: Tuple[str, ...]) -> Optional[Tuple[str, ...]]:
+    if not values:
+        return None
+    out: List[str] = []
+    for value in values:
+        out.extend(part.strip() for part in value.split(",") if part.strip())
+    return tuple(out)
+
+
+def fix_options(*, paths, mode, fail_on_findings, select, ignore, extend_select, unsafe_fixes, exclude,
+                force_exclude, no_respect_gitignore, config_path, max_file_size, stdin_filename, output_format,
+                output_file, show_fixes, statistics, quiet, workers, color, progress, no_cache, cache_dir, explain,
+                verify, verify_context, verify_smoke):
+    """The FixOptions for the fix command's parameters (``explain`` is handled before); the
+    click command line and the click-free one (``argv``) both build them here."""
+    return FixOptions(
+        paths=tuple(paths) or (".",),
+        mode=mode or "fix",
+        fail_on_findings=fail_on_findings,
+        overrides=dict(
+            select=_split(select),
+            ignore=_split(ignore),
+            extend_select=_split(extend_select),
+            unsafe_fixes=unsafe_fixes,
+            respect_gitignore=False if no_respect_gitignore else None,
+        ),
+        config_path=config_path,
+        stdin_filename=stdin_filename,
+        max_file_size=max_file_size * 1024 * 1024,
+        output_format=output_format,
+        output_file=output_file,
+        show_fixes=show_fixes,
+        statistics=statistics,
+        quiet=quiet,
+        force_exclude=force_exclude,
+        workers=workers or None,
+        color={"auto": None, "always": True, "never": False}[color],
+        progress=progress,
+        extra_exclude=_split(exclude) or (),
+        verify=verify,
+        verify_context=verify_context,
+        verify_smoke=verify_smoke,
+        cache=not no_cache,
+        cache_dir=cache_dir,
+    )
+
+
 SELECTOR_KEYS = ("select", "ignore", "extend_select")
 
 
 def _unknown_selectors(options: FixOptions) -> List[str]:
+    if not any(options.overrides.get(key) for key in SELECTOR_KEYS):
+        return []  # no selector to check: the rules need not load
     from .rules import unknown_selectors
 
     return [f"slimfix: error: --{key.replace('_', '-')}: no rule matches {selector!r} (see `slimfix rules`)"
@@ -166,7 +223,7 @@ def _run_fix(options: FixOptions) -> int:
         except ConfigError:
             skipped += 1
 
-    from .fixer import FileResult
+    from .result import FileResult
 
     results: List[FileResult] = []
     if "-" in files:
@@ -185,17 +242,19 @@ def _run_fix(options: FixOptions) -> int:
 
 
 def _run_jobs(jobs, options: FixOptions):
+    from .cache import open_cache
     from .runner import run_jobs
 
+    cache = open_cache(options.cache_dir, options.cache) if jobs else None
     show = options.progress
     if show is None:
         show = not options.quiet and len(jobs) >= PROGRESS_MIN_FILES and sys.stderr.isatty()
     if not show or not jobs:
-        return run_jobs(jobs, options.workers)
+        return run_jobs(jobs, options.workers, cache=cache)
     from .output.progress import ProgressBar
 
     with ProgressBar(len(jobs), sys.stderr, erase=sys.stderr.isatty()) as bar:
-        return run_jobs(jobs, options.workers, progress=bar.update)
+        return run_jobs(jobs, options.workers, progress=bar.update, cache=cache)
 
 
 def _max_size(options: FixOptions) -> int:
@@ -206,7 +265,8 @@ def _max_size(options: FixOptions) -> int:
 
 def _run_stdin(options: FixOptions, finder: SettingsFinder):
     from .files import SourceError, decode, is_excluded, size_error
-    from .fixer import FileResult, fix_text, with_path
+    from .fixer import FileResult, fix_text
+    from .result import with_path
 
     name = options.stdin_filename or "-"
     raw = sys.stdin.buffer.read(_max_size(options) + 1)  # bounded: /dev/zero must not fill the memory

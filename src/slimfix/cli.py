@@ -7,7 +7,6 @@ command needs them, so ``--help`` and ``--version`` start fast.
 from __future__ import annotations
 
 import sys
-from typing import List, Optional, Tuple
 
 import click
 
@@ -25,15 +24,6 @@ Commands:
 Exit codes:
 {EXIT_HELP}
 """
-
-
-def _split(values: Tuple[str, ...]) -> Optional[Tuple[str, ...]]:
-    if not values:
-        return None
-    out: List[str] = []
-    for value in values:
-        out.extend(part.strip() for part in value.split(",") if part.strip())
-    return tuple(out)
 
 
 class _FixCommand(click.Command):
@@ -98,6 +88,8 @@ def main() -> None:
 @click.option("-j", "--workers", type=click.IntRange(min=0), default=0, metavar="N", help="Worker processes (0: one per core).")
 @click.option("--color", type=click.Choice(("auto", "always", "never")), default="auto", help="Color the diff.")
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: on a terminal, for many files).")
+@click.option("--no-cache", is_flag=True, help="Analyse every file again: neither read nor write the results cache.")
+@click.option("--cache-dir", type=click.Path(file_okay=False), help="Cache folder (default: $SLIMFIX_CACHE_DIR, else ~/.cache/slimfix).")
 @click.option("--explain", metavar="CODE", help="Print a rule's documentation and exit.")
 @click.option("--verify", "verify", is_flag=True,
               help="Build each changed Dockerfile before and after (docker, podman or buildah); keep only rewrites "
@@ -105,9 +97,7 @@ def main() -> None:
 @click.option("--context", "verify_context", type=click.Path(file_okay=False), help="Build context for --verify (default: the Dockerfile's folder).")
 @click.option("--smoke", "verify_smoke", metavar="CMD", help="With --verify: a command to run in both images.")
 @click.help_option("-h", "--help")
-def fix_command(paths, mode, fail_on_findings, select, ignore, extend_select, unsafe_fixes, exclude, force_exclude, no_respect_gitignore,
-                config_path, max_file_size, stdin_filename, output_format, output_file, show_fixes, statistics, quiet, workers, color,
-                progress, explain, verify, verify_context, verify_smoke) -> None:
+def fix_command(**params) -> None:
     """Make Dockerfiles build smaller images: rewrite them in place (the
     default), or show the change (--diff) or test for it (--check).
 
@@ -116,40 +106,12 @@ def fix_command(paths, mode, fail_on_findings, select, ignore, extend_select, un
     --exclude) or - for standard input, which is written fixed to standard
     output. Default: the current folder.
     """
-    if explain:
-        _print_rule(explain)
+    if params["explain"]:
+        _print_rule(params["explain"])
         return
-    from .app import FixOptions, run_fix
+    from .app import fix_options, run_fix
 
-    exclude_flags = _split(exclude)
-    options = FixOptions(
-        paths=tuple(paths) or (".",),
-        mode=mode or "fix",
-        fail_on_findings=fail_on_findings,
-        overrides=dict(
-            select=_split(select),
-            ignore=_split(ignore),
-            extend_select=_split(extend_select),
-            unsafe_fixes=unsafe_fixes,
-            respect_gitignore=False if no_respect_gitignore else None,
-        ),
-        config_path=config_path,
-        stdin_filename=stdin_filename,
-        max_file_size=max_file_size * 1024 * 1024,
-        output_format=output_format,
-        output_file=output_file,
-        show_fixes=show_fixes,
-        statistics=statistics,
-        quiet=quiet,
-        force_exclude=force_exclude,
-        workers=workers or None,
-        color={"auto": None, "always": True, "never": False}[color],
-        progress=progress,
-        extra_exclude=exclude_flags or (),
-        verify=verify,
-        verify_context=verify_context,
-        verify_smoke=verify_smoke,
-    )
+    options = fix_options(**params)
     sys.exit(run_fix(options))
 
 

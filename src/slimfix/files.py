@@ -122,16 +122,19 @@ def discover(
     taken as they are (``-`` is standard input) unless ``force_exclude`` and
     an exclude pattern matches them, as pre-commit needs.
     """
+    from .paths import RealPaths
+
     errors = [] if errors is None else errors
+    real = RealPaths()
     out: Dict[str, str] = {}  # real path -> path as shown
     for given in paths:
         if given != "-" and os.path.isdir(given):
             for found in _search(given, exclude, respect_gitignore, errors):
-                out.setdefault(os.path.realpath(found), os.path.normpath(found))
+                out.setdefault(real.path(found), os.path.normpath(found))
         elif given == "-":
             out.setdefault("-", "-")
         elif not (force_exclude and is_excluded(given, exclude)):
-            out.setdefault(os.path.realpath(given), os.path.normpath(given))
+            out.setdefault(real.path(given), os.path.normpath(given))
     return list(out.values())
 
 

@@ -9,11 +9,12 @@ reported as an internal error; the file is then left exactly as it was.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from typing import List, Optional, Sequence, Tuple
+from typing import List, Sequence, Tuple
 
 from .config import Settings
 from .edits import apply_edits
-from .record import field, record, replace
+from .record import replace
+from .result import FileResult
 from .rules import (
     Applicability,
     Diagnostic,
@@ -31,25 +32,6 @@ from .syntax import ParseError, parse
 from .syntax.incremental import reparse
 
 MAX_ROUNDS = 25
-
-
-@record(frozen=False)
-class FileResult:
-    path: str
-    source: str
-    output: str
-    diagnostics: List[Diagnostic] = field(default_factory=list)  # what remains in ``output``
-    fixed: List[Diagnostic] = field(default_factory=list)  # what the applied fixes addressed
-    error: Optional[str] = None  # bad input: "line:col: message", one line per problem
-    internal_error: Optional[str] = None
-
-    @property
-    def changed(self) -> bool:
-        return self.output != self.source
-
-    @property
-    def savings(self) -> int:
-        return sum(d.savings for d in self.fixed)
 
 
 def check(tree, rules: Sequence[Rule], path: str = "") -> List[Diagnostic]:
@@ -165,11 +147,6 @@ def fix_text(source: str, path: str = "", settings: Settings = Settings(), fix: 
     result.diagnostics = [replace(d, path=path) for d in result.diagnostics]
     result.fixed = [replace(d, path=path) for d in result.fixed]
     return result
-
-
-def with_path(path: str, error: str) -> str:
-    """``error``'s lines ("line:col: message") each prefixed with ``path:``."""
-    return "\n".join(f"{path}:{line}" for line in error.split("\n"))
 
 
 def internal_error() -> str:

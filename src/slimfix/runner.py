@@ -10,12 +10,15 @@ import gc
 import os
 import sys
 from contextlib import contextmanager
-from typing import Callable, Iterator, List, Optional, Sequence
+from typing import TYPE_CHECKING, Callable, Iterator, List, Optional, Sequence
 
 from .config import Settings
 from .files import MAX_FILE_SIZE, SourceError, read_source, write_atomic
-from .fixer import FileResult, fix_text, internal_error, with_path
 from .record import record
+from .result import FileResult, with_path
+
+if TYPE_CHECKING:
+    from .cache import ResultCache
 
 PARALLEL_THRESHOLD = 32  # fewer files than this run in this process: a pool costs more
 
@@ -35,19 +38,41 @@ def default_workers() -> int:
         return os.cpu_count() or 1
 
 
-def run_job(job: Job) -> FileResult:
+def fix_text(text: str, path: str, settings: Settings, fix: bool = True, input_lines: bool = False) -> FileResult:
+    """``slimfix.fixer.fix_text``, imported on first use: a run answered from the cache never loads the analysis."""
+    from .fixer import fix_text as fix_text_
+
+    return fix_text_(text, path, settings, fix, input_lines=input_lines)
+
+
+def internal_error() -> str:
+    from .fixer import internal_error as internal_error_
+
+    return internal_error_()
+
+
+def run_job(job: Job, cache: Optional["ResultCache"] = None) -> FileResult:
     try:
-        return _run(job)
+        return _run(job, cache)
     except Exception:  # never lose the other files' results to one bug
         return FileResult(job.path, "", "", internal_error=internal_error())
 
 
-def _run(job: Job) -> FileResult:
+def _run(job: Job, cache: Optional["ResultCache"] = None, only_cached: bool = False) -> Optional[FileResult]:
+    """The job's result; with ``only_cached``, None unless the cache has it."""
     try:
         source = read_source(job.path, job.max_size)
     except SourceError as exc:
         return FileResult(job.path, "", "", error=str(exc))
-    result = fix_text(source.text, job.path, job.settings, fix=True, input_lines=not job.write)
+    # a check reports findings by the input's lines, a rewrite by the output's: two entries
+    key = cache.key(job.settings, source.raw, "write" if job.write else "check") if cache is not None else None
+    result = cache.load(key, job.path, source.text) if key is not None else None
+    if result is None:
+        if only_cached:
+            return None
+        result = fix_text(source.text, job.path, job.settings, fix=True, input_lines=not job.write)
+        if key is not None:
+            cache.store(key, result)
     if result.error:
         result.error = with_path(job.path, result.error)
     if job.write and result.changed and not result.internal_error:
@@ -81,10 +106,27 @@ def run_jobs(
     jobs: Sequence[Job],
     workers: Optional[int] = None,
     progress: Optional[Callable[[], None]] = None,
+    cache: Optional["ResultCache"] = None,
 ) -> List[FileResult]:
-    """Run ``jobs``; results in job order."""
+    """Run ``jobs``; results in job order. With a ``cache``, files it knows are answered here
+    first (no worker starts for a warm run); the others run and are stored."""
     with fewer_collections():
-        return _run_jobs(jobs, workers, progress)
+        if cache is None:
+            return _run_jobs(jobs, workers, progress)
+        results: List[Optional[FileResult]] = []
+        for job in jobs:
+            try:
+                results.append(_run(job, cache, only_cached=True))
+            except Exception:
+                results.append(None)
+            if progress and results[-1] is not None:
+                progress()
+        missed = [job for job, result in zip(jobs, results) if result is None]
+        fresh = iter(_run_jobs(missed, workers, progress, cache))
+        out = [result if result is not None else next(fresh) for result in results]
+        if missed:
+            cache.prune()
+        return out
 
 
 @contextmanager
@@ -107,25 +149,28 @@ def fewer_collections() -> Iterator[None]:
         gc.set_threshold(*thresholds)
 
 
-def _run_jobs(jobs: Sequence[Job], workers: Optional[int], progress: Optional[Callable[[], None]]) -> List[FileResult]:
+def _run_jobs(jobs: Sequence[Job], workers: Optional[int], progress: Optional[Callable[[], None]],
+              cache: Optional["ResultCache"] = None) -> List[FileResult]:
     workers = min(workers or default_workers(), max(1, len(jobs)))
     results: List[FileResult] = []
     if workers > 1 and len(jobs) >= PARALLEL_THRESHOLD:
         from concurrent.futures import ProcessPoolExecutor  # only for a parallel run
         from concurrent.futures.process import BrokenProcessPool
+        from functools import partial
 
         warm_up()
         chunk = max(1, min(64, len(jobs) // (workers * 8)))
         try:
             with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context()) as pool:
-                for result in pool.map(run_job, jobs, chunksize=chunk):
+                task = run_job if cache is None else partial(run_job, cache=cache)
+                for result in pool.map(task, jobs, chunksize=chunk):
                     results.append(result)
                     if progress:
                         progress()
         except (BrokenProcessPool, OSError):
             pass  # the rest runs below, in this process
     for job in jobs[len(results):]:
-        results.append(run_job(job))
+        results.append(run_job(job, cache))
         if progress:
             progress()
     return results

@@ -14,7 +14,7 @@ import sys
 from typing import List, Optional
 
 from .files import SourceError, read_source, write_atomic
-from .fixer import FileResult
+from .result import FileResult
 from .record import record
 
 

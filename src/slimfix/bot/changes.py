@@ -8,8 +8,8 @@ from typing import Any, Dict, List, Optional
 
 from ..config import ConfigError, Settings, find_config, load_settings
 from ..files import discover
-from ..fixer import FileResult
 from ..record import field, record
+from ..result import FileResult
 from ..rules import Diagnostic
 from ..runner import Job, run_jobs
 from .errors import BotError

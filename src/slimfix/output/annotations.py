@@ -8,7 +8,7 @@ import re
 from collections import Counter
 from typing import Dict, List, Sequence, Tuple
 
-from ..fixer import FileResult
+from ..result import FileResult
 from . import posix_path
 from .findings import error_message, findings, rule_name
 

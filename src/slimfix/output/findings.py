@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Dict, List, Optional, Sequence
 
-from ..fixer import FileResult
+from ..result import FileResult
 from ..record import record
 from ..rules import Applicability, Diagnostic, get_rule
 

@@ -9,7 +9,7 @@ from typing import Dict, List, Sequence
 from urllib.parse import quote
 
 from ..constants import __version__
-from ..fixer import FileResult
+from ..result import FileResult
 from ..rules import Applicability, all_rules
 from . import posix_path
 from .findings import error_message, findings

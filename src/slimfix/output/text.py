@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import List, Sequence
 
-from ..fixer import FileResult
+from ..result import FileResult
 from .findings import Finding, findings, fixes_by_rule, human_bytes, rule_name
 
 

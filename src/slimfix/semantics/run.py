@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from functools import lru_cache
 from typing import Dict, List, Optional, Tuple
 
@@ -120,7 +119,10 @@ class RunView:
     @cached_property
     def mounts(self) -> List[Mount]:
         out = []
-        for value in self.instruction.flag_values("mount"):
+        values = self.instruction.flag_values("mount")
+        if values:
+            import csv  # only for RUNs with --mount: spared at start-up
+        for value in values:
             try:
                 fields = next(csv.reader([value]))
             except (csv.Error, StopIteration):

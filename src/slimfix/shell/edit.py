@@ -6,7 +6,6 @@ turns one into an edit of the file.
 
 from __future__ import annotations
 
-import shlex
 from typing import Sequence, Tuple
 
 from slimfix.shell.commands import CommandView
@@ -18,6 +17,8 @@ from ..edits import Edit
 
 def quote(value: str) -> str:
     """``value`` as one shell word, quoted only when needed."""
+    import shlex  # only when a fix quotes a word: spared at start-up
+
     return shlex.quote(value)
 
 

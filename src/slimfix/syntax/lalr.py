@@ -12,6 +12,7 @@ hands its children to the callback of the same name.
 from __future__ import annotations
 
 import re
+from itertools import chain
 from operator import itemgetter
 from typing import Any, Callable, List, Optional
 
@@ -40,21 +41,86 @@ class Parser:
             (origin, len(shape), _child_filter(shape), getattr(callbacks, callback) if callback else None)
             for origin, shape, callback in tables["rules"]
         )
-        self._compiled: List[Optional[Callable]] = [None] * len(self._lexers)
+        self._compiled: List[Optional["re.Pattern[str]"]] = [None] * len(self._lexers)
         self._match_in_state: List[Optional[Callable]] = [None] * len(self._actions)
+        # When every state that reads a token has the same lexer (the Dockerfile grammar: one token
+        # per line, any line anywhere), the text is cut into tokens in one pass (``_parse_all``).
+        used = {self._lexers[i] for i in set(self._lexer_of_state)} - {()}
+        self._one_lexer: Optional[int] = self._lexers.index(used.pop()) if len(used) == 1 else None
 
     def _matcher(self, state: int) -> Callable:
-        """The state's lexer regex, compiled on first use (states share lexers)."""
-        index = self._lexer_of_state[state]
-        match = self._compiled[index]
-        if match is None:
-            pattern = "|".join(f"(?P<{name}>{self._terminals[name]})" for name in self._lexers[index])
-            match = self._compiled[index] = re.compile(pattern or "(?!)").match
-        self._match_in_state[state] = match
+        """The state's lexer's match."""
+        match = self._match_in_state[state] = self._pattern(self._lexer_of_state[state]).match
         return match
 
     def parse(self, text: str, first_line: int = 1) -> Any:
         """Parse ``text``; tokens are numbered from ``first_line``."""
+        if self._one_lexer is not None:
+            return self._parse_all(text, first_line)
+        return self._parse_in_states(text, first_line)
+
+    def _pattern(self, index: int) -> "re.Pattern[str]":
+        """A lexer's regex, compiled on first use (states share lexers)."""
+        compiled = self._compiled[index]
+        if compiled is None:
+            pattern = "|".join(f"(?P<{name}>{self._terminals[name]})" for name in self._lexers[index])
+            compiled = self._compiled[index] = re.compile(pattern or "(?!)")
+        return compiled
+
+    def _parse_all(self, text: str, first_line: int) -> Any:
+        """``_parse_in_states`` for a grammar with one lexer: the same tokens, the same actions,
+        with the lexing and the stacks' bookkeeping in fewer steps. A state that accepts no
+        token meets one here as an unexpected token instead of an unexpected character."""
+        actions, rules, end = self._actions, self._rules, self._end
+        state = self._start
+        states = [state]
+        values: list = []
+        push_state, push_value = states.append, values.append
+        line, pos = first_line, 0
+        for match in chain(self._pattern(self._one_lexer).finditer(text), (None,)):
+            if match is not None:
+                if match.start() != pos:
+                    raise UnexpectedInput(f"unexpected character {text[pos]!r}", line)
+                pos = match.end()
+                kind = match.lastgroup
+                value = match.group()
+                token: Any = (kind, value, line)
+                line += value.count("\n")
+            else:
+                if pos < len(text):
+                    raise UnexpectedInput(f"unexpected character {text[pos]!r}", line)
+                kind, token = END, None
+            while True:
+                action = actions[state].get(kind)
+                if action is None:
+                    raise UnexpectedInput(f"unexpected {kind}", line if token is None else token[2])
+                if action >= 0:
+                    if token is None:
+                        raise UnexpectedInput("unexpected end of text", line)
+                    state = action
+                    push_state(state)
+                    push_value(token)
+                    break
+                origin, count, child_filter, callback = rules[~action]
+                if count == 1:
+                    children = [values.pop()]
+                    states.pop()
+                elif count:
+                    children = values[-count:]
+                    del values[-count:]
+                    del states[-count:]
+                else:
+                    children = []
+                if child_filter is not None:
+                    children = child_filter(children)
+                state = actions[states[-1]][origin]
+                push_state(state)
+                push_value(callback(children) if callback is not None else children)
+                if state == end and token is None:
+                    return values[-1]
+        raise UnexpectedInput("unexpected end of text", line)  # pragma: no cover - END always returns or raises
+
+    def _parse_in_states(self, text: str, first_line: int) -> Any:
         actions, rules, matchers, end = self._actions, self._rules, self._match_in_state, self._end
         state = self._start
         states = [state]

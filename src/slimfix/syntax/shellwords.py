@@ -9,7 +9,6 @@ finds. It is not the shell model used by the rules (see ``slimfix.shell``).
 
 from __future__ import annotations
 
-import unicodedata
 
 EOF = ""
 
@@ -29,7 +28,7 @@ def _is_letter(ch: str) -> bool:
 
 
 def _is_digit(ch: str) -> bool:
-    return unicodedata.category(ch) == "Nd" if ch else False
+    return ch.isdecimal()  # Unicode category Nd, as Go's unicode.IsDigit (empty: False)
 
 
 class _Words:
