@@ -71,14 +71,15 @@ class _RepositorySettings:
         return self._cache[found]
 
 
-def compute_changes(root: Path) -> ChangeSet:
-    """Fix every Dockerfile under ``root`` in place; report what changed."""
+def compute_changes(root: Path, workers: Optional[int] = None) -> ChangeSet:
+    """Fix every Dockerfile under ``root`` in place; report what changed.
+    ``workers``: processes (None: one per core; 1 when called from a thread)."""
     settings_for = _RepositorySettings(root)
     top = settings_for(root)
     changes = ChangeSet(warnings=[_relative(w, root) for w in top.warnings])
     paths = discover([str(root)], top.exclude, top.respect_gitignore)
     jobs = [Job(path, settings_for(Path(path)), write=True) for path in paths]
-    for result in run_jobs(jobs):
+    for result in run_jobs(jobs, workers):
         _collect(changes, result, root)
     changes.files.sort(key=lambda f: f.path)
     return changes

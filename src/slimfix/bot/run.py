@@ -13,9 +13,10 @@ from . import description
 from .branch import BranchState, inspect_branch
 from .changes import ChangeSet, compute_changes
 from .credentials import find_credentials
-from .errors import BotError
+from .errors import BotError, Skipped
 from .forges import Forge, make_forge
 from .gitcmd import GitError
+from .outcome import Outcome
 from .plan import Action, Plan, decide
 from .remote import FORGES, api_url, detect_forge, looks_like_url, parse_remote
 from .secrets import Secrets
@@ -39,6 +40,7 @@ class BotOptions:
     project: Optional[str] = None
     author: str = DEFAULT_AUTHOR
     docs_url: Optional[str] = None  # e.g. "https://example.org/rules/{code}/"
+    workers: Optional[int] = None  # processes for the files (1 when repositories run in threads)
 
 
 class Output:
@@ -54,6 +56,9 @@ class Output:
     def warn(self, text: str) -> None:
         self._err(self.secrets.redact(f"warning: {text}"))
 
+    def warn_error(self, text: str) -> None:
+        self._err(self.secrets.redact(f"slimfix bot: error: {text}"))
+
 
 def _author(text: str) -> Tuple[str, str]:
     match = _AUTHOR.match(text)
@@ -62,8 +67,9 @@ def _author(text: str) -> Tuple[str, str]:
     return match.group("name"), match.group("email")
 
 
-def run_bot(options: BotOptions, output: Output, env: Optional[Mapping[str, str]] = None) -> None:
-    """Raises BotError when the run fails; the remote is then as it was, or as the message says."""
+def run_bot(options: BotOptions, output: Output, env: Optional[Mapping[str, str]] = None) -> Outcome:
+    """What the run did. Raises BotError when the run fails; the remote is then as
+    it was, or as the message says."""
     env = os.environ if env is None else env
     secrets = output.secrets
     author = _author(options.author)
@@ -79,6 +85,7 @@ def run_bot(options: BotOptions, output: Output, env: Optional[Mapping[str, str]
     else:
         raise BotError(f"{options.repo!r} is neither a folder nor a clone URL")
     remote = parse_remote(url)
+    outcome = Outcome(options.repo, options.project or remote.path, dry_run=options.dry_run)
     secrets.add(remote.password, remote.username)
     forge_name = options.forge or detect_forge(remote, env)
     credentials = find_credentials(forge_name, remote, env)
@@ -97,17 +104,25 @@ def run_bot(options: BotOptions, output: Output, env: Optional[Mapping[str, str]
         )
     try:
         with Workspace(remote.url, secrets, credentials.git_username, credentials.git_password, borrow) as ws:
-            _Run(options, output, forge, ws, author, remote.url).go()
+            _Run(options, output, forge, ws, author, remote.url, outcome).go()
     finally:
         forge.close_client()
+    return outcome
 
 
 class _Run:
     def __init__(
-        self, options: BotOptions, output: Output, forge: Forge, ws: Workspace, author: Tuple[str, str], url: str
+        self,
+        options: BotOptions,
+        output: Output,
+        forge: Forge,
+        ws: Workspace,
+        author: Tuple[str, str],
+        url: str,
+        outcome: Outcome,
     ) -> None:
         self.o, self.out, self.forge, self.ws, self.git = options, output, forge, ws, ws.git
-        self.author, self.url = author, url
+        self.author, self.url, self.outcome = author, url, outcome
         self.branch = options.branch
 
     # finding out -------------------------------------------------------------
@@ -121,7 +136,7 @@ class _Run:
         )
         self.ws.fetch([base] + ([self.branch] if branch_commit else []))
         self.ws.checkout(base_commit)
-        changes = compute_changes(self.ws.path)
+        changes = compute_changes(self.ws.path, self.o.workers)
         for warning in changes.warnings:
             self.out.warn(warning)
         if self.o.verify and changes:
@@ -147,6 +162,9 @@ class _Run:
             base_commit,
         )
         self.rejected = rejected
+        self.outcome.record(changes)
+        self.outcome.action, self.outcome.message = plan.action.value, plan.reason
+        self.outcome.request_url = open_request.url if open_request else ""
         self._report(plan)
         if self.o.dry_run:
             return
@@ -155,6 +173,8 @@ class _Run:
     def _remote(self) -> Tuple[str, str, Optional[str]]:
         asked = [self.branch] + ([self.o.base] if self.o.base else [])
         state = self.ws.remote_state(asked)
+        if not state.heads and state.default_branch is None and not self.o.base:
+            raise Skipped("the repository is empty")
         base = self.o.base or self.forge.default_branch() or state.default_branch
         if not base:
             raise BotError("cannot tell the remote's default branch: pass --base BRANCH")
@@ -235,6 +255,7 @@ class _Run:
             request = self.forge.create(self.branch, self.base, description.TITLE, self._body())
         except BotError as exc:
             raise BotError(f"{exc}\n{self._undo_push(commit)}") from None
+        self.outcome.request_url = request.url
         self.out.say(f"opened {self.forge.kind} #{request.number}: {request.url}")
 
     def _undo_push(self, commit: str) -> str:
@@ -261,6 +282,7 @@ class _Run:
             if self.rejected:
                 return
             request = self.forge.create(self.branch, self.base, description.TITLE, body)
+            self.outcome.request_url = request.url
             self.out.say(f"opened {self.forge.kind} #{request.number}: {request.url}")
         elif _normal(self.request.body) != _normal(body) or self.request.title != description.TITLE:
             self.forge.update(self.request, description.TITLE, body)

@@ -29,6 +29,15 @@ class Request:
         return self.state == "open"
 
 
+@dataclass(frozen=True)
+class Listed:
+    """A repository found by --autodiscover."""
+
+    name: str  # OWNER/NAME or group/sub/project
+    clone_url: str
+    skip: str = ""  # why the bot leaves it out: "archived", "a fork", "empty"
+
+
 class Forge:
     """No forge: the bot pushes the branch and says what it would have asked."""
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Callable, List, Optional
+from typing import Any, Callable, List, Optional
 
 from ..errors import BotError
+from ..retry import RateLimited, retrying
 from ..secrets import Secrets
-from . import Forge, Request
+from . import Forge, Listed, Request
 
 try:
     from githubkit import GitHub as _Client
@@ -40,11 +41,13 @@ class GitHub(Forge):
         )
 
     def _call(self, doing: str, call: Callable, *args, **kwargs):
+        return retrying(lambda: self._call_once(doing, lambda: call(self.owner, self.repo, *args, **kwargs)))
+
+    def _call_once(self, doing: str, call: Callable[[], Any]):
         try:
-            return call(self.owner, self.repo, *args, **kwargs).json()
-        except RateLimitExceeded as exc:
-            wait = int(exc.retry_after.total_seconds())
-            raise BotError(f"GitHub API rate limit exceeded while {doing}; try again in {wait} s") from None
+            return call().json()
+        except RateLimitExceeded as exc:  # the primary limit, or a secondary one (Retry-After)
+            raise RateLimited(exc.retry_after.total_seconds(), lambda wait: _limit_error(doing, wait)) from None
         except RequestFailed as exc:
             raise BotError(self._explain(doing, exc.response.status_code, _message(exc.response))) from None
         except RequestTimeout:
@@ -66,6 +69,8 @@ class GitHub(Forge):
                 f"no permission on {where} while {doing} (403{said}); the token needs write access to "
                 "contents and pull requests"
             )
+        if status == 404 and doing.startswith("listing"):
+            return f"GitHub has no organisation {self.owner} that this token can see (404 while {doing})"
         if status == 404:
             return f"GitHub has no repository {where} that this token can see (404 while {doing})"
         return self.secrets.redact(f"GitHub refused {doing} ({status}{said})")
@@ -138,6 +143,28 @@ class GitHub(Forge):
 
     def close_client(self) -> None:
         pass  # githubkit opens and closes a connection per call
+
+    def organisation(self) -> List[Listed]:
+        """Every repository of the organisation ``owner`` (the ``project`` given was ``ORG/*``)."""
+        out: List[Listed] = []
+        page = 1
+        while True:
+            data = retrying(
+                lambda: self._call_once(
+                    f"listing the repositories of {self.owner}",
+                    lambda: self.client.rest.repos.list_for_org(self.owner, type="all", per_page=PAGE, page=page),
+                )
+            )
+            for item in data:
+                skip = "archived" if item.get("archived") else "a fork" if item.get("fork") else ""
+                out.append(Listed(item["full_name"], item.get("clone_url") or "", skip))
+            if len(data) < PAGE:
+                return out
+            page += 1
+
+
+def _limit_error(doing: str, wait: float) -> BotError:
+    return BotError(f"GitHub API rate limit exceeded while {doing}; try again in {wait:.0f} s")
 
 
 def _message(response) -> str:
