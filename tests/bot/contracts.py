@@ -38,7 +38,9 @@ GITHUBKIT_OPERATIONS = {  # (method, route) -> (githubkit rest namespace, method
     ("PATCH", "/repos/{owner}/{repo}/pulls/{pull_number}"): ("pulls", "update"),
     ("GET", "/repos/{owner}/{repo}/issues/{issue_number}/comments"): ("issues", "list_comments"),
     ("POST", "/repos/{owner}/{repo}/issues/{issue_number}/comments"): ("issues", "create_comment"),
+    ("GET", "/orgs/{org}/repos"): ("repos", "list_for_org"),  # --autodiscover
 }
+DISCOVERY = {("GET", "/orgs/{org}/repos"), ("GET", "/groups/{id}/projects")}  # used by --autodiscover only
 _NOT_QUERY = {"self", "headers", "stream", "data", "kwargs"}
 
 
@@ -321,6 +323,29 @@ GITLAB_API: Dict[Tuple[str, str], Dict[str, Any]] = {
         "query": {"license": "boolean", "statistics": "boolean", "with_custom_attributes": "boolean"},
         "response": ["id", "name", "path", "path_with_namespace", "default_branch", "web_url"],
     },
+    # source: {_DOCS}/groups/#list-projects (a group's projects)
+    ("GET", "/groups/{id}/projects"): {
+        "query": {
+            **_PAGING,
+            "archived": "boolean",
+            "visibility": ("public", "internal", "private"),
+            "order_by": ("id", "name", "path", "created_at", "updated_at", "similarity", "star_count", "last_activity_at"),
+            "sort": ("asc", "desc"),
+            "search": "string",
+            "simple": "boolean",
+            "owned": "boolean",
+            "starred": "boolean",
+            "topic": "string",
+            "with_issues_enabled": "boolean",
+            "with_merge_requests_enabled": "boolean",
+            "with_shared": "boolean",
+            "include_subgroups": "boolean",
+            "min_access_level": "integer",
+            "with_custom_attributes": "boolean",
+            "with_security_reports": "boolean",
+        },
+        "response": "project",
+    },
     # source: {_DOCS}/merge_requests/#list-project-merge-requests
     ("GET", "/projects/{id}/merge_requests"): {
         "query": {
@@ -423,6 +448,25 @@ GITLAB_API: Dict[Tuple[str, str], Dict[str, Any]] = {
 }
 # the documented attributes of the answers (the double sends a subset)
 GITLAB_RESPONSES = {
+    "project": {
+        "id",
+        "description",
+        "name",
+        "name_with_namespace",
+        "path",
+        "path_with_namespace",
+        "created_at",
+        "default_branch",
+        "ssh_url_to_repo",
+        "http_url_to_repo",
+        "web_url",
+        "namespace",
+        "archived",
+        "visibility",
+        "empty_repo",
+        "forked_from_project",
+        "last_activity_at",
+    },
     "merge request": {
         "id",
         "iid",

@@ -538,3 +538,96 @@ class GitLabDouble(ForgeDouble):
         for item in self.items:
             if item["iid"] == iid:
                 item["state"] = "merged" if merged else "closed"
+
+
+class GitLabGroupDouble(GitLabDouble):
+    """A GitLab group of many projects, each a GitLabDouble of its own behind one
+    server; ``GET /groups/{id}/projects`` lists them (subgroups included on request)."""
+
+    def __init__(self, token: str, group: str = "acme") -> None:
+        self.projects: Dict[str, GitLabDouble] = {}
+        self.listing: Dict[str, Dict[str, Any]] = {}  # path -> the listing's extra attributes
+        super().__init__(token, None, owner=group, name="")
+        self.group = group
+
+    def add(
+        self, path: str, remote: Optional[Remote], clone_url: str, archived=False, fork=False, empty=False
+    ) -> GitLabDouble:
+        owner, _, name = path.rpartition("/")
+        project = GitLabDouble(self.token, remote, owner=owner, name=name)
+        project.project_id = 100 + len(self.projects)
+        project.log = self.log  # one log for the whole server
+        self.projects[path] = project
+        self.listing[path] = {"http_url_to_repo": clone_url, "archived": archived, "empty_repo": empty}
+        if fork:
+            self.listing[path]["forked_from_project"] = {"id": 1, "path_with_namespace": "upstream/" + name}
+        return project
+
+    def routes(self):
+        delegated = [(m, t, self._delegate(h.__name__)) for m, t, h in super().routes()]
+        return [("GET", "/groups/{id}/projects", self.list_group_projects)] + delegated
+
+    def _delegate(self, name: str) -> Callable:
+        def handler(record: Recorded):
+            wanted = record.params["id"]
+            for project in self.projects.values():
+                if wanted in (str(project.project_id), project.path_with_namespace):
+                    return getattr(project, name)(record)
+            raise Reply(404, {"message": "404 Project Not Found"})
+
+        return handler
+
+    def list_group_projects(self, record):
+        if record.params["id"] != self.group:
+            raise Reply(404, {"message": "404 Group Not Found"})
+        query = {k: v[-1] for k, v in record.query.items()}
+        subgroups = query.get("include_subgroups") == "true"
+        found = []
+        for path, project in sorted(self.projects.items()):
+            if not subgroups and project.owner != self.group:
+                continue
+            _, item = project.get_project(Recorded("GET", "", "", {"id": path}, {}, {}, None))
+            found.append({**item, "namespace": {"full_path": project.owner}, **self.listing[path]})
+        per_page, page = int(query.get("per_page", 20)), int(query.get("page", 1))
+        return 200, found[(page - 1) * per_page : page * per_page]
+
+
+class GitHubOrgDouble(GitHubDouble):
+    """A GitHub organisation of many repositories, each a GitHubDouble of its own
+    behind one server; ``GET /orgs/{org}/repos`` lists them."""
+
+    def __init__(self, token: str, org: str = "acme") -> None:
+        self.repos: Dict[str, GitHubDouble] = {}
+        self.listing: Dict[str, Dict[str, Any]] = {}
+        super().__init__(token, None, owner=org, name="")
+
+    def add(self, name: str, remote: Optional[Remote], clone_url: str, archived=False, fork=False) -> GitHubDouble:
+        repo = GitHubDouble(self.token, remote, owner=self.owner, name=name)
+        repo.log = self.log
+        self.repos[name] = repo
+        self.listing[name] = {"clone_url": clone_url, "archived": archived, "fork": fork}
+        return repo
+
+    def routes(self):
+        delegated = [(m, t, self._delegate(h.__name__)) for m, t, h in super().routes()]
+        return [("GET", "/orgs/{org}/repos", self.list_org_repos)] + delegated
+
+    def _delegate(self, name: str) -> Callable:
+        def handler(record: Recorded):
+            repo = self.repos.get(record.params["repo"]) if record.params["owner"] == self.owner else None
+            if repo is None:
+                raise Reply(404, {"message": "Not Found", "documentation_url": "https://docs.github.com/rest"})
+            return getattr(repo, name)(record)
+
+        return handler
+
+    def list_org_repos(self, record):
+        if record.params["org"] != self.owner:
+            raise Reply(404, {"message": "Not Found", "documentation_url": "https://docs.github.com/rest"})
+        query = {k: v[-1] for k, v in record.query.items()}
+        found = []
+        for name, repo in sorted(self.repos.items()):
+            _, item = repo.get_repo(Recorded("GET", "", "", {"owner": self.owner, "repo": name}, {}, {}, None))
+            found.append({**item, "owner": self.user(), **self.listing[name]})
+        per_page, page = int(query.get("per_page", 30)), int(query.get("page", 1))
+        return 200, found[(page - 1) * per_page : page * per_page]

@@ -135,7 +135,7 @@ class GitLab(Forge):
         items = self._call(
             f"listing the projects of {self.path}",
             group.projects.list,
-            include_subgroups=True,
+            include_subgroups="true",  # as GitLab documents it (python-gitlab would send "True")
             order_by="path",
             sort="asc",
             per_page=100,
