@@ -183,3 +183,34 @@ def test_an_unknown_group_is_reported(fleet: Fleet) -> None:
     )
     assert result.exit_code == 2
     assert "GitLab has no group nobody" in result.stderr
+
+
+def test_a_github_organisation_is_discovered_and_handled(tmp_path: Path, github_openapi) -> None:
+    pytest.importorskip("githubkit", reason="GitHub support needs the bot extra (githubkit)")
+    from .contracts import githubkit_problems
+    from .forge_double import GitHubOrgDouble
+
+    token = "ghp_fleet0123456789abcdefTOKEN"
+    root, work = tmp_path / "srv", tmp_path / "work"
+    work.mkdir()
+    server = GitHTTPServer(root, "x-access-token", token).start()
+    github = GitHubOrgDouble(token, "acme").start()
+    remotes = {}
+    try:
+        for name in ("api", "web", "cli", "legacy", "upstream-fork"):
+            remote = remotes[name] = Remote(root / "acme" / f"{name}.git")
+            checkout = Checkout(remote, work / name)
+            checkout.write("Dockerfile", NAIVE.format(package="curl")).commit("initial", push_to="main")
+            github.add(name, remote, server.url(f"acme/{name}.git"), archived=name == "legacy", fork="fork" in name)
+        args = ["--autodiscover", "acme", "--forge", "github", "--api-url", github.url, "--jobs", "2"]
+        result = run_bot(args + ["--exclude", "acme/cli"], env={"GITHUB_TOKEN": token})
+    finally:
+        github.stop()
+        server.stop()
+    assert result.exit_code == 0, result.output
+    assert {n for n, r in github.repos.items() if r.items} == {"api", "web"}
+    assert {n for n, r in remotes.items() if r.commit_of(BRANCH)} == {"api", "web"}
+    assert "skipped: archived" in result.stdout and "skipped: a fork" in result.stdout
+    assert [p for record in github.log for p in githubkit_problems(record)] == []
+    assert [p for record in github.log for p in github_openapi.problems(record)] == []
+    assert ("GET", "/orgs/{org}/repos") in {(r.method, r.route) for r in github.log}
