@@ -39,8 +39,19 @@ GITHUBKIT_OPERATIONS = {  # (method, route) -> (githubkit rest namespace, method
     ("GET", "/repos/{owner}/{repo}/issues/{issue_number}/comments"): ("issues", "list_comments"),
     ("POST", "/repos/{owner}/{repo}/issues/{issue_number}/comments"): ("issues", "create_comment"),
     ("GET", "/orgs/{org}/repos"): ("repos", "list_for_org"),  # --autodiscover
+    ("GET", "/repos/{owner}/{repo}/issues"): ("issues", "list_for_repo"),  # --dashboard
+    ("POST", "/repos/{owner}/{repo}/issues"): ("issues", "create"),
+    ("PATCH", "/repos/{owner}/{repo}/issues/{issue_number}"): ("issues", "update"),
 }
 DISCOVERY = {("GET", "/orgs/{org}/repos"), ("GET", "/groups/{id}/projects")}  # used by --autodiscover only
+DASHBOARD = {  # used by --dashboard only
+    ("GET", "/repos/{owner}/{repo}/issues"),
+    ("POST", "/repos/{owner}/{repo}/issues"),
+    ("PATCH", "/repos/{owner}/{repo}/issues/{issue_number}"),
+    ("GET", "/projects/{id}/issues"),
+    ("POST", "/projects/{id}/issues"),
+    ("PUT", "/projects/{id}/issues/{issue_iid}"),
+}
 _NOT_QUERY = {"self", "headers", "stream", "data", "kwargs"}
 
 
@@ -329,7 +340,16 @@ GITLAB_API: Dict[Tuple[str, str], Dict[str, Any]] = {
             **_PAGING,
             "archived": "boolean",
             "visibility": ("public", "internal", "private"),
-            "order_by": ("id", "name", "path", "created_at", "updated_at", "similarity", "star_count", "last_activity_at"),
+            "order_by": (
+                "id",
+                "name",
+                "path",
+                "created_at",
+                "updated_at",
+                "similarity",
+                "star_count",
+                "last_activity_at",
+            ),
             "sort": ("asc", "desc"),
             "search": "string",
             "simple": "boolean",
@@ -345,6 +365,81 @@ GITLAB_API: Dict[Tuple[str, str], Dict[str, Any]] = {
             "with_security_reports": "boolean",
         },
         "response": "project",
+    },
+    # source: {_DOCS}/issues/#list-project-issues
+    ("GET", "/projects/{id}/issues"): {
+        "query": {
+            **_PAGING,
+            "assignee_id": "integer",
+            "assignee_username": "array",
+            "author_id": "integer",
+            "author_username": "string",
+            "confidential": "boolean",
+            "created_after": "string",
+            "created_before": "string",
+            "iids[]": "integer",
+            "in": "string",
+            "issue_type": ("issue", "incident", "test_case", "task"),
+            "labels": "string",
+            "milestone": "string",
+            "my_reaction_emoji": "string",
+            "order_by": ("created_at", "updated_at", "priority", "due_date", "relative_position", "label_priority",
+                         "milestone_due", "popularity", "weight", "title"),
+            "scope": ("created_by_me", "assigned_to_me", "all"),
+            "search": "string",
+            "sort": ("asc", "desc"),
+            "state": ("opened", "closed", "all"),
+            "updated_after": "string",
+            "updated_before": "string",
+            "with_labels_details": "boolean",
+        },
+        "response": "issue",
+    },
+    # source: {_DOCS}/issues/#new-issue
+    ("POST", "/projects/{id}/issues"): {
+        "body": {
+            "title": "string",
+            "description": "string",
+            "assignee_id": "integer",
+            "assignee_ids": "array",
+            "confidential": "boolean",
+            "created_at": "string",
+            "discussion_to_resolve": "string",
+            "due_date": "string",
+            "epic_id": "integer",
+            "iid": "integer",
+            "issue_type": ("issue", "incident", "test_case", "task"),
+            "labels": "string",
+            "merge_request_to_resolve_discussions_of": "integer",
+            "milestone_id": "integer",
+            "weight": "integer",
+        },
+        "required": ["title"],
+        "max_length": {"description": 1048576},
+        "response": "issue",
+    },
+    # source: {_DOCS}/issues/#edit-an-issue
+    ("PUT", "/projects/{id}/issues/{issue_iid}"): {
+        "body": {
+            "add_labels": "string",
+            "assignee_ids": "array",
+            "confidential": "boolean",
+            "description": "string",
+            "discussion_locked": "boolean",
+            "due_date": "string",
+            "epic_id": "integer",
+            "issue_type": ("issue", "incident", "test_case", "task"),
+            "labels": "string",
+            "milestone_id": "integer",
+            "remove_labels": "string",
+            "state_event": ("close", "reopen"),
+            "title": "string",
+            "updated_at": "string",
+            "weight": "integer",
+        },
+        "at_least_one": True,
+        "max_length": {"description": 1048576},
+        "response": "issue",
     },
     # source: {_DOCS}/merge_requests/#list-project-merge-requests
     ("GET", "/projects/{id}/merge_requests"): {
@@ -448,6 +543,22 @@ GITLAB_API: Dict[Tuple[str, str], Dict[str, Any]] = {
 }
 # the documented attributes of the answers (the double sends a subset)
 GITLAB_RESPONSES = {
+    "issue": {
+        "id",
+        "iid",
+        "project_id",
+        "title",
+        "description",
+        "state",
+        "created_at",
+        "updated_at",
+        "closed_at",
+        "labels",
+        "author",
+        "web_url",
+        "assignees",
+        "confidential",
+    },
     "project": {
         "id",
         "description",

@@ -70,6 +70,7 @@ class ForgeDouble:
         self.default_branch = default_branch
         self.owner, self.name = owner, name
         self.items: List[Dict[str, Any]] = []  # pull or merge requests, oldest first
+        self.issues: List[Dict[str, Any]] = []  # issues (the dashboard), oldest first
         self.notes: Dict[int, List[Dict[str, Any]]] = {}
         self.log: List[Recorded] = []
         self.failures: List[Failure] = []
@@ -201,6 +202,13 @@ class ForgeDouble:
         return self.remote.commit_of(branch)
 
 
+def _tick(body: str, text: str) -> str:
+    lines = body.split("\n")
+    (index,) = [i for i, line in enumerate(lines) if line.startswith("- [ ] ") and text in line]
+    lines[index] = "- [x] " + lines[index][len("- [ ] ") :]
+    return "\n".join(lines)
+
+
 def _compile(template: str) -> "re.Pattern[str]":
     return re.compile(re.sub(r"\\{(\w+)\\}", r"(?P<\1>[^/]+)", re.escape(template)))
 
@@ -218,6 +226,9 @@ class GitHubDouble(ForgeDouble):
             ("PATCH", "/repos/{owner}/{repo}/pulls/{pull_number}", self.update_pull),
             ("GET", "/repos/{owner}/{repo}/issues/{issue_number}/comments", self.list_comments),
             ("POST", "/repos/{owner}/{repo}/issues/{issue_number}/comments", self.create_comment),
+            ("GET", "/repos/{owner}/{repo}/issues", self.list_issues),
+            ("POST", "/repos/{owner}/{repo}/issues", self.create_issue),
+            ("PATCH", "/repos/{owner}/{repo}/issues/{issue_number}", self.update_issue),
         ]
 
     def authorized(self, headers):
@@ -303,7 +314,7 @@ class GitHubDouble(ForgeDouble):
                     ],
                 },
             )
-        number = len(self.items) + 1
+        number = len(self.items) + len(self.issues) + 1  # pulls and issues share the numbers
         item = {
             "url": f"/repos/{self.owner}/{self.name}/pulls/{number}",
             "id": 1000 + number,
@@ -371,7 +382,78 @@ class GitHubDouble(ForgeDouble):
         notes.append(comment)
         return 201, comment
 
+    def _as_issue(self, pull: Dict[str, Any]) -> Dict[str, Any]:
+        keys = ("url", "id", "node_id", "html_url", "number", "state", "title", "body", "user", "locked")
+        return {
+            **{k: pull[k] for k in keys},
+            "comments": len(self.notes[pull["number"]]),
+            "created_at": STAMP,
+            "updated_at": STAMP,
+            "closed_at": pull["closed_at"],
+            "labels": [],
+            "author_association": "NONE",
+            "pull_request": {"url": pull["url"], "html_url": pull["html_url"], "diff_url": None, "patch_url": None},
+        }
+
+    def list_issues(self, record):
+        self._repo_of(record)
+        query = {k: v[-1] for k, v in record.query.items()}
+        state = query.get("state", "open")
+        pulls = [self._as_issue(p) for p in self.items]  # GitHub lists pull requests among the issues
+        found = sorted(self.issues + pulls, key=lambda i: i["number"], reverse=True)
+        found = [i for i in found if state == "all" or i["state"] == state]
+        per_page, page = int(query.get("per_page", 30)), int(query.get("page", 1))
+        return 200, found[(page - 1) * per_page : page * per_page]
+
+    def create_issue(self, record):
+        self._repo_of(record)
+        body = record.body or {}
+        if not body.get("title"):
+            error = {"resource": "Issue", "field": "title", "code": "missing_field"}
+            raise Reply(422, {"message": "Validation Failed", "errors": [error]})
+        number = len(self.items) + len(self.issues) + 1
+        item = {
+            "url": f"/repos/{self.owner}/{self.name}/issues/{number}",
+            "id": 3000 + number,
+            "node_id": f"I_{number}",
+            "html_url": f"{self.web}/issues/{number}",
+            "number": number,
+            "state": "open",
+            "title": body["title"],
+            "body": body.get("body"),
+            "user": self.user(),
+            "locked": False,
+            "comments": 0,
+            "labels": [],
+            "author_association": "NONE",
+            "created_at": STAMP,
+            "updated_at": STAMP,
+            "closed_at": None,
+        }
+        self.issues.append(item)
+        self.notes[number] = []
+        return 201, item
+
+    def update_issue(self, record):
+        self._repo_of(record)
+        number = int(record.params["issue_number"])
+        for item in self.issues:
+            if item["number"] == number:
+                body = record.body or {}
+                for key in ("title", "body"):
+                    if key in body:
+                        item[key] = body[key]
+                item["updated_at"] = STAMP
+                return 200, item
+        raise Reply(404, {"message": "Not Found", "documentation_url": "https://docs.github.com/rest"})
+
     # for tests: what a person does in the web interface
+    def tick(self, number: int, text: str) -> None:
+        """Tick the box of the line that contains ``text`` in issue ``number``."""
+        for item in self.issues:
+            if item["number"] == number:
+                item["body"] = _tick(item["body"], text)
+
     def close_by_hand(self, number: int, merged: bool = False) -> None:
         for item in self.items:
             if item["number"] == number:
@@ -395,6 +477,9 @@ class GitLabDouble(ForgeDouble):
             ("PUT", "/projects/{id}/merge_requests/{merge_request_iid}", self.update_mr),
             ("GET", "/projects/{id}/merge_requests/{merge_request_iid}/notes", self.list_notes),
             ("POST", "/projects/{id}/merge_requests/{merge_request_iid}/notes", self.create_note),
+            ("GET", "/projects/{id}/issues", self.list_issues),
+            ("POST", "/projects/{id}/issues", self.create_issue),
+            ("PUT", "/projects/{id}/issues/{issue_iid}", self.update_issue),
         ]
 
     def authorized(self, headers):
@@ -533,6 +618,60 @@ class GitLabDouble(ForgeDouble):
         }
         notes.append(note)
         return 201, note
+
+    def list_issues(self, record):
+        self._project_of(record)
+        query = {k: v[-1] for k, v in record.query.items()}
+        state, search = query.get("state", "all"), query.get("search", "").lower()
+        found = [
+            i
+            for i in reversed(self.issues)
+            if (state == "all" or i["state"] == state)
+            and (not search or search in i["title"].lower() or search in (i["description"] or "").lower())
+        ]
+        per_page, page = int(query.get("per_page", 20)), int(query.get("page", 1))
+        return 200, found[(page - 1) * per_page : page * per_page]
+
+    def create_issue(self, record):
+        self._project_of(record)
+        body = record.body or {}
+        if not body.get("title"):
+            raise Reply(400, {"error": "title is missing"})
+        iid = len(self.issues) + 1
+        item = {
+            "id": 700 + iid,
+            "iid": iid,
+            "project_id": self.project_id,
+            "title": body["title"],
+            "description": body.get("description"),
+            "state": "opened",
+            "created_at": STAMP,
+            "updated_at": STAMP,
+            "closed_at": None,
+            "labels": [],
+            "author": self.author(),
+            "web_url": f"{self.web}/-/issues/{iid}",
+        }
+        self.issues.append(item)
+        return 201, item
+
+    def update_issue(self, record):
+        self._project_of(record)
+        iid = int(record.params["issue_iid"])
+        for item in self.issues:
+            if item["iid"] == iid:
+                body = record.body or {}
+                for key in ("title", "description"):
+                    if key in body:
+                        item[key] = body[key]
+                item["updated_at"] = STAMP
+                return 200, item
+        raise Reply(404, {"message": "404 Issue Not Found"})
+
+    def tick(self, iid: int, text: str) -> None:
+        for item in self.issues:
+            if item["iid"] == iid:
+                item["description"] = _tick(item["description"], text)
 
     def close_by_hand(self, iid: int, merged: bool = False) -> None:
         for item in self.items:

@@ -146,8 +146,7 @@ def _run_one(
     except Exception as exc:  # a bug must not stop the other repositories
         detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
         output.warn_error(f"internal error: {detail}")
-        return Outcome(
-            target.repo, target.name, "failed", message=secrets.redact(f"internal error: {detail}"), dry_run=options.dry_run
-        )
+        message = secrets.redact(f"internal error: {detail}")
+        return Outcome(target.repo, target.name, "failed", message=message, dry_run=options.dry_run)
     outcome.name = target.name
     return outcome

@@ -5,12 +5,12 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, Iterable, List, Mapping, Optional
 
 from ..config import ConfigError, Settings, find_config, load_settings
 from ..files import discover
 from ..fixer import FileResult
-from ..rules import Diagnostic
+from ..rules import Applicability, Diagnostic
 from ..runner import Job, run_jobs
 from .errors import BotError
 
@@ -28,11 +28,24 @@ class FileChange:
         return sum(d.savings for d in self.fixed)
 
 
+@dataclass(frozen=True)
+class Finding:
+    """A finding the fixes left: an unsafe fix not applied, or one without a fix."""
+
+    path: str
+    code: str
+    message: str
+    line: int
+    savings: int
+    can_opt_in: bool  # it has an unsafe fix, which an opt-in applies
+
+
 @dataclass
 class ChangeSet:
     files: List[FileChange] = field(default_factory=list)
     skipped: List[str] = field(default_factory=list)  # "path: why" for files left as they are
     warnings: List[str] = field(default_factory=list)
+    left: List[Finding] = field(default_factory=list)  # in every file, changed or not
 
     def __bool__(self) -> bool:
         return bool(self.files)
@@ -71,14 +84,24 @@ class _RepositorySettings:
         return self._cache[found]
 
 
-def compute_changes(root: Path, workers: Optional[int] = None) -> ChangeSet:
+def compute_changes(
+    root: Path, workers: Optional[int] = None, opt_in: Optional[Mapping[str, Iterable[str]]] = None
+) -> ChangeSet:
     """Fix every Dockerfile under ``root`` in place; report what changed.
-    ``workers``: processes (None: one per core; 1 when called from a thread)."""
+    ``workers``: processes (None: one per core; 1 when called from a thread).
+    ``opt_in``: path -> rule codes whose unsafe fixes apply there too (the dashboard's ticked boxes)."""
     settings_for = _RepositorySettings(root)
     top = settings_for(root)
     changes = ChangeSet(warnings=[_relative(w, root) for w in top.warnings])
     paths = discover([str(root)], top.exclude, top.respect_gitignore)
-    jobs = [Job(path, settings_for(Path(path)), write=True) for path in paths]
+    opt_in = opt_in or {}
+    jobs = []
+    for path in paths:
+        settings = settings_for(Path(path))
+        codes = tuple(opt_in.get(Path(path).resolve().relative_to(root.resolve()).as_posix(), ()))
+        if codes:  # a code named in full lets its unsafe fixes apply (see slimfix.rules.explicitly_selected)
+            settings = settings.merged(extend_select=settings.extend_select + codes)
+        jobs.append(Job(path, settings, write=True))
     for result in run_jobs(jobs, workers):
         _collect(changes, result, root)
     changes.files.sort(key=lambda f: f.path)
@@ -97,3 +120,6 @@ def _collect(changes: ChangeSet, result: FileResult, root: Path) -> None:
         changes.skipped.append(f"{path}: {result.internal_error.splitlines()[0]}")
     elif result.changed:
         changes.files.append(FileChange(path, result.source, result.output, list(result.fixed)))
+    for d in result.diagnostics:
+        unsafe = d.fix is not None and d.fix.applicability == Applicability.UNSAFE
+        changes.left.append(Finding(path, d.code, d.message, d.line, d.savings, unsafe))

@@ -50,10 +50,10 @@ def _logging(secrets: Secrets, verbose: bool) -> Iterator[None]:
     help="Every repository of a GitLab group (subgroups included) or GitHub organisation; needs --forge.",
 )
 @click.option("--include", multiple=True, metavar="GLOB", help="Only repositories whose path matches (repeatable).")
-@click.option("--exclude", multiple=True, metavar="GLOB", help="Leave out repositories whose path matches (repeatable).")
+@click.option("--exclude", multiple=True, metavar="GLOB", help="Leave out repositories whose path matches.")
 @click.option("--shard", metavar="K/N", help="Handle only the K-th of N deterministic shards of the repositories.")
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=1, show_default=True, help="Repositories at once.")
-@click.option("--state", "state_file", metavar="FILE", help="Resume an interrupted run: what it finished is not redone.")
+@click.option("--state", "state_file", metavar="FILE", help="Resume an interrupted run from FILE.")
 @click.option(
     "--report",
     "reports",
@@ -87,6 +87,11 @@ def _logging(secrets: Secrets, verbose: bool) -> Iterator[None]:
     envvar="SLIMFIX_BOT_DOCS_URL",
     help="Link rules to their docs, e.g. 'https://example.org/rules/{code}/'.",
 )
+@click.option(
+    "--dashboard",
+    is_flag=True,
+    help="Keep an issue with the findings left and the savings; ticking a box opts that fix in.",
+)
 @click.option("-v", "--verbose", is_flag=True, help="Log each git command and API call (credentials redacted).")
 def bot_command(
     repos,
@@ -108,6 +113,7 @@ def bot_command(
     project,
     author,
     docs_url,
+    dashboard,
     verbose,
 ) -> None:
     """Open (or update, or close) a merge request with slimmer Dockerfiles.
@@ -130,6 +136,7 @@ def bot_command(
         project=project,
         author=author,
         docs_url=docs_url,
+        dashboard=dashboard,
     )
     err = lambda text: click.echo(text, err=True)  # noqa: E731
     with _logging(secrets, verbose):
@@ -149,7 +156,8 @@ def bot_command(
             sys.exit(EXIT_ERROR)
     if len(outcomes) > 1:
         failed = [o.name for o in outcomes if o.status == "failed"]
-        click.echo(f"slimfix bot: {len(outcomes)} repositories, {len(failed)} failed" + (": " + ", ".join(failed) if failed else ""))
+        names = ": " + ", ".join(failed) if failed else ""
+        click.echo(f"slimfix bot: {len(outcomes)} repositories, {len(failed)} failed{names}")
     sys.exit(EXIT_ERROR if any(o.status == "failed" for o in outcomes) else EXIT_OK)
 
 

@@ -16,7 +16,9 @@ from .secrets import Secrets
 _HOSTS = {"gitlab": "gitlab.com", "github": "github.com"}
 
 
-def discover(group: str, options: BotOptions, secrets: Secrets, env: Optional[Mapping[str, str]] = None) -> List[Listed]:
+def discover(
+    group: str, options: BotOptions, secrets: Secrets, env: Optional[Mapping[str, str]] = None
+) -> List[Listed]:
     env = os.environ if env is None else env
     name = options.forge
     if name not in ("gitlab", "github"):
@@ -30,10 +32,12 @@ def discover(group: str, options: BotOptions, secrets: Secrets, env: Optional[Ma
         host = Remote("", (urlsplit(env["GITHUB_SERVER_URL"]).hostname or "").lower(), "")
     credentials = find_credentials(name, host, env)
     if not credentials.api_token:
-        raise BotError(f"--autodiscover needs an API token: set {'GITLAB_TOKEN' if name == 'gitlab' else 'GITHUB_TOKEN'}")
+        variable = "GITLAB_TOKEN" if name == "gitlab" else "GITHUB_TOKEN"
+        raise BotError(f"--autodiscover needs an API token: set {variable}")
     secrets.add(credentials.api_token)
     root = options.api_url or api_url(name, host, env)
-    forge = make_forge(name, root, group.strip("/") + ("/*" if name == "github" else ""), credentials.api_token, secrets)
+    project = group.strip("/") + ("/*" if name == "github" else "")  # GitHub's client wants OWNER/NAME
+    forge = make_forge(name, root, project, credentials.api_token, secrets)
     try:
         return forge.group() if name == "gitlab" else forge.organisation()  # type: ignore[attr-defined]
     finally:

@@ -28,6 +28,7 @@ class Outcome:
     action: str = ""  # the plan's action (plan.Action value), "" when the run did not get that far
     message: str = ""  # the plan's reason, why it was skipped, or the error
     request_url: str = ""
+    dashboard_url: str = ""
     files: List[FileOutcome] = field(default_factory=list)
     dry_run: bool = False
 

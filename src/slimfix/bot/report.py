@@ -105,7 +105,8 @@ tr.skipped td { color: #777; }
 def to_html(outcomes: Sequence[Outcome], title: str = "slimfix bot: campaign report") -> str:
     s = summary(outcomes)
     measured = s["measured"] is not None
-    head = ["Repository", "Status", "Request", "Fixes", "Estimated savings"] + (["Measured savings"] if measured else [])
+    head = ["Repository", "Status", "Request", "Fixes", "Estimated savings"]
+    head += ["Measured savings"] if measured else []
     rows = []
     for o in outcomes:
         link = f'<a href="{escape(o.request_url)}">{escape(o.request_url)}</a>' if o.request_url else ""
@@ -118,7 +119,10 @@ def to_html(outcomes: Sequence[Outcome], title: str = "slimfix bot: campaign rep
         ]
         if measured:
             cells.append(f'<td class="num">{"" if o.measured is None else human_bytes(o.measured)}</td>')
-        message = f'<tr class="message"><td colspan="{len(head)}">{escape(o.message)}</td></tr>' if o.status == "failed" else ""
+        message = ""
+        if o.status == "failed":
+            message = f'<tr class="message"><td colspan="{len(head)}">{escape(o.message)}</td></tr>'
+
         rows.append(f'<tr class="{escape(o.status)}">' + "".join(cells) + "</tr>" + message)
     statuses = ", ".join(f"{n} {status}" for status, n in sorted(s["statuses"].items()))
     totals = (

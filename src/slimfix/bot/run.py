@@ -6,15 +6,15 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, List, Mapping, Optional, Tuple
+from typing import Callable, Dict, List, Mapping, Optional, Set, Tuple
 
 from ..output.diff import unified_diff
-from . import description
+from . import dashboard, description
 from .branch import BranchState, inspect_branch
 from .changes import ChangeSet, compute_changes
 from .credentials import find_credentials
 from .errors import BotError, Skipped
-from .forges import Forge, make_forge
+from .forges import Forge, Issue, make_forge
 from .gitcmd import GitError
 from .outcome import Outcome
 from .plan import Action, Plan, decide
@@ -41,6 +41,7 @@ class BotOptions:
     author: str = DEFAULT_AUTHOR
     docs_url: Optional[str] = None  # e.g. "https://example.org/rules/{code}/"
     workers: Optional[int] = None  # processes for the files (1 when repositories run in threads)
+    dashboard: bool = False  # keep a dashboard issue (needs the forge's API)
 
 
 class Output:
@@ -136,7 +137,11 @@ class _Run:
         )
         self.ws.fetch([base] + ([self.branch] if branch_commit else []))
         self.ws.checkout(base_commit)
-        changes = compute_changes(self.ws.path, self.o.workers)
+        issue = None
+        if self.o.dashboard and self.forge.has_api:
+            issue = self.forge.find_issue(dashboard.TITLE, dashboard.MARKER)
+        opted = dashboard.opted_in(issue.body) if issue else {}
+        changes = compute_changes(self.ws.path, self.o.workers, opted)
         for warning in changes.warnings:
             self.out.warn(warning)
         if self.o.verify and changes:
@@ -166,9 +171,10 @@ class _Run:
         self.outcome.action, self.outcome.message = plan.action.value, plan.reason
         self.outcome.request_url = open_request.url if open_request else ""
         self._report(plan)
-        if self.o.dry_run:
-            return
-        getattr(self, f"_do_{plan.action.name.lower()}")()
+        if not self.o.dry_run:
+            getattr(self, f"_do_{plan.action.name.lower()}")()
+        if self.o.dashboard:
+            self._dashboard(issue, opted)
 
     def _remote(self) -> Tuple[str, str, Optional[str]]:
         asked = [self.branch] + ([self.o.base] if self.o.base else [])
@@ -210,6 +216,26 @@ class _Run:
                 self.out.say(self._body())
 
     # acting -----------------------------------------------------------------
+
+    def _dashboard(self, issue: Optional[Issue], opted: Dict[str, Set[str]]) -> None:
+        if not self.forge.has_api:
+            self.out.warn("--dashboard needs the forge's API (a GitLab or GitHub token): no dashboard issue")
+            return
+        body = dashboard.render(self.changes, opted, self.forge.kind, self.outcome.request_url)
+        if issue is not None:
+            self.outcome.dashboard_url = issue.url
+            if _normal(issue.body) == _normal(body):
+                return
+        would = "would " if self.o.dry_run else ""
+        if self.o.dry_run:
+            self.out.say(f"{would}{'update' if issue else 'open'} the dashboard issue")
+        elif issue is None:
+            issue = self.forge.create_issue(dashboard.TITLE, body)
+            self.outcome.dashboard_url = issue.url
+            self.out.say(f"opened dashboard issue #{issue.number}: {issue.url}")
+        else:
+            self.forge.update_issue(issue, body)
+            self.out.say(f"updated dashboard issue #{issue.number}: {issue.url}")
 
     def _body(self) -> str:
         return description.body(self.changes, self.forge.kind, self.o.docs_url)

@@ -30,6 +30,15 @@ class Request:
 
 
 @dataclass(frozen=True)
+class Issue:
+    """The dashboard issue."""
+
+    number: int  # GitLab iid, GitHub number
+    url: str
+    body: str
+
+
+@dataclass(frozen=True)
 class Listed:
     """A repository found by --autodiscover."""
 
@@ -69,6 +78,16 @@ class Forge:
 
     def push_options(self, new_branch: bool, base: str, title: str, description: str) -> List[str]:
         return []
+
+    def find_issue(self, title: str, marker: str) -> Optional[Issue]:
+        """The open issue called ``title`` whose body holds ``marker``."""
+        return None
+
+    def create_issue(self, title: str, body: str) -> Issue:
+        raise NotImplementedError
+
+    def update_issue(self, issue: Issue, body: str) -> None:
+        raise NotImplementedError
 
     def close_client(self) -> None:
         pass

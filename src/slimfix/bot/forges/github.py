@@ -7,7 +7,7 @@ from typing import Any, Callable, List, Optional
 from ..errors import BotError
 from ..retry import RateLimited, retrying
 from ..secrets import Secrets
-from . import Forge, Listed, Request
+from . import Forge, Issue, Listed, Request
 
 try:
     from githubkit import GitHub as _Client
@@ -140,6 +140,30 @@ class GitHub(Forge):
         self._call(
             f"commenting on #{request.number}", self.client.rest.issues.create_comment, request.number, body=text
         )
+
+    def find_issue(self, title: str, marker: str) -> Optional[Issue]:
+        page = 1
+        while True:
+            data = self._call(
+                "looking for its dashboard issue",
+                self.client.rest.issues.list_for_repo,
+                state="open",
+                per_page=PAGE,
+                page=page,
+            )
+            for item in data:  # pull requests are issues too: they carry "pull_request"
+                if "pull_request" not in item and item.get("title") == title and marker in (item.get("body") or ""):
+                    return Issue(int(item["number"]), item.get("html_url", ""), item.get("body") or "")
+            if len(data) < PAGE:
+                return None
+            page += 1
+
+    def create_issue(self, title: str, body: str) -> Issue:
+        data = self._call("opening its dashboard issue", self.client.rest.issues.create, title=title, body=body)
+        return Issue(int(data["number"]), data.get("html_url", ""), data.get("body") or "")
+
+    def update_issue(self, issue: Issue, body: str) -> None:
+        self._call(f"updating issue #{issue.number}", self.client.rest.issues.update, issue.number, body=body)
 
     def close_client(self) -> None:
         pass  # githubkit opens and closes a connection per call

@@ -8,7 +8,7 @@ from typing import Callable, List, Optional
 from ..errors import BotError
 from ..retry import RateLimited, retrying
 from ..secrets import Secrets
-from . import Forge, Listed, Request
+from . import Forge, Issue, Listed, Request
 
 try:
     import gitlab
@@ -125,6 +125,33 @@ class GitLab(Forge):
 
     def comment(self, request: Request, text: str) -> None:
         self._call(f"commenting on !{request.number}", self._mr(request).notes.create, {"body": text})
+
+    def find_issue(self, title: str, marker: str) -> Optional[Issue]:
+        items = self._call(
+            "looking for its dashboard issue",
+            self.project.issues.list,
+            state="opened",
+            search=title,
+            per_page=100,
+            get_all=True,
+        )
+        for item in items:
+            data = item.attributes
+            if data.get("title") == title and marker in (data.get("description") or ""):
+                return Issue(int(data["iid"]), data.get("web_url", ""), data.get("description") or "")
+        return None
+
+    def create_issue(self, title: str, body: str) -> Issue:
+        item = self._call(
+            "opening its dashboard issue", self.project.issues.create, {"title": title, "description": body}
+        )
+        data = item.attributes
+        return Issue(int(data["iid"]), data.get("web_url", ""), data.get("description") or "")
+
+    def update_issue(self, issue: Issue, body: str) -> None:
+        item = self.project.issues.get(issue.number, lazy=True)
+        item.description = body
+        self._call(f"updating issue #{issue.number}", item.save)
 
     def close_client(self) -> None:
         self.client.session.close()
