@@ -203,6 +203,23 @@ def test_a_secondary_rate_limit_is_waited_out(
     assert len(github.items) == 1 and remote.commit_of(BRANCH)
 
 
+def test_a_secondary_rate_limit_without_retry_after_waits_a_minute(
+    remote: Remote, checkout: Checkout, github: GitHubDouble, waits: List[float]
+) -> None:
+    github.fail(
+        "GET",
+        "/repos/{owner}/{repo}/pulls",
+        403,
+        {"message": "You have exceeded a secondary rate limit and have been temporarily blocked from content creation."},
+        times=2,
+    )
+
+    result = bot(checkout, github)
+
+    assert result.exit_code == 0, result.output
+    assert waits == [60.0, 60.0] and len(github.items) == 1
+
+
 def test_a_bad_token_is_reported(remote: Remote, checkout: Checkout, github: GitHubDouble) -> None:
     result = bot(checkout, github, token="ghp_wrong0123456789")
     assert result.exit_code == 2

@@ -61,8 +61,11 @@ class State:
             "repositories": [o.to_json() for o in self.done.values()],
         }
         partial = self.path.with_name(self.path.name + ".partial")
-        partial.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
-        os.replace(partial, self.path)  # a reader never sees half a file
+        try:
+            partial.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+            os.replace(partial, self.path)  # a reader never sees half a file
+        except OSError as exc:
+            raise BotError(f"cannot write the state file {self.path}: {exc.strerror}") from None
 
 
 def run_campaign(

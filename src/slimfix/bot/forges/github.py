@@ -17,6 +17,7 @@ except ImportError as exc:  # pragma: no cover - depends on the installation
 
 TIMEOUT = 30.0  # seconds for one API call
 PAGE = 100
+SECONDARY_WAIT = 60.0  # seconds, for a secondary rate limit that does not say how long
 
 
 class GitHub(Forge):
@@ -49,6 +50,10 @@ class GitHub(Forge):
         except RateLimitExceeded as exc:  # the primary limit, or a secondary one (Retry-After)
             raise RateLimited(exc.retry_after.total_seconds(), lambda wait: _limit_error(doing, wait)) from None
         except RequestFailed as exc:
+            status = exc.response.status_code
+            if status in (403, 429) and "secondary rate limit" in _message(exc.response).lower():
+                # without Retry-After, GitHub asks to wait at least a minute
+                raise RateLimited(SECONDARY_WAIT, lambda wait: _limit_error(doing, wait)) from None
             raise BotError(self._explain(doing, exc.response.status_code, _message(exc.response))) from None
         except RequestTimeout:
             raise BotError(
