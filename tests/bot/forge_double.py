@@ -171,10 +171,10 @@ class ForgeDouble:
                     failure.times -= 1
                     return failure.status, failure.body, failure.headers
             try:
-                status, body = handler(record)
+                status, body, *headers = handler(record)  # a handler may add headers (paging links)
             except Reply as reply:
                 return reply.status, reply.body, reply.headers
-        return status, body, {}
+        return status, body, headers[0] if headers else {}
 
     def _route(self, record: Recorded) -> Optional[Callable]:
         for method, template, pattern, handler in self._routes:
@@ -728,7 +728,12 @@ class GitLabGroupDouble(GitLabDouble):
             _, item = project.get_project(Recorded("GET", "", "", {"id": path}, {}, {}, None))
             found.append({**item, "namespace": {"full_path": project.owner}, **self.listing[path]})
         per_page, page = int(query.get("per_page", 20)), int(query.get("page", 1))
-        return 200, found[(page - 1) * per_page : page * per_page]
+        headers = {"X-Page": str(page), "X-Per-Page": str(per_page), "X-Total": str(len(found))}
+        if page * per_page < len(found):  # GitLab's paging: the next page's address in a Link header
+            query.update(page=str(page + 1), per_page=str(per_page))
+            following = f"{self.url}{record.path}?" + "&".join(f"{k}={v}" for k, v in query.items())
+            headers.update({"X-Next-Page": str(page + 1), "Link": f'<{following}>; rel="next"'})
+        return 200, found[(page - 1) * per_page : page * per_page], headers
 
 
 class GitHubOrgDouble(GitHubDouble):

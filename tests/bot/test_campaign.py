@@ -214,3 +214,31 @@ def test_a_github_organisation_is_discovered_and_handled(tmp_path: Path, github_
     assert [p for record in github.log for p in githubkit_problems(record)] == []
     assert [p for record in github.log for p in github_openapi.problems(record)] == []
     assert ("GET", "/orgs/{org}/repos") in {(r.method, r.route) for r in github.log}
+
+
+def test_autodiscover_reads_every_page(tmp_path: Path) -> None:
+    pytest.importorskip("githubkit", reason="GitHub support needs the bot extra (githubkit)")
+    from slimfix.bot.discover import discover
+    from slimfix.bot.run import BotOptions
+    from slimfix.bot.secrets import Secrets
+
+    from .contracts import githubkit_problems
+    from .forge_double import GitHubOrgDouble
+
+    gitlab, github = GitLabGroupDouble(TOKEN, "acme").start(), GitHubOrgDouble("ghp_pages0123456789", "acme").start()
+    try:
+        for i in range(130):
+            gitlab.add(f"acme/sub{i % 3}/p{i:03d}", None, f"https://gitlab.example/acme/p{i:03d}.git")
+            github.add(f"r{i:03d}", None, f"https://github.example/acme/r{i:03d}.git", fork=i == 7)
+        env = {"GITLAB_TOKEN": TOKEN, "GITHUB_TOKEN": "ghp_pages0123456789"}
+        on_gitlab = discover("acme", BotOptions(forge="gitlab", api_url=gitlab.url), Secrets(), env)
+        on_github = discover("acme", BotOptions(forge="github", api_url=github.url), Secrets(), env)
+    finally:
+        gitlab.stop()
+        github.stop()
+    assert len(on_gitlab) == 130 and len({item.name for item in on_gitlab}) == 130
+    assert len(on_github) == 130 and [i.name for i in on_github if i.skip] == ["acme/r007"]
+    assert [r.query.get("page") for r in gitlab.log] == [None, ["2"]]  # followed the Link header
+    assert [r.query["page"] for r in github.log] == [["1"], ["2"]]
+    assert [p for r in gitlab.log for p in gitlab_problems(r)] == []
+    assert [p for r in github.log for p in githubkit_problems(r)] == []
