@@ -88,7 +88,7 @@ def test_an_interrupted_run_resumes_where_it_stopped(tmp_path: Path, monkeypatch
     resumed = run_bot(args + ["--report", str(tmp_path / "r.json")])
 
     assert resumed.exit_code == 0, resumed.output
-    assert handled == [str(repos["team/repo-2"].path), str(repos["team/repo-3"].path)]
+    assert handled == [str(repos["team/repo-2"].path.resolve()), str(repos["team/repo-3"].path.resolve())]
     assert "team/repo-0: finished in the interrupted run, not redone" in resumed.stdout
     rows = json.loads((tmp_path / "r.json").read_text())["repositories"]
     assert [r["name"] for r in rows] == sorted(repos)  # the report still covers all four
@@ -113,3 +113,16 @@ def test_repos_file_and_shards(tmp_path: Path) -> None:
 def test_bad_shards_are_refused(text: str) -> None:
     result = run_bot(["--shard", text, "."])
     assert result.exit_code == 2 and "--shard must be K/N" in result.stderr
+
+
+def test_repositories_with_the_same_path_name_stay_apart(tmp_path: Path) -> None:
+    one = bare_repos(tmp_path / "one", 1)["team/repo-0"]
+    two = bare_repos(tmp_path / "two", 1)["team/repo-0"]  # the same last two folders
+    data = tmp_path / "r.json"
+
+    result = run_bot([str(one.path), str(two.path), str(one.path), "--forge", "none", "--report", str(data)])
+
+    assert result.exit_code == 0, result.output
+    assert one.commit_of(BRANCH) and two.commit_of(BRANCH)
+    rows = json.loads(data.read_text())["repositories"]
+    assert [r["repo"] for r in rows] == [str(one.path.resolve()), str(two.path.resolve())]  # named twice: once

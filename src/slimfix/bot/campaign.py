@@ -40,12 +40,12 @@ class State:
                 for item in data.get("repositories", []):
                     outcome = Outcome.from_json(item)
                     if FINISHED.get(outcome.status):
-                        self.done[outcome.name] = outcome
+                        self.done[outcome.repo] = outcome
 
     def add(self, outcome: Outcome) -> None:
         with self._lock:
             if FINISHED.get(outcome.status):
-                self.done[outcome.name] = outcome
+                self.done[outcome.repo] = outcome
             self._write(complete=False)
 
     def finish(self) -> None:
@@ -101,8 +101,8 @@ def run_campaign(
 
     pending = []
     for index, target in enumerate(targets):
-        if target.name in state.done:
-            results[index] = state.done[target.name]
+        if target.repo in state.done:
+            results[index] = state.done[target.repo]
             out(f"== {target.name}: finished in the interrupted run, not redone")
         else:
             pending.append((index, target))
@@ -151,5 +151,5 @@ def _run_one(
         output.warn_error(f"internal error: {detail}")
         message = secrets.redact(f"internal error: {detail}")
         return Outcome(target.repo, target.name, "failed", message=message, dry_run=options.dry_run)
-    outcome.name = target.name
+    outcome.repo, outcome.name = target.repo, target.name
     return outcome

@@ -16,8 +16,8 @@ from .remote import parse_remote
 
 @dataclass(frozen=True)
 class Target:
-    repo: str  # a folder or a clone URL, as the single-repository bot takes it
-    name: str  # the project path: what filters, shards and the state file go by
+    repo: str  # a folder (made absolute) or a clone URL: what tells repositories apart
+    name: str  # the project path: what filters and shards go by
     project: Optional[str] = None  # --project for this repository (found by --autodiscover)
     skip: str = ""  # why it is left out: "archived", "a fork", "empty"
 
@@ -40,7 +40,7 @@ def read_repos_file(path: str) -> List[str]:
 
 
 def from_names(repos: Iterable[str]) -> List[Target]:
-    return [Target(repo, name_of(repo)) for repo in repos]
+    return [Target(str(Path(r).resolve()) if Path(r).exists() else r, name_of(r)) for r in repos]
 
 
 def from_listing(listed: Iterable[Listed]) -> List[Target]:
@@ -49,12 +49,12 @@ def from_listing(listed: Iterable[Listed]) -> List[Target]:
 
 def select(targets: Sequence[Target], include: Sequence[str], exclude: Sequence[str]) -> List[Target]:
     """Targets whose name matches an ``include`` pattern (all when none is given) and
-    no ``exclude`` pattern; the first of duplicate names only."""
+    no ``exclude`` pattern; a repository named twice is kept once."""
     seen, out = set(), []
     for target in targets:
-        if target.name in seen:
+        if target.repo in seen:
             continue
-        seen.add(target.name)
+        seen.add(target.repo)
         if include and not any(fnmatchcase(target.name, p) for p in include):
             continue
         if any(fnmatchcase(target.name, p) for p in exclude):
