@@ -126,3 +126,10 @@ def test_repositories_with_the_same_path_name_stay_apart(tmp_path: Path) -> None
     assert one.commit_of(BRANCH) and two.commit_of(BRANCH)
     rows = json.loads(data.read_text())["repositories"]
     assert [r["repo"] for r in rows] == [str(one.path.resolve()), str(two.path.resolve())]  # named twice: once
+
+
+def test_filters_that_leave_nothing_say_so(tmp_path: Path) -> None:
+    repos = bare_repos(tmp_path, 1)
+    result = run_bot([str(repos["team/repo-0"].path), "--forge", "none", "--include", "other/*"])
+    assert result.exit_code == 0
+    assert "no repository to handle" in result.stdout and not repos["team/repo-0"].commit_of(BRANCH)

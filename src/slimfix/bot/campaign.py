@@ -151,5 +151,5 @@ def _run_one(
         output.warn_error(f"internal error: {detail}")
         message = secrets.redact(f"internal error: {detail}")
         return Outcome(target.repo, target.name, "failed", message=message, dry_run=options.dry_run)
-    outcome.repo, outcome.name = target.repo, target.name
+    outcome.repo, outcome.name = target.repo, target.project or options.project or target.name
     return outcome

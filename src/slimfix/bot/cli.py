@@ -148,6 +148,8 @@ def bot_command(
             targets = _targets(repos, repos_file, autodiscover, include, exclude, chosen, options, secrets)
             if project and len(targets) > 1:
                 raise BotError("--project names one repository: leave it out with several")
+            if not targets:
+                click.echo("slimfix bot: no repository to handle (see --include, --exclude, --shard)")
             outcomes = run_campaign(targets, options, secrets, click.echo, err, jobs, State(state_file))
             for path in reports:
                 _write_report(path, outcomes)
