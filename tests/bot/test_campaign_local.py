@@ -133,3 +133,14 @@ def test_filters_that_leave_nothing_say_so(tmp_path: Path) -> None:
     result = run_bot([str(repos["team/repo-0"].path), "--forge", "none", "--include", "other/*"])
     assert result.exit_code == 0
     assert "no repository to handle" in result.stdout and not repos["team/repo-0"].commit_of(BRANCH)
+
+
+def test_parallel_repositories_leave_the_collector_as_it_was(tmp_path: Path) -> None:
+    import gc
+
+    repos = bare_repos(tmp_path, 4)
+    before = gc.get_threshold()
+    result = run_bot([str(r.path) for r in repos.values()] + ["--forge", "none", "--jobs", "4"])
+    assert result.exit_code == 0, result.output
+    assert gc.get_threshold() == before
+    assert all(r.commit_of(BRANCH) for n, r in repos.items() if n != "team/repo-1")

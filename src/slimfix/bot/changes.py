@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, Iterable, List, Mapping, Optional
@@ -65,6 +66,12 @@ class ChangeSet:
         return h.hexdigest()[:16]
 
 
+# run_jobs tunes the process-wide garbage collector and restores it at the end: two at
+# once (repositories in threads, --jobs) would restore each other's settings. Fixing is
+# CPU-bound Python, so taking turns costs nothing; git and the forge still overlap.
+_RUNNER = threading.Lock()
+
+
 class _RepositorySettings:
     """The nearest config file at or above a file, never above the repository."""
 
@@ -102,7 +109,9 @@ def compute_changes(
         if codes:  # a code named in full lets its unsafe fixes apply (see slimfix.rules.explicitly_selected)
             settings = settings.merged(extend_select=settings.extend_select + codes)
         jobs.append(Job(path, settings, write=True))
-    for result in run_jobs(jobs, workers):
+    with _RUNNER:
+        results = run_jobs(jobs, workers)
+    for result in results:
         _collect(changes, result, root)
     changes.files.sort(key=lambda f: f.path)
     return changes
