@@ -47,6 +47,16 @@ def isolated_git(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return home
 
 
+@pytest.fixture(autouse=True)
+def waits(monkeypatch: pytest.MonkeyPatch) -> List[float]:
+    """The rate-limit waits the bot asked for, instead of sleeping through them."""
+    from slimfix.bot import retry
+
+    asked: List[float] = []
+    monkeypatch.setattr(retry, "sleep", asked.append)
+    return asked
+
+
 @pytest.fixture
 def remote(tmp_path: Path) -> Remote:
     return Remote(tmp_path / "remote" / "acme" / "widgets.git")

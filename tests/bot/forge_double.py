@@ -70,6 +70,7 @@ class ForgeDouble:
         self.default_branch = default_branch
         self.owner, self.name = owner, name
         self.items: List[Dict[str, Any]] = []  # pull or merge requests, oldest first
+        self.issues: List[Dict[str, Any]] = []  # issues (the dashboard), oldest first
         self.notes: Dict[int, List[Dict[str, Any]]] = {}
         self.log: List[Recorded] = []
         self.failures: List[Failure] = []
@@ -170,10 +171,10 @@ class ForgeDouble:
                     failure.times -= 1
                     return failure.status, failure.body, failure.headers
             try:
-                status, body = handler(record)
+                status, body, *headers = handler(record)  # a handler may add headers (paging links)
             except Reply as reply:
                 return reply.status, reply.body, reply.headers
-        return status, body, {}
+        return status, body, headers[0] if headers else {}
 
     def _route(self, record: Recorded) -> Optional[Callable]:
         for method, template, pattern, handler in self._routes:
@@ -201,6 +202,13 @@ class ForgeDouble:
         return self.remote.commit_of(branch)
 
 
+def _tick(body: str, text: str) -> str:
+    lines = body.split("\n")
+    (index,) = [i for i, line in enumerate(lines) if line.startswith("- [ ] ") and text in line]
+    lines[index] = "- [x] " + lines[index][len("- [ ] ") :]
+    return "\n".join(lines)
+
+
 def _compile(template: str) -> "re.Pattern[str]":
     return re.compile(re.sub(r"\\{(\w+)\\}", r"(?P<\1>[^/]+)", re.escape(template)))
 
@@ -218,6 +226,9 @@ class GitHubDouble(ForgeDouble):
             ("PATCH", "/repos/{owner}/{repo}/pulls/{pull_number}", self.update_pull),
             ("GET", "/repos/{owner}/{repo}/issues/{issue_number}/comments", self.list_comments),
             ("POST", "/repos/{owner}/{repo}/issues/{issue_number}/comments", self.create_comment),
+            ("GET", "/repos/{owner}/{repo}/issues", self.list_issues),
+            ("POST", "/repos/{owner}/{repo}/issues", self.create_issue),
+            ("PATCH", "/repos/{owner}/{repo}/issues/{issue_number}", self.update_issue),
         ]
 
     def authorized(self, headers):
@@ -303,7 +314,7 @@ class GitHubDouble(ForgeDouble):
                     ],
                 },
             )
-        number = len(self.items) + 1
+        number = len(self.items) + len(self.issues) + 1  # pulls and issues share the numbers
         item = {
             "url": f"/repos/{self.owner}/{self.name}/pulls/{number}",
             "id": 1000 + number,
@@ -371,7 +382,78 @@ class GitHubDouble(ForgeDouble):
         notes.append(comment)
         return 201, comment
 
+    def _as_issue(self, pull: Dict[str, Any]) -> Dict[str, Any]:
+        keys = ("url", "id", "node_id", "html_url", "number", "state", "title", "body", "user", "locked")
+        return {
+            **{k: pull[k] for k in keys},
+            "comments": len(self.notes[pull["number"]]),
+            "created_at": STAMP,
+            "updated_at": STAMP,
+            "closed_at": pull["closed_at"],
+            "labels": [],
+            "author_association": "NONE",
+            "pull_request": {"url": pull["url"], "html_url": pull["html_url"], "diff_url": None, "patch_url": None},
+        }
+
+    def list_issues(self, record):
+        self._repo_of(record)
+        query = {k: v[-1] for k, v in record.query.items()}
+        state = query.get("state", "open")
+        pulls = [self._as_issue(p) for p in self.items]  # GitHub lists pull requests among the issues
+        found = sorted(self.issues + pulls, key=lambda i: i["number"], reverse=True)
+        found = [i for i in found if state == "all" or i["state"] == state]
+        per_page, page = int(query.get("per_page", 30)), int(query.get("page", 1))
+        return 200, found[(page - 1) * per_page : page * per_page]
+
+    def create_issue(self, record):
+        self._repo_of(record)
+        body = record.body or {}
+        if not body.get("title"):
+            error = {"resource": "Issue", "field": "title", "code": "missing_field"}
+            raise Reply(422, {"message": "Validation Failed", "errors": [error]})
+        number = len(self.items) + len(self.issues) + 1
+        item = {
+            "url": f"/repos/{self.owner}/{self.name}/issues/{number}",
+            "id": 3000 + number,
+            "node_id": f"I_{number}",
+            "html_url": f"{self.web}/issues/{number}",
+            "number": number,
+            "state": "open",
+            "title": body["title"],
+            "body": body.get("body"),
+            "user": self.user(),
+            "locked": False,
+            "comments": 0,
+            "labels": [],
+            "author_association": "NONE",
+            "created_at": STAMP,
+            "updated_at": STAMP,
+            "closed_at": None,
+        }
+        self.issues.append(item)
+        self.notes[number] = []
+        return 201, item
+
+    def update_issue(self, record):
+        self._repo_of(record)
+        number = int(record.params["issue_number"])
+        for item in self.issues:
+            if item["number"] == number:
+                body = record.body or {}
+                for key in ("title", "body"):
+                    if key in body:
+                        item[key] = body[key]
+                item["updated_at"] = STAMP
+                return 200, item
+        raise Reply(404, {"message": "Not Found", "documentation_url": "https://docs.github.com/rest"})
+
     # for tests: what a person does in the web interface
+    def tick(self, number: int, text: str) -> None:
+        """Tick the box of the line that contains ``text`` in issue ``number``."""
+        for item in self.issues:
+            if item["number"] == number:
+                item["body"] = _tick(item["body"], text)
+
     def close_by_hand(self, number: int, merged: bool = False) -> None:
         for item in self.items:
             if item["number"] == number:
@@ -395,6 +477,9 @@ class GitLabDouble(ForgeDouble):
             ("PUT", "/projects/{id}/merge_requests/{merge_request_iid}", self.update_mr),
             ("GET", "/projects/{id}/merge_requests/{merge_request_iid}/notes", self.list_notes),
             ("POST", "/projects/{id}/merge_requests/{merge_request_iid}/notes", self.create_note),
+            ("GET", "/projects/{id}/issues", self.list_issues),
+            ("POST", "/projects/{id}/issues", self.create_issue),
+            ("PUT", "/projects/{id}/issues/{issue_iid}", self.update_issue),
         ]
 
     def authorized(self, headers):
@@ -534,7 +619,159 @@ class GitLabDouble(ForgeDouble):
         notes.append(note)
         return 201, note
 
+    def list_issues(self, record):
+        self._project_of(record)
+        query = {k: v[-1] for k, v in record.query.items()}
+        state, search = query.get("state", "all"), query.get("search", "").lower()
+        found = [
+            i
+            for i in reversed(self.issues)
+            if (state == "all" or i["state"] == state)
+            and (not search or search in i["title"].lower() or search in (i["description"] or "").lower())
+        ]
+        per_page, page = int(query.get("per_page", 20)), int(query.get("page", 1))
+        return 200, found[(page - 1) * per_page : page * per_page]
+
+    def create_issue(self, record):
+        self._project_of(record)
+        body = record.body or {}
+        if not body.get("title"):
+            raise Reply(400, {"error": "title is missing"})
+        iid = len(self.issues) + 1
+        item = {
+            "id": 700 + iid,
+            "iid": iid,
+            "project_id": self.project_id,
+            "title": body["title"],
+            "description": body.get("description"),
+            "state": "opened",
+            "created_at": STAMP,
+            "updated_at": STAMP,
+            "closed_at": None,
+            "labels": [],
+            "author": self.author(),
+            "web_url": f"{self.web}/-/issues/{iid}",
+        }
+        self.issues.append(item)
+        return 201, item
+
+    def update_issue(self, record):
+        self._project_of(record)
+        iid = int(record.params["issue_iid"])
+        for item in self.issues:
+            if item["iid"] == iid:
+                body = record.body or {}
+                for key in ("title", "description"):
+                    if key in body:
+                        item[key] = body[key]
+                item["updated_at"] = STAMP
+                return 200, item
+        raise Reply(404, {"message": "404 Issue Not Found"})
+
+    def tick(self, iid: int, text: str) -> None:
+        for item in self.issues:
+            if item["iid"] == iid:
+                item["description"] = _tick(item["description"], text)
+
     def close_by_hand(self, iid: int, merged: bool = False) -> None:
         for item in self.items:
             if item["iid"] == iid:
                 item["state"] = "merged" if merged else "closed"
+
+
+class GitLabGroupDouble(GitLabDouble):
+    """A GitLab group of many projects, each a GitLabDouble of its own behind one
+    server; ``GET /groups/{id}/projects`` lists them (subgroups included on request)."""
+
+    def __init__(self, token: str, group: str = "acme") -> None:
+        self.projects: Dict[str, GitLabDouble] = {}
+        self.listing: Dict[str, Dict[str, Any]] = {}  # path -> the listing's extra attributes
+        super().__init__(token, None, owner=group, name="")
+        self.group = group
+
+    def add(
+        self, path: str, remote: Optional[Remote], clone_url: str, archived=False, fork=False, empty=False
+    ) -> GitLabDouble:
+        owner, _, name = path.rpartition("/")
+        project = GitLabDouble(self.token, remote, owner=owner, name=name)
+        project.project_id = 100 + len(self.projects)
+        project.log = self.log  # one log for the whole server
+        self.projects[path] = project
+        self.listing[path] = {"http_url_to_repo": clone_url, "archived": archived, "empty_repo": empty}
+        if fork:
+            self.listing[path]["forked_from_project"] = {"id": 1, "path_with_namespace": "upstream/" + name}
+        return project
+
+    def routes(self):
+        delegated = [(m, t, self._delegate(h.__name__)) for m, t, h in super().routes()]
+        return [("GET", "/groups/{id}/projects", self.list_group_projects)] + delegated
+
+    def _delegate(self, name: str) -> Callable:
+        def handler(record: Recorded):
+            wanted = record.params["id"]
+            for project in self.projects.values():
+                if wanted in (str(project.project_id), project.path_with_namespace):
+                    return getattr(project, name)(record)
+            raise Reply(404, {"message": "404 Project Not Found"})
+
+        return handler
+
+    def list_group_projects(self, record):
+        if record.params["id"] != self.group:
+            raise Reply(404, {"message": "404 Group Not Found"})
+        query = {k: v[-1] for k, v in record.query.items()}
+        subgroups = query.get("include_subgroups") == "true"
+        found = []
+        for path, project in sorted(self.projects.items()):
+            if not subgroups and project.owner != self.group:
+                continue
+            _, item = project.get_project(Recorded("GET", "", "", {"id": path}, {}, {}, None))
+            found.append({**item, "namespace": {"full_path": project.owner}, **self.listing[path]})
+        per_page, page = int(query.get("per_page", 20)), int(query.get("page", 1))
+        headers = {"X-Page": str(page), "X-Per-Page": str(per_page), "X-Total": str(len(found))}
+        if page * per_page < len(found):  # GitLab's paging: the next page's address in a Link header
+            query.update(page=str(page + 1), per_page=str(per_page))
+            following = f"{self.url}{record.path}?" + "&".join(f"{k}={v}" for k, v in query.items())
+            headers.update({"X-Next-Page": str(page + 1), "Link": f'<{following}>; rel="next"'})
+        return 200, found[(page - 1) * per_page : page * per_page], headers
+
+
+class GitHubOrgDouble(GitHubDouble):
+    """A GitHub organisation of many repositories, each a GitHubDouble of its own
+    behind one server; ``GET /orgs/{org}/repos`` lists them."""
+
+    def __init__(self, token: str, org: str = "acme") -> None:
+        self.repos: Dict[str, GitHubDouble] = {}
+        self.listing: Dict[str, Dict[str, Any]] = {}
+        super().__init__(token, None, owner=org, name="")
+
+    def add(self, name: str, remote: Optional[Remote], clone_url: str, archived=False, fork=False) -> GitHubDouble:
+        repo = GitHubDouble(self.token, remote, owner=self.owner, name=name)
+        repo.log = self.log
+        self.repos[name] = repo
+        self.listing[name] = {"clone_url": clone_url, "archived": archived, "fork": fork}
+        return repo
+
+    def routes(self):
+        delegated = [(m, t, self._delegate(h.__name__)) for m, t, h in super().routes()]
+        return [("GET", "/orgs/{org}/repos", self.list_org_repos)] + delegated
+
+    def _delegate(self, name: str) -> Callable:
+        def handler(record: Recorded):
+            repo = self.repos.get(record.params["repo"]) if record.params["owner"] == self.owner else None
+            if repo is None:
+                raise Reply(404, {"message": "Not Found", "documentation_url": "https://docs.github.com/rest"})
+            return getattr(repo, name)(record)
+
+        return handler
+
+    def list_org_repos(self, record):
+        if record.params["org"] != self.owner:
+            raise Reply(404, {"message": "Not Found", "documentation_url": "https://docs.github.com/rest"})
+        query = {k: v[-1] for k, v in record.query.items()}
+        found = []
+        for name, repo in sorted(self.repos.items()):
+            _, item = repo.get_repo(Recorded("GET", "", "", {"owner": self.owner, "repo": name}, {}, {}, None))
+            found.append({**item, "owner": self.user(), **self.listing[name]})
+        per_page, page = int(query.get("per_page", 30)), int(query.get("page", 1))
+        return 200, found[(page - 1) * per_page : page * per_page]

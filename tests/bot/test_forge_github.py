@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, List
 
 import pytest
 
@@ -182,6 +182,42 @@ def test_rate_limit_is_reported_before_anything_is_pushed(
     assert result.exit_code == 2
     assert "GitHub API rate limit exceeded while reading the repository" in result.stderr
     assert BRANCH not in remote.heads()
+
+
+def test_a_secondary_rate_limit_is_waited_out(
+    remote: Remote, checkout: Checkout, github: GitHubDouble, waits: List[float]
+) -> None:
+    github.fail(
+        "POST",
+        "/repos/{owner}/{repo}/pulls",
+        403,
+        {"message": "You have exceeded a secondary rate limit. Please wait a few minutes before you try again."},
+        {"retry-after": "7"},
+    )
+
+    result = bot(checkout, github)
+
+    assert result.exit_code == 0, result.output
+    assert waits == [7.0]
+    assert [r.status for r in github.log if r.method == "POST"] == [403, 201]
+    assert len(github.items) == 1 and remote.commit_of(BRANCH)
+
+
+def test_a_secondary_rate_limit_without_retry_after_waits_a_minute(
+    remote: Remote, checkout: Checkout, github: GitHubDouble, waits: List[float]
+) -> None:
+    github.fail(
+        "GET",
+        "/repos/{owner}/{repo}/pulls",
+        403,
+        {"message": "You have exceeded a secondary rate limit and have been temporarily blocked from content creation."},
+        times=2,
+    )
+
+    result = bot(checkout, github)
+
+    assert result.exit_code == 0, result.output
+    assert waits == [60.0, 60.0] and len(github.items) == 1
 
 
 def test_a_bad_token_is_reported(remote: Remote, checkout: Checkout, github: GitHubDouble) -> None:

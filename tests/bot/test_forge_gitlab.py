@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, List
 
 import pytest
 
@@ -131,16 +131,41 @@ def test_a_refused_merge_request_takes_its_branch_back(
     assert BRANCH not in remote.heads()
 
 
-def test_rate_limit_is_reported_before_anything_is_pushed(
-    remote: Remote, checkout: Checkout, gitlab: GitLabDouble
+def test_a_rate_limit_is_waited_out_as_retry_after_asks(
+    remote: Remote, checkout: Checkout, gitlab: GitLabDouble, waits: List[float]
 ) -> None:
-    gitlab.fail("GET", "/projects/{id}", 429, {"message": "Retry later"}, {"Retry-After": "30"})
+    gitlab.fail("GET", "/projects/{id}", 429, {"message": "Retry later"}, {"Retry-After": "30"}, times=2)
+
+    result = bot(checkout, gitlab)
+
+    assert result.exit_code == 0, result.output
+    assert waits == [30.0, 30.0]
+    assert [r.status for r in gitlab.log if r.route == "/projects/{id}"] == [429, 429, 200]
+    assert len(gitlab.items) == 1
+
+
+def test_rate_limit_is_reported_before_anything_is_pushed(
+    remote: Remote, checkout: Checkout, gitlab: GitLabDouble, waits: List[float]
+) -> None:
+    gitlab.fail("GET", "/projects/{id}", 429, {"message": "Retry later"}, times=10)  # no Retry-After: backoff
 
     result = bot(checkout, gitlab)
 
     assert result.exit_code == 2
     assert "GitLab API rate limit exceeded while reading the project" in result.stderr
+    assert waits == [1.0, 2.0, 4.0, 8.0]  # five tries in all
     assert BRANCH not in remote.heads()
+
+
+def test_a_long_reset_is_reported_without_waiting(
+    remote: Remote, checkout: Checkout, gitlab: GitLabDouble, waits: List[float]
+) -> None:
+    gitlab.fail("GET", "/projects/{id}", 429, {"message": "Retry later"}, {"Retry-After": "3600"})
+
+    result = bot(checkout, gitlab)
+
+    assert result.exit_code == 2 and waits == []
+    assert "GitLab API rate limit exceeded" in result.stderr
 
 
 def test_a_bad_token_is_reported(remote: Remote, checkout: Checkout, gitlab: GitLabDouble) -> None:

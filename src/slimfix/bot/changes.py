@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import hashlib
+import threading
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, Iterable, List, Mapping, Optional
 
 from ..config import ConfigError, Settings, find_config, load_settings
 from ..files import discover
 from ..record import field, record
 from ..result import FileResult
-from ..rules import Diagnostic
+from ..rules import Applicability, Diagnostic
 from ..runner import Job, run_jobs
 from .errors import BotError
 
@@ -28,11 +29,24 @@ class FileChange:
         return sum(d.savings for d in self.fixed)
 
 
+@record
+class LeftFinding:
+    """A finding the fixes left: an unsafe fix not applied, or one without a fix."""
+
+    path: str
+    code: str
+    message: str
+    line: int
+    savings: int
+    can_opt_in: bool  # it has an unsafe fix, which an opt-in applies
+
+
 @record(frozen=False)
 class ChangeSet:
     files: List[FileChange] = field(default_factory=list)
     skipped: List[str] = field(default_factory=list)  # "path: why" for files left as they are
     warnings: List[str] = field(default_factory=list)
+    left: List[LeftFinding] = field(default_factory=list)  # in every file, changed or not
 
     def __bool__(self) -> bool:
         return bool(self.files)
@@ -50,6 +64,12 @@ class ChangeSet:
                 h.update(part.encode("utf-8"))
                 h.update(b"\0")
         return h.hexdigest()[:16]
+
+
+# run_jobs tunes the process-wide garbage collector and restores it at the end: two at
+# once (repositories in threads, --jobs) would restore each other's settings. Fixing is
+# CPU-bound Python, so taking turns costs nothing; git and the forge still overlap.
+_RUNNER = threading.Lock()
 
 
 class _RepositorySettings:
@@ -71,14 +91,27 @@ class _RepositorySettings:
         return self._cache[found]
 
 
-def compute_changes(root: Path) -> ChangeSet:
-    """Fix every Dockerfile under ``root`` in place; report what changed."""
+def compute_changes(
+    root: Path, workers: Optional[int] = None, opt_in: Optional[Mapping[str, Iterable[str]]] = None
+) -> ChangeSet:
+    """Fix every Dockerfile under ``root`` in place; report what changed.
+    ``workers``: processes (None: one per core; 1 when called from a thread).
+    ``opt_in``: path -> rule codes whose unsafe fixes apply there too (the dashboard's ticked boxes)."""
     settings_for = _RepositorySettings(root)
     top = settings_for(root)
     changes = ChangeSet(warnings=[_relative(w, root) for w in top.warnings])
     paths = discover([str(root)], top.exclude, top.respect_gitignore)
-    jobs = [Job(path, settings_for(Path(path)), write=True) for path in paths]
-    for result in run_jobs(jobs):
+    opt_in = opt_in or {}
+    jobs = []
+    for path in paths:
+        settings = settings_for(Path(path))
+        codes = tuple(opt_in.get(Path(path).resolve().relative_to(root.resolve()).as_posix(), ()))
+        if codes:  # a code named in full lets its unsafe fixes apply (see slimfix.rules.explicitly_selected)
+            settings = settings.merged(extend_select=settings.extend_select + codes)
+        jobs.append(Job(path, settings, write=True))
+    with _RUNNER:
+        results = run_jobs(jobs, workers)
+    for result in results:
         _collect(changes, result, root)
     changes.files.sort(key=lambda f: f.path)
     return changes
@@ -96,3 +129,6 @@ def _collect(changes: ChangeSet, result: FileResult, root: Path) -> None:
         changes.skipped.append(f"{path}: {result.internal_error.splitlines()[0]}")
     elif result.changed:
         changes.files.append(FileChange(path, result.source, result.output, list(result.fixed)))
+    for d in result.diagnostics:
+        unsafe = d.fix is not None and d.fix.applicability == Applicability.UNSAFE
+        changes.left.append(LeftFinding(path, d.code, d.message, d.line, d.savings, unsafe))

@@ -5,18 +5,19 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from typing import Callable, List, Mapping, Optional, Tuple
+from typing import Callable, Dict, List, Mapping, Optional, Set, Tuple
 
 from ..output.diff import unified_diff
 from ..record import record
-from . import description
+from . import dashboard, description
 from .branch import BranchState, inspect_branch
 from .changes import ChangeSet, compute_changes
 from .credentials import find_credentials
-from .errors import BotError
-from .forges import Forge
+from .errors import BotError, Skipped
+from .forges import Forge, Issue
 from .forges.make import make_forge
 from .gitcmd import GitError
+from .outcome import Outcome
 from .plan import Action, Plan, decide
 from .remote import FORGES, api_url, detect_forge, looks_like_url, parse_remote
 from .secrets import Secrets
@@ -40,6 +41,8 @@ class BotOptions:
     project: Optional[str] = None
     author: str = DEFAULT_AUTHOR
     docs_url: Optional[str] = None  # e.g. "https://example.org/rules/{code}/"
+    workers: Optional[int] = None  # processes for the files (1 when repositories run in threads)
+    dashboard: bool = False  # keep a dashboard issue (needs the forge's API)
 
 
 class Output:
@@ -55,6 +58,9 @@ class Output:
     def warn(self, text: str) -> None:
         self._err(self.secrets.redact(f"warning: {text}"))
 
+    def warn_error(self, text: str) -> None:
+        self._err(self.secrets.redact(f"slimfix bot: error: {text}"))
+
 
 def _author(text: str) -> Tuple[str, str]:
     match = _AUTHOR.match(text)
@@ -63,8 +69,9 @@ def _author(text: str) -> Tuple[str, str]:
     return match.group("name"), match.group("email")
 
 
-def run_bot(options: BotOptions, output: Output, env: Optional[Mapping[str, str]] = None) -> None:
-    """Raises BotError when the run fails; the remote is then as it was, or as the message says."""
+def run_bot(options: BotOptions, output: Output, env: Optional[Mapping[str, str]] = None) -> Outcome:
+    """What the run did. Raises BotError when the run fails; the remote is then as
+    it was, or as the message says."""
     env = os.environ if env is None else env
     secrets = output.secrets
     author = _author(options.author)
@@ -80,6 +87,7 @@ def run_bot(options: BotOptions, output: Output, env: Optional[Mapping[str, str]
     else:
         raise BotError(f"{options.repo!r} is neither a folder nor a clone URL")
     remote = parse_remote(url)
+    outcome = Outcome(options.repo, options.project or remote.path, dry_run=options.dry_run)
     secrets.add(remote.password, remote.username)
     forge_name = options.forge or detect_forge(remote, env)
     credentials = find_credentials(forge_name, remote, env)
@@ -98,17 +106,25 @@ def run_bot(options: BotOptions, output: Output, env: Optional[Mapping[str, str]
         )
     try:
         with Workspace(remote.url, secrets, credentials.git_username, credentials.git_password, borrow) as ws:
-            _Run(options, output, forge, ws, author, remote.url).go()
+            _Run(options, output, forge, ws, author, remote.url, outcome).go()
     finally:
         forge.close_client()
+    return outcome
 
 
 class _Run:
     def __init__(
-        self, options: BotOptions, output: Output, forge: Forge, ws: Workspace, author: Tuple[str, str], url: str
+        self,
+        options: BotOptions,
+        output: Output,
+        forge: Forge,
+        ws: Workspace,
+        author: Tuple[str, str],
+        url: str,
+        outcome: Outcome,
     ) -> None:
         self.o, self.out, self.forge, self.ws, self.git = options, output, forge, ws, ws.git
-        self.author, self.url = author, url
+        self.author, self.url, self.outcome = author, url, outcome
         self.branch = options.branch
 
     # finding out -------------------------------------------------------------
@@ -122,7 +138,11 @@ class _Run:
         )
         self.ws.fetch([base] + ([self.branch] if branch_commit else []))
         self.ws.checkout(base_commit)
-        changes = compute_changes(self.ws.path)
+        issue = None
+        if self.o.dashboard and self.forge.has_api:
+            issue = self.forge.find_issue(dashboard.TITLE, dashboard.MARKER)
+        opted = dashboard.opted_in(issue.body) if issue else {}
+        changes = compute_changes(self.ws.path, self.o.workers, opted)
         for warning in changes.warnings:
             self.out.warn(warning)
         if self.o.verify and changes:
@@ -148,9 +168,10 @@ class _Run:
             base_commit,
         )
         self.rejected = rejected
+        self.outcome.record(changes)
+        self.outcome.action, self.outcome.message = plan.action.value, plan.reason
+        self.outcome.request_url = open_request.url if open_request else ""
         self._report(plan)
-        if self.o.dry_run:
-            return
         steps = {
             Action.NOTHING: self._do_nothing,
             Action.CREATE: self._do_create,
@@ -160,11 +181,16 @@ class _Run:
             Action.BLOCKED: self._do_blocked,
             Action.LEFT_ALONE: self._do_left_alone,
         }
-        steps[plan.action]()
+        if not self.o.dry_run:
+            steps[plan.action]()
+        if self.o.dashboard:
+            self._dashboard(issue, opted)
 
     def _remote(self) -> Tuple[str, str, Optional[str]]:
         asked = [self.branch] + ([self.o.base] if self.o.base else [])
         state = self.ws.remote_state(asked)
+        if not state.heads and state.default_branch is None and not self.o.base:
+            raise Skipped("the repository is empty")
         base = self.o.base or self.forge.default_branch() or state.default_branch
         if not base:
             raise BotError("cannot tell the remote's default branch: pass --base BRANCH")
@@ -200,6 +226,26 @@ class _Run:
                 self.out.say(self._body())
 
     # acting -----------------------------------------------------------------
+
+    def _dashboard(self, issue: Optional[Issue], opted: Dict[str, Set[str]]) -> None:
+        if not self.forge.has_api:
+            self.out.warn("--dashboard needs the forge's API (a GitLab or GitHub token): no dashboard issue")
+            return
+        body = dashboard.render(self.changes, opted, self.forge.kind, self.outcome.request_url)
+        if issue is not None:
+            self.outcome.dashboard_url = issue.url
+            if _normal(issue.body) == _normal(body):
+                return
+        would = "would " if self.o.dry_run else ""
+        if self.o.dry_run:
+            self.out.say(f"{would}{'update' if issue else 'open'} the dashboard issue")
+        elif issue is None:
+            issue = self.forge.create_issue(dashboard.TITLE, body)
+            self.outcome.dashboard_url = issue.url
+            self.out.say(f"opened dashboard issue #{issue.number}: {issue.url}")
+        else:
+            self.forge.update_issue(issue, body)
+            self.out.say(f"updated dashboard issue #{issue.number}: {issue.url}")
 
     def _body(self) -> str:
         return description.body(self.changes, self.forge.kind, self.o.docs_url)
@@ -245,6 +291,7 @@ class _Run:
             request = self.forge.create(self.branch, self.base, description.TITLE, self._body())
         except BotError as exc:
             raise BotError(f"{exc}\n{self._undo_push(commit)}") from None
+        self.outcome.request_url = request.url
         self.out.say(f"opened {self.forge.kind} #{request.number}: {request.url}")
 
     def _undo_push(self, commit: str) -> str:
@@ -271,6 +318,7 @@ class _Run:
             if self.rejected:
                 return
             request = self.forge.create(self.branch, self.base, description.TITLE, body)
+            self.outcome.request_url = request.url
             self.out.say(f"opened {self.forge.kind} #{request.number}: {request.url}")
         elif _normal(self.request.body) != _normal(body) or self.request.title != description.TITLE:
             self.forge.update(self.request, description.TITLE, body)

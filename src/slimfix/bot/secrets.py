@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import logging
+import threading
 from typing import Iterable, Set
 from urllib.parse import quote
 
@@ -16,6 +17,7 @@ class Secrets:
 
     def __init__(self, values: Iterable[str] = ()) -> None:
         self._values: Set[str] = set()
+        self._lock = threading.Lock()  # one run per repository may share them across threads
         for value in values:
             self.add(value)
 
@@ -25,10 +27,13 @@ class Secrets:
         forms = {value, quote(value, safe="")}
         if username:
             forms.add(base64.b64encode(f"{username}:{value}".encode()).decode())
-        self._values.update(forms)
+        with self._lock:
+            self._values.update(forms)
 
     def redact(self, text: str) -> str:
-        for value in sorted(self._values, key=len, reverse=True):
+        with self._lock:
+            values = sorted(self._values, key=len, reverse=True)
+        for value in values:
             text = text.replace(value, MASK)
         return text
 

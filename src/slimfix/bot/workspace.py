@@ -27,7 +27,11 @@ class RemoteState:
 
 
 def local_remote_url(checkout: Path, remote: str, secrets: Secrets) -> str:
+    """The URL of ``remote`` of a checkout; a bare repository on disk is the remote itself."""
     git = Git(checkout, secrets)
+    bare = git.run("rev-parse", "--is-bare-repository", check=False)
+    if bare.returncode == 0 and bare.stdout.strip() == "true":
+        return str(checkout.resolve())
     proc = git.run("remote", "get-url", remote, check=False)
     if proc.returncode != 0:
         inside = git.run("rev-parse", "--is-inside-work-tree", check=False)

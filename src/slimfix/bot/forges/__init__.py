@@ -23,6 +23,24 @@ class Request:
         return self.state == "open"
 
 
+@record
+class Issue:
+    """The dashboard issue."""
+
+    number: int  # GitLab iid, GitHub number
+    url: str
+    body: str
+
+
+@record
+class Listed:
+    """A repository found by --autodiscover."""
+
+    name: str  # OWNER/NAME or group/sub/project
+    clone_url: str
+    skip: str = ""  # why the bot leaves it out: "archived", "a fork", "empty"
+
+
 class Forge:
     """No forge: the bot pushes the branch and says what it would have asked."""
 
@@ -54,6 +72,16 @@ class Forge:
 
     def push_options(self, new_branch: bool, base: str, title: str, description: str) -> List[str]:
         return []
+
+    def find_issue(self, title: str, marker: str) -> Optional[Issue]:
+        """The open issue called ``title`` whose body holds ``marker``."""
+        return None
+
+    def create_issue(self, title: str, body: str) -> Issue:
+        raise NotImplementedError
+
+    def update_issue(self, issue: Issue, body: str) -> None:
+        raise NotImplementedError
 
     def close_client(self) -> None:
         pass

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Callable, List, Optional
+from typing import Any, Callable, List, Optional
 
 from ..errors import BotError
+from ..retry import RateLimited, retrying
 from ..secrets import Secrets
-from . import Forge, Request
+from . import Forge, Issue, Listed, Request
 
 try:
     from githubkit import GitHub as _Client
@@ -16,6 +17,7 @@ except ImportError as exc:  # pragma: no cover - depends on the installation
 
 TIMEOUT = 30.0  # seconds for one API call
 PAGE = 100
+SECONDARY_WAIT = 60.0  # seconds, for a secondary rate limit that does not say how long
 
 
 class GitHub(Forge):
@@ -40,12 +42,18 @@ class GitHub(Forge):
         )
 
     def _call(self, doing: str, call: Callable, *args, **kwargs):
+        return retrying(lambda: self._call_once(doing, lambda: call(self.owner, self.repo, *args, **kwargs)))
+
+    def _call_once(self, doing: str, call: Callable[[], Any]):
         try:
-            return call(self.owner, self.repo, *args, **kwargs).json()
-        except RateLimitExceeded as exc:
-            wait = int(exc.retry_after.total_seconds())
-            raise BotError(f"GitHub API rate limit exceeded while {doing}; try again in {wait} s") from None
+            return call().json()
+        except RateLimitExceeded as exc:  # the primary limit, or a secondary one (Retry-After)
+            raise RateLimited(exc.retry_after.total_seconds(), lambda wait: _limit_error(doing, wait)) from None
         except RequestFailed as exc:
+            status = exc.response.status_code
+            if status in (403, 429) and "secondary rate limit" in _message(exc.response).lower():
+                # without Retry-After, GitHub asks to wait at least a minute
+                raise RateLimited(SECONDARY_WAIT, lambda wait: _limit_error(doing, wait)) from None
             raise BotError(self._explain(doing, exc.response.status_code, _message(exc.response))) from None
         except RequestTimeout:
             raise BotError(
@@ -66,6 +74,8 @@ class GitHub(Forge):
                 f"no permission on {where} while {doing} (403{said}); the token needs write access to "
                 "contents and pull requests"
             )
+        if status == 404 and doing.startswith("listing"):
+            return f"GitHub has no organisation {self.owner} that this token can see (404 while {doing})"
         if status == 404:
             return f"GitHub has no repository {where} that this token can see (404 while {doing})"
         return self.secrets.redact(f"GitHub refused {doing} ({status}{said})")
@@ -136,8 +146,54 @@ class GitHub(Forge):
             f"commenting on #{request.number}", self.client.rest.issues.create_comment, request.number, body=text
         )
 
+    def find_issue(self, title: str, marker: str) -> Optional[Issue]:
+        page = 1
+        while True:
+            data = self._call(
+                "looking for its dashboard issue",
+                self.client.rest.issues.list_for_repo,
+                state="open",
+                per_page=PAGE,
+                page=page,
+            )
+            for item in data:  # pull requests are issues too: they carry "pull_request"
+                if "pull_request" not in item and item.get("title") == title and marker in (item.get("body") or ""):
+                    return Issue(int(item["number"]), item.get("html_url", ""), item.get("body") or "")
+            if len(data) < PAGE:
+                return None
+            page += 1
+
+    def create_issue(self, title: str, body: str) -> Issue:
+        data = self._call("opening its dashboard issue", self.client.rest.issues.create, title=title, body=body)
+        return Issue(int(data["number"]), data.get("html_url", ""), data.get("body") or "")
+
+    def update_issue(self, issue: Issue, body: str) -> None:
+        self._call(f"updating issue #{issue.number}", self.client.rest.issues.update, issue.number, body=body)
+
     def close_client(self) -> None:
         pass  # githubkit opens and closes a connection per call
+
+    def organisation(self) -> List[Listed]:
+        """Every repository of the organisation ``owner`` (the ``project`` given was ``ORG/*``)."""
+        out: List[Listed] = []
+        page = 1
+        while True:
+            data = retrying(
+                lambda: self._call_once(
+                    f"listing the repositories of {self.owner}",
+                    lambda: self.client.rest.repos.list_for_org(self.owner, type="all", per_page=PAGE, page=page),
+                )
+            )
+            for item in data:
+                skip = "archived" if item.get("archived") else "a fork" if item.get("fork") else ""
+                out.append(Listed(item["full_name"], item.get("clone_url") or "", skip))
+            if len(data) < PAGE:
+                return out
+            page += 1
+
+
+def _limit_error(doing: str, wait: float) -> BotError:
+    return BotError(f"GitHub API rate limit exceeded while {doing}; try again in {wait:.0f} s")
 
 
 def _message(response) -> str:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import time
 from typing import Callable, List, Optional
 
 from ..errors import BotError
+from ..retry import RateLimited, retrying
 from ..secrets import Secrets
-from . import Forge, Request
+from . import Forge, Issue, Listed, Request
 
 try:
     import gitlab
@@ -29,12 +31,25 @@ class GitLab(Forge):
         self.path = project
         self.secrets = secrets
         self.client = gitlab.Gitlab(api_url, private_token=token, timeout=TIMEOUT, user_agent="slimfix-bot")
+        self.client.session.hooks["response"].append(self._remember)
+        self._retry_after: Optional[float] = None
         self.project = self.client.projects.get(project, lazy=True)
 
+    def _remember(self, response, *args, **kwargs) -> None:
+        """GitLab's errors do not keep the headers: note the wait a 429 asks for."""
+        if response.status_code == 429:
+            self._retry_after = _retry_after(response.headers)
+
     def _call(self, doing: str, call: Callable, *args, **kwargs):
+        return retrying(lambda: self._call_once(doing, call, *args, **kwargs))
+
+    def _call_once(self, doing: str, call: Callable, *args, **kwargs):
+        self._retry_after = None
         try:
             return call(*args, **kwargs, **_NO_RETRY)
         except gitlab.exceptions.GitlabError as exc:
+            if exc.response_code == 429:
+                raise RateLimited(self._retry_after, lambda wait: BotError(self._explain(doing, 429, ""))) from None
             raise BotError(self._explain(doing, exc.response_code, exc.error_message)) from None
         except requests.exceptions.Timeout:
             raise BotError(
@@ -54,6 +69,8 @@ class GitLab(Forge):
                 f"no permission on {self.path} while {doing} (403{said}); the token needs the api scope "
                 "and at least the Developer role"
             )
+        if status == 404 and doing.startswith("listing"):
+            return f"GitLab has no group {self.path} that this token can see (404 while {doing})"
         if status == 404:
             return f"GitLab has no project {self.path} that this token can see (404 while {doing})"
         if status == 429:
@@ -109,8 +126,74 @@ class GitLab(Forge):
     def comment(self, request: Request, text: str) -> None:
         self._call(f"commenting on !{request.number}", self._mr(request).notes.create, {"body": text})
 
+    def find_issue(self, title: str, marker: str) -> Optional[Issue]:
+        items = self._call(
+            "looking for its dashboard issue",
+            self.project.issues.list,
+            state="opened",
+            search=title,
+            per_page=100,
+            get_all=True,
+        )
+        for item in items:
+            data = item.attributes
+            if data.get("title") == title and marker in (data.get("description") or ""):
+                return Issue(int(data["iid"]), data.get("web_url", ""), data.get("description") or "")
+        return None
+
+    def create_issue(self, title: str, body: str) -> Issue:
+        item = self._call(
+            "opening its dashboard issue", self.project.issues.create, {"title": title, "description": body}
+        )
+        data = item.attributes
+        return Issue(int(data["iid"]), data.get("web_url", ""), data.get("description") or "")
+
+    def update_issue(self, issue: Issue, body: str) -> None:
+        item = self.project.issues.get(issue.number, lazy=True)
+        item.description = body
+        self._call(f"updating issue #{issue.number}", item.save)
+
     def close_client(self) -> None:
         self.client.session.close()
+
+    def group(self) -> List[Listed]:
+        """Every project of the group ``project`` names, subgroups included."""
+        group = self.client.groups.get(self.path, lazy=True)
+        items = self._call(
+            f"listing the projects of {self.path}",
+            group.projects.list,
+            include_subgroups="true",  # as GitLab documents it (python-gitlab would send "True")
+            order_by="path",
+            sort="asc",
+            per_page=100,
+            get_all=True,
+        )
+        out = []
+        for item in items:
+            data = item.attributes
+            skip = (
+                "archived"
+                if data.get("archived")
+                else "a fork"
+                if data.get("forked_from_project")
+                else "empty"
+                if data.get("empty_repo")
+                else ""
+            )
+            out.append(Listed(data["path_with_namespace"], data.get("http_url_to_repo") or "", skip))
+        return out
+
+
+def _retry_after(headers) -> Optional[float]:
+    """Seconds from Retry-After, else from RateLimit-Reset (a Unix time)."""
+    try:
+        if "Retry-After" in headers:
+            return float(headers["Retry-After"])
+        if "RateLimit-Reset" in headers:
+            return float(headers["RateLimit-Reset"]) - time.time()
+    except ValueError:
+        pass
+    return None
 
 
 def _request(data: dict) -> Request:
