@@ -21,7 +21,7 @@ lies inside the sandbox (see ``sandbox.ROOTS``); relative paths land in the WORK
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Tuple, Union
+from typing import Optional, Tuple, Union
 
 from hypothesis import strategies as st
 
@@ -132,6 +132,10 @@ OBSERVERS = (
     "echo one > x",
     "false | true",
     "ls",
+    'echo "a  b" > q',
+    "echo 'single $X'",
+    'echo "\\$X is $X"',
+    "echo a\\ b",
 )
 
 WRITERS = (
@@ -159,6 +163,8 @@ PACKAGES = (
     "apt-get install -y failpkg",
     "apt-get clean",
     "rm -rf /var/lib/apt/lists/*",
+    "rm -rf /root/.cache/pip",
+    "rm -rf /var/cache/apk/*",
     "apt-get purge -y curl",
     "apk add curl",
     "apk update",
@@ -287,20 +293,28 @@ COMMAND = _nest(1)
 
 
 @st.composite
-def runs(draw) -> Run:
-    parts = draw(st.lists(COMMAND, min_size=1, max_size=4))
-    seps = tuple(draw(st.sampled_from(("&&", "&&", "&&", ";", "||"))) for _ in parts[1:])
+def runs(draw, last: Optional[str] = None, first: Optional[str] = None) -> Run:
+    """A RUN; ``last``/``first``: a command it ends/starts with (then its parts are an && chain)."""
+    parts = draw(st.lists(COMMAND, min_size=0 if last or first else 1, max_size=3 if last or first else 4))
+    if last or first:
+        parts = parts + [last] if last else [first] + parts
+        seps = ("&&",) * (len(parts) - 1)
+    else:
+        seps = tuple(draw(st.sampled_from(("&&", "&&", "&&", ";", "||"))) for _ in parts[1:])
     return Run(tuple(parts), seps, draw(st.booleans()))
 
 
 @st.composite
 def cases(draw, shells: Tuple[str, ...] = SHELLS) -> Case:
     prologue = list(draw(st.lists(st.sampled_from(PROLOGUE), max_size=2, unique=True)))
-    if draw(st.integers(0, 9)) > 0:  # mostly a WORKDIR in the sandbox; without one, "/" is read-only
-        prologue.append("WORKDIR " + draw(st.sampled_from(WORKDIRS)))
-    body = []
-    for index in range(draw(st.integers(1, 4))):
-        if index and draw(st.integers(0, 5)) == 0:
+    prologue.append("WORKDIR " + draw(st.sampled_from(WORKDIRS)))  # "/" is read-only in the sandbox
+    body: list = []
+    while len(body) < 2 or (len(body) < 5 and draw(st.booleans())):
+        if body and draw(st.integers(0, 5)) == 0:
             body.append(draw(st.sampled_from(BETWEEN)))
-        body.append(draw(runs()))
+        if draw(st.booleans()):  # a state change at the end of a RUN, something that shows it in the next
+            body += [draw(runs(last=draw(st.sampled_from(STATE)))),
+                     draw(runs(first=draw(st.sampled_from(OBSERVERS + WRITERS))))]
+        else:
+            body.append(draw(runs()))
     return Case(draw(st.sampled_from(BASES)), tuple(prologue), tuple(body), draw(st.sampled_from(shells)))

@@ -41,16 +41,19 @@ def _chunk(job: Tuple[int, int, int]) -> Tuple[int, int, int, int, List[Tuple[st
               suppress_health_check=list(HealthCheck))
     @given(cases(SHELLS))
     def check(case) -> None:
-        if oracle.check(case) is not None:
-            found.append(case)
+        difference = oracle.check(case)
+        if difference is not None:
+            found.append((case, difference.report()))
 
     check()
     minimal = {}
-    for case in found[:keep]:
+    for case, report in found[:keep]:
         small = minimize(oracle, case)
-        difference = oracle.differs(small)
+        difference = oracle.differs(small) if small is not None else None
         if difference is not None:
             minimal[(small.text(), small.shell)] = difference.report()
+        else:
+            minimal[(case.text(), case.shell)] = "NOT REPRODUCIBLE (timing?): " + report
     stats = oracle.stats
     return (stats.cases - before[0], stats.rewritten - before[1], stats.runs - before[2], len(found),
             sorted(minimal.items()))
@@ -76,7 +79,7 @@ def main(argv=None) -> int:
     totals = [0, 0, 0, 0]
     minimal = {}
     started = time.monotonic()
-    with multiprocessing.get_context("fork").Pool(args.jobs, _start, (args.all_shells,)) as pool:
+    with multiprocessing.get_context("spawn").Pool(args.jobs, _start, (args.all_shells,)) as pool:
         for result in pool.imap_unordered(_chunk, chunks):
             for i in range(4):
                 totals[i] += result[i]

@@ -219,10 +219,12 @@ class Oracle:
             self.stats = stats
 
 
-def minimize(oracle: Oracle, case: Case) -> Case:
+def minimize(oracle: Oracle, case: Case) -> Optional[Case]:
     """A smaller case that still differs: greedily drop prologue lines, RUNs and lines between
-    them, commands of a RUN, and try simpler shells and layouts, until nothing more goes."""
-    assert oracle.differs(case) is not None
+    them, commands of a RUN, and try simpler layouts, until nothing more goes. None when
+    ``case`` itself no longer differs (the difference depends on timing)."""
+    if oracle.differs(case) is None:
+        return None
     changed = True
     while changed:
         changed = False
