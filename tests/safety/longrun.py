@@ -83,11 +83,12 @@ def main(argv=None) -> int:
         for result in pool.imap_unordered(_chunk, chunks):
             for i in range(4):
                 totals[i] += result[i]
-            minimal.update(result[4])
+            for key, report in result[4]:
+                if key not in minimal:
+                    minimal[key] = report
+                    print("\n" + "=" * 72 + "\n" + report + "\n", flush=True)
             elapsed = time.monotonic() - started
             print(f"oracle: {totals[0]} cases, {totals[1]} rewritten and run, {totals[2]} runs, {totals[3]} differing"
                   f" ({len(minimal)} distinct minimal), {elapsed:.0f}s", flush=True)
-    for (text, shell), report in sorted(minimal.items()):
-        print("\n" + "=" * 72 + "\n" + report)
     print(f"\noracle: {totals[0]} cases run, {totals[3]} differences, {len(minimal)} distinct minimal cases")
     return 1 if totals[3] else 0

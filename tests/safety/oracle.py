@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import stat
 import subprocess
 import sys
 from dataclasses import dataclass, field, replace
@@ -27,20 +28,37 @@ from .sandbox import DOCKER_PATH, Outcome, Step, receive, send
 
 SANDBOX = os.path.join(os.path.dirname(os.path.abspath(__file__)), "sandbox.py")
 
-# The only files a safe fix may make disappear: the caches the rules exist to remove.
+# The only files a safe fix may make disappear: the caches the rules exist to remove (each
+# folder and what is in it), and folders that were made only to hold them.
 DESIGNED_REMOVALS = (
-    "/var/lib/apt/lists/*",  # SF002: rm -rf /var/lib/apt/lists/*
-    "/var/cache/apk/*",  # SF004: apk --no-cache
-    "*/.cache/pip/*",  # SF007: pip --no-cache-dir
-    "*/.npm/_cacache*",  # SF008: npm cache clean --force
-    "*/.cache/yarn/*",  # SF008: yarn cache clean
-    "/var/cache/dnf*", "/var/cache/yum*", "/var/cache/zypp*",  # SF009: dnf/yum/microdnf/zypper clean
-    "/var/lib/gems/doc*",  # SF010: gem install --no-document
+    "/var/lib/apt/lists",  # SF002: rm -rf /var/lib/apt/lists/*
+    "/var/cache/apk",  # SF004: apk --no-cache
+    "*/.cache/pip",  # SF007: pip --no-cache-dir
+    "*/.npm/_cacache",  # SF008: npm cache clean --force
+    "*/.cache/yarn",  # SF008: yarn cache clean
+    "/var/cache/dnf", "/var/cache/yum", "/var/cache/zypp",  # SF009: dnf/yum/microdnf/zypper clean
+    "/var/lib/gems/doc",  # SF010: gem install --no-document
 )
 
 
+def _designed(path: str) -> bool:
+    return any(fnmatchcase(path, p) or fnmatchcase(path, p + "/*") for p in DESIGNED_REMOVALS)
+
+
 def compared(files: Sequence[Tuple[str, int, bytes]]) -> Tuple[Tuple[str, int, bytes], ...]:
-    return tuple(f for f in files if not any(fnmatchcase(f[0], p) for p in DESIGNED_REMOVALS))
+    kept = [f for f in files if not _designed(f[0])]
+    removed = [f[0] for f in files if _designed(f[0])]
+    parents = {p for path in removed for p in _ancestors(path)}
+    inner = {p for path, _, _ in kept for p in _ancestors(path)}
+    return tuple(f for f in kept if f[0] not in parents or f[0] in inner or not stat.S_ISDIR(f[1]))
+
+
+def _ancestors(path: str):
+    while True:
+        path = os.path.dirname(path)
+        if path in ("/", ""):
+            return
+        yield path
 
 
 def plan(text: str) -> Tuple[Step, ...]:
