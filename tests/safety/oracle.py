@@ -45,12 +45,20 @@ def _designed(path: str) -> bool:
     return any(fnmatchcase(path, p) or fnmatchcase(path, p + "/*") for p in DESIGNED_REMOVALS)
 
 
-def compared(files: Sequence[Tuple[str, int, bytes]]) -> Tuple[Tuple[str, int, bytes], ...]:
+def compared(files: Sequence[Tuple[str, int, bytes]], other: Sequence[Tuple[str, int, bytes]] = ()
+             ) -> Tuple[Tuple[str, int, bytes], ...]:
+    """``files`` without the designed removals, nor folders that, in ``files`` or in ``other``
+    (the outcome it is compared with), hold only designed removals."""
     kept = [f for f in files if not _designed(f[0])]
-    removed = [f[0] for f in files if _designed(f[0])]
-    parents = {p for path in removed for p in _ancestors(path)}
-    inner = {p for path, _, _ in kept for p in _ancestors(path)}
-    return tuple(f for f in kept if f[0] not in parents or f[0] in inner or not stat.S_ISDIR(f[1]))
+    parents = {p for path, _, _ in (*files, *other) if _designed(path) for p in _ancestors(path)}
+    children: Dict[str, List[str]] = {}
+    for path, _, _ in kept:
+        children.setdefault(os.path.dirname(path), []).append(path)
+    dropped = set()
+    for path, mode, _ in sorted(kept, key=lambda f: -f[0].count("/")):  # deepest first
+        if path in parents and stat.S_ISDIR(mode) and all(c in dropped for c in children.get(path, ())):
+            dropped.add(path)
+    return tuple(f for f in kept if f[0] not in dropped)
 
 
 def _ancestors(path: str):
@@ -175,7 +183,8 @@ class Difference:
             lines.append(f"build: {_status(a)} -> {_status(b)}")
         if a.stdout != b.stdout:
             lines.append(f"stdout: {a.stdout!r} -> {b.stdout!r}")
-        old, new = dict((p, (m, c)) for p, m, c in compared(a.files)), dict((p, (m, c)) for p, m, c in compared(b.files))
+        old = {p: (m, c) for p, m, c in compared(a.files, b.files)}
+        new = {p: (m, c) for p, m, c in compared(b.files, a.files)}
         for path in sorted(set(old) | set(new)):
             if old.get(path) != new.get(path):
                 lines.append(f"{path}: {_file(old.get(path))} -> {_file(new.get(path))}")
@@ -192,7 +201,7 @@ def _file(entry) -> str:
 
 def same(a: Outcome, b: Outcome) -> bool:
     return ((a.failed_run is None) == (b.failed_run is None) and a.status == b.status and a.stdout == b.stdout
-            and compared(a.files) == compared(b.files))
+            and compared(a.files, b.files) == compared(b.files, a.files))
 
 
 @dataclass

@@ -103,6 +103,11 @@ def test_only_the_designed_removals_are_ignored(sandboxes) -> None:
                            " && rm -rf /var/lib/apt/lists/*\n")
     assert same(before, after) and before.files != after.files
     assert not same(before, run(sandboxes, "FROM x\nRUN apt-get update && apt-get install -y curl && rm -rf /var/cache/apt\n"))
+    npm = run(sandboxes, "FROM x\nWORKDIR /tmp\nRUN npm install express\n")
+    assert same(npm, run(sandboxes, "FROM x\nWORKDIR /tmp\nRUN npm install express && npm cache clean --force\n"))
+    home = "FROM x\nENV HOME=/home/app\nWORKDIR /tmp\nRUN pip install {}flask\n"
+    assert same(run(sandboxes, home.format("")), run(sandboxes, home.format("--no-cache-dir ")))
+    assert not same(npm, run(sandboxes, "FROM x\nWORKDIR /tmp\nRUN npm install express && mkdir -p /root/.npm/logs\n"))
     assert len(DESIGNED_REMOVALS) < 12, "keep the list of ignored paths small"
 
 
