@@ -15,7 +15,10 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from .grammar import Case, Run, cases
+from slimfix.config import Settings
+from slimfix.fixer import fix_text
+
+from .grammar import OBSERVERS, STATE, WRITERS, cases
 from .oracle import DESIGNED_REMOVALS, Oracle, Sandboxes, compared, plan, same
 
 CASES = int(os.environ.get("SLIMFIX_ORACLE_CASES", "10000"))
@@ -125,6 +128,30 @@ def test_known_differences_are_seen(sandboxes) -> None:
     bash = 'FROM debian:12\nSHELL ["/bin/bash", "-c"]\nWORKDIR /tmp/build\n'
     assert oracle.compare(bash + "RUN printf -v V hi\nRUN echo \"$V\"\n", bash + "RUN printf -v V hi && echo \"$V\"\n",
                           ("dash",)) is not None
+
+
+STATE_HEADS = {
+    "sh": "FROM debian:12\nWORKDIR /tmp/build\n",
+    "bash": 'FROM debian:12\nSHELL ["/bin/bash", "-c"]\nWORKDIR /tmp/build\n',
+}
+
+
+@pytest.mark.parametrize("state", STATE)
+def test_each_state_change_then_each_observer(sandboxes, state: str) -> None:
+    """Exhaustive where the generator samples: ``RUN <state>`` then ``RUN <observer>``, for every
+    observer and writer, under /bin/sh (dash, bash, busybox) and under SHELL bash."""
+    oracle = Oracle(sandboxes)
+    first = f"echo 'line one' > f && {state}" if state.startswith(("read", "mapfile")) else state
+    differences = []
+    for head, shells in (("sh", ("dash", "bash", "busybox")), ("bash", ("dash",))):
+        for observer in OBSERVERS + WRITERS:
+            before = f"{STATE_HEADS[head]}RUN {first}\nRUN {observer}\n"
+            after = fix_text(before, "Dockerfile", Settings()).output
+            if after != before:
+                difference = oracle.compare(before, after, shells)
+                if difference is not None:
+                    differences.append(difference.report())
+    assert not differences, f"{len(differences)} differences; the first:\n" + differences[0]
 
 
 def _pairs():
