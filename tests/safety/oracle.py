@@ -14,7 +14,7 @@ import shutil
 import stat
 import subprocess
 import sys
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from fnmatch import fnmatchcase
 from typing import Dict, List, Optional, Sequence, Tuple
 
@@ -209,7 +209,6 @@ class Stats:
     cases: int = 0  # generated
     rewritten: int = 0  # cases whose Dockerfile slimfix changed: executed and compared
     runs: int = 0  # (Dockerfile, shell) executions
-    differences: List[Difference] = field(default_factory=list)
 
 
 class Oracle:

@@ -4,7 +4,10 @@
 slimfix's default fixes, runs the original and the output as Docker runs RUNs, in a
 sandbox (``sandbox``), and fails on the first difference, printing the Dockerfile that
 shows it. ``SLIMFIX_ORACLE_CASES`` (default 10,000) sets how many cases it generates;
-the seed is fixed. ``scripts/oracle`` runs longer, with random seeds, in parallel.
+the seed is fixed, and each case runs under the shell drawn with it (dash, bash or
+busybox as /bin/sh). ``test_each_state_change_then_each_observer`` is the exhaustive
+part: every state change of the grammar, then every observer, under all three shells.
+``scripts/oracle`` runs longer, with random seeds, in parallel.
 """
 
 from __future__ import annotations
