@@ -16,13 +16,13 @@ import os
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 
 from slimfix.config import Settings
 from slimfix.fixer import fix_text
 
-from .grammar import OBSERVERS, STATE, WRITERS, cases
-from .oracle import DESIGNED_REMOVALS, Oracle, Sandboxes, compared, plan, same
+from .grammar import OBSERVERS, STATE, WRITERS, Case, cases
+from .oracle import DESIGNED_REMOVALS, Oracle, Sandboxes, compared, minimize, plan, same
 
 CASES = int(os.environ.get("SLIMFIX_ORACLE_CASES", "10000"))
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "rules"
@@ -48,13 +48,18 @@ def files(outcome) -> dict:
 def test_safe_fixes_keep_what_the_build_does(sandboxes) -> None:
     oracle = Oracle(sandboxes)
 
+    # No hypothesis shrinking: ``minimize`` knows the case's structure and gets smaller cases.
     @settings(max_examples=CASES, derandomize=True, database=None, deadline=None,
-              suppress_health_check=list(HealthCheck))
+              phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
     @given(cases())
     def check(case: Case) -> None:
         difference = oracle.check(case)
         if difference is not None:
-            raise AssertionError(difference.report())
+            small = minimize(oracle, case)
+            minimal = oracle.differs(small) if small is not None else None
+            if minimal is None:
+                raise AssertionError(difference.report())
+            raise AssertionError(minimal.report() + "\n\n(minimized from the generated case:)\n" + case.text())
 
     check()
     stats = oracle.stats
