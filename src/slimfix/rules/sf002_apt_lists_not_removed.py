@@ -28,26 +28,39 @@ def needs_lists(run: RunView) -> bool:
 
 
 def reads_before_update(run: RunView) -> bool:
-    """An apt command of the RUN reads the lists before the RUN's first update (in the order the
-    text gives: a command in a branch counts as if it ran). Implicit updates count: an
-    ``add-apt-repository`` without ``-n``, a vendor setup script fetched and piped to a shell."""
+    """An apt command of the RUN may read the lists before the RUN has refreshed them: no update
+    (``apt-get update``, or an implicit one: ``add-apt-repository`` without ``-n``, a vendor
+    setup script fetched and piped to a shell) surely runs before it. An update surely runs
+    before a command when it is in the RUN's top-level list and only ``&&`` joins that list
+    up to the command (if anything before failed, the command would not run either)."""
     if "apt" not in run.shell_text:
         return False
     vendor = "http" in run.shell_text and implicit_update(run)
+    chained_until = _and_chained_until(run)
+    refreshed = False
     for ctx, view in run.commands:
-        if vendor and "http" in ctx.command.code:
-            return False
-        if view is None:
-            continue
-        if view.tool == "add-apt-repository" and not view.has("no_update") and not view.has("remove"):
-            return False
-        if view.tool != "apt":
-            continue
-        if view.action == "update_index" or view.has("update_first"):
-            return False
-        if view.action in _NEEDS_LISTS:
-            return True
+        start = ctx.command.start
+        if _refreshes(ctx, view, vendor):
+            refreshed = refreshed or (ctx.top_level and start < chained_until)
+        elif view is not None and view.tool == "apt" and view.action in _NEEDS_LISTS:
+            if not (refreshed and start < chained_until):
+                return True
     return False
+
+
+def _refreshes(ctx, view, vendor: bool) -> bool:
+    if vendor and "http" in ctx.command.code:
+        return True
+    if view is None:
+        return False
+    if view.tool == "add-apt-repository":
+        return not view.has("no_update") and not view.has("remove")
+    return view.tool == "apt" and (view.action == "update_index" or view.has("update_first"))
+
+
+def _and_chained_until(run: RunView) -> int:
+    """Where the RUN's top-level list first joins with something other than ``&&``."""
+    return next((op.start for op in run.script.body.operators if op.op != "&&"), len(run.shell_text) + 1)
 
 
 def cleans(run: RunView) -> bool:

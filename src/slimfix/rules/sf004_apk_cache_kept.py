@@ -112,6 +112,8 @@ class ApkCacheKept(Rule):
         message = "apk keeps its index in /var/cache/apk (" + "; ".join(what) + ")"
         edits = insertions(run, targets, OPTION)
         reason = _too_old(ctx, instruction) or ("part of the RUN cannot be read" if edits is None else None)
+        if reason is None and targets:
+            reason = _index_reader(ctx, run, targets)
         done = [f"add `{OPTION}`"] if targets else []
         if reason is None and update is not None:
             removal, unremovable = _removal(ctx.text, run, update)
@@ -139,6 +141,26 @@ def _removable_update(run: RunView, apk) -> Optional[CommandContext]:
     return None
 
 
+def _index_reader(ctx: FileContext, run: RunView, targets: List[CommandView]) -> Optional[str]:
+    """Why ``--no-cache`` would starve a later apk command that reads the stored index (``apk
+    search``, ``apk list``, ``apk policy``...), in this RUN or in a later one that sees its
+    files, with no ``apk update`` of its own before it."""
+    start = min(v.command.start for v in targets)
+    if any(_plain_update(v) for c, v in commands(run, ("apk",)) if c.command.start < start):
+        return None  # an update before the install stores the index; --no-cache keeps it
+    later = [(run, start)] + [(other, -1) for other in ctx.runs()
+                              if "apk" in other.shell_text and run.instruction in ctx.lineage(other.instruction)]
+    for view_run, after_pos in later:
+        for c, v in commands(view_run, ("apk",)):
+            if c.command.start <= after_pos:
+                continue
+            if _plain_update(v):
+                break  # this RUN refreshes the index before reading it
+            if v.action not in _WITHOUT_INDEX:
+                return f"`{c.command.code}` reads the index that `apk add` stores"
+    return None
+
+
 def _too_old(ctx: FileContext, instruction) -> Optional[str]:
     image = ImageRef.parse(ctx.root_image(ctx.stage(instruction)))
     if image.name == "alpine" and _TOO_OLD.match(image.tag):
@@ -147,12 +169,23 @@ def _too_old(ctx: FileContext, instruction) -> Optional[str]:
 
 
 def _removal(text: str, run: RunView, update: CommandContext) -> Tuple[Optional[Edit], Optional[str]]:
-    """The file edit deleting ``apk update`` with one of its joiners, or why there is none."""
+    """The file edit deleting ``apk update`` with one of its joiners, or why there is none.
+
+    Only an update that the RUN's outcome cannot depend on goes: a plain command (no redirection,
+    no assignment) of the RUN's top-level list, not its last, joined by ``&&``, ``;`` or a
+    newline on both sides (no ``||``), so that what runs after it, and the RUN's status, are
+    as they were (bar a failing download, which ``apk add --no-cache`` meets as well)."""
     if update.pipeline is not None:
         return None, "`apk update` is part of a pipeline"
     lst, index = update.list, update.index
     if lst is run.script.body and len(lst.items) == 1:
         return None, "the RUN only runs `apk update`; delete it"
+    command = update.command
+    before, after_ = update.joiner_before, update.joiner_after
+    joiners = ("&&", ";", "\n")
+    if (lst is not run.script.body or command.redirects or command.assignments or after_ is None
+            or after_.op not in joiners or (before is not None and before.op not in joiners)):
+        return None, "what the RUN does next, or its status, depends on `apk update`"
     candidates = [run.file_edit(remove_command(run.script, update.command))]
     ops = lst.operators
     if 0 < index < len(ops) and ops[index - 1].op == ops[index].op:  # either joiner can go

@@ -1,0 +1,1 @@
+"""The differential-execution oracle: safe fixes, run and compared in a sandbox."""

@@ -1,0 +1,177 @@
+"""Safe fixes never change what a build does: the proof by running the shell.
+
+``test_safe_fixes_keep_what_the_build_does`` generates Dockerfiles (``grammar``), applies
+slimfix's default fixes, runs the original and the output as Docker runs RUNs, in a
+sandbox (``sandbox``), and fails on the first difference, printing the Dockerfile that
+shows it. ``SLIMFIX_ORACLE_CASES`` (default 10,000) sets how many cases it generates;
+the seed is fixed, and each case runs under the shell drawn with it (dash, bash or
+busybox as /bin/sh). ``test_each_state_change_then_each_observer`` is the exhaustive
+part: every state change of the grammar, then every observer, under all three shells.
+``scripts/oracle`` runs longer, with random seeds, in parallel.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, Phase, given, settings
+
+from slimfix.config import Settings
+from slimfix.fixer import fix_text
+
+from .grammar import OBSERVERS, STATE, WRITERS, Case, cases
+from .oracle import DESIGNED_REMOVALS, Oracle, Sandboxes, compared, minimize, plan, same
+
+CASES = int(os.environ.get("SLIMFIX_ORACLE_CASES", "10000"))
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "rules"
+
+
+@pytest.fixture(scope="module")
+def sandboxes():
+    reason = Sandboxes.unavailable()
+    if reason is not None:
+        pytest.skip(reason)
+    with Sandboxes(int(os.environ.get("SLIMFIX_ORACLE_JOBS", "2"))) as pool:
+        yield pool
+
+
+def run(sandboxes, text: str, shell: str = "dash"):
+    return sandboxes.run([(plan(text), (shell,))])[0][shell]
+
+
+def files(outcome) -> dict:
+    return {path: content for path, _, content in compared(outcome.files)}
+
+
+def test_safe_fixes_keep_what_the_build_does(sandboxes) -> None:
+    oracle = Oracle(sandboxes)
+
+    # No hypothesis shrinking: ``minimize`` knows the case's structure and gets smaller cases.
+    @settings(max_examples=CASES, derandomize=True, database=None, deadline=None,
+              phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
+    @given(cases())
+    def check(case: Case) -> None:
+        difference = oracle.check(case)
+        if difference is not None:
+            small = minimize(oracle, case)
+            minimal = oracle.differs(small) if small is not None else None
+            if minimal is None:
+                raise AssertionError(difference.report())
+            raise AssertionError(minimal.report() + "\n\n(minimized from the generated case:)\n" + case.text())
+
+    check()
+    stats = oracle.stats
+    print(f"oracle: {stats.cases} cases, {stats.rewritten} rewritten and compared, {stats.runs} runs, 0 differences")
+    assert stats.cases >= CASES
+    assert stats.rewritten >= CASES // 3, "the generator must mostly make files slimfix rewrites"
+
+
+def test_every_shell_runs_each_run_in_a_fresh_shell(sandboxes) -> None:
+    """The executor itself: a joined RUN and two RUNs differ where shell state crosses them."""
+    two = "FROM debian:12\nWORKDIR /tmp/build\nRUN cd /tmp\nRUN touch here && echo $X\n"
+    one = "FROM debian:12\nWORKDIR /tmp/build\nRUN cd /tmp && touch here && echo $X\n"
+    for shell in ("dash", "bash", "busybox"):
+        a, b = run(sandboxes, two, shell), run(sandboxes, one, shell)
+        assert "/tmp/build/here" in files(a) and "/tmp/here" not in files(a)
+        assert "/tmp/here" in files(b) and not same(a, b)
+    env = run(sandboxes, "FROM x\nENV X=1\nWORKDIR /home/app\nRUN echo $X $HOME; pwd\n")
+    assert env.stdout == b"1 /root\n/home/app\n"
+
+
+def test_build_stops_at_the_first_failing_run(sandboxes) -> None:
+    outcome = run(sandboxes, "FROM x\nWORKDIR /tmp\nRUN echo a > a\nRUN exit 3\nRUN echo b > b\n")
+    assert (outcome.failed_run, outcome.status) == (1, 3)
+    assert "/tmp/a" in files(outcome) and "/tmp/b" not in files(outcome)
+
+
+def test_shell_instruction_and_busybox(sandboxes) -> None:
+    text = 'FROM x\nSHELL ["/bin/bash", "-o", "pipefail", "-c"]\nRUN false | true\n'
+    assert run(sandboxes, text).status == 1
+    assert run(sandboxes, "FROM x\nRUN false | true\n", "busybox").status == 0
+    assert run(sandboxes, "FROM x\nRUN echo ${BASH_VERSION:+bash}\n", "bash").stdout == b"bash\n"
+
+
+def test_package_manager_stand_ins(sandboxes) -> None:
+    outcome = run(sandboxes, "FROM x\nRUN apt-get install -y curl\n")
+    assert (outcome.failed_run, outcome.status) == (0, 100), "no lists: apt-get cannot find packages"
+    outcome = run(sandboxes, "FROM x\nWORKDIR /tmp\nRUN apt-get update && apt-get install -y curl git"
+                             " && pip install flask && pip install --no-cache-dir six && gem install rake\n")
+    assert outcome.failed_run is None
+    names = {path for path, _, _ in outcome.files}
+    assert {"/var/lib/installed/apt/curl", "/var/lib/installed/pip/six", "/root/.cache/pip/http/flask",
+            "/var/lib/gems/doc/rake", "/var/lib/apt/lists/deb.debian.org_debian_dists_stable_InRelease"} <= names
+    assert "/root/.cache/pip/http/six" not in names
+    assert run(sandboxes, "FROM x\nRUN apk add failpkg\n").status == 1
+    assert run(sandboxes, "FROM x\nRUN npm cache clean\n").status == 1
+    assert run(sandboxes, "FROM x\nRUN curl -fsSL https://example.com/app\n").stdout == b"payload of https://example.com/app\n"
+
+
+def test_only_the_designed_removals_are_ignored(sandboxes) -> None:
+    before = run(sandboxes, "FROM x\nRUN apt-get update && apt-get install -y curl && pip install flask\n")
+    after = run(sandboxes, "FROM x\nRUN apt-get update && apt-get install -y curl && pip install --no-cache-dir flask"
+                           " && rm -rf /var/lib/apt/lists/*\n")
+    assert same(before, after) and before.files != after.files
+    assert not same(before, run(sandboxes, "FROM x\nRUN apt-get update && apt-get install -y curl && rm -rf /var/cache/apt\n"))
+    npm = run(sandboxes, "FROM x\nWORKDIR /tmp\nRUN npm install express\n")
+    assert same(npm, run(sandboxes, "FROM x\nWORKDIR /tmp\nRUN npm install express && npm cache clean --force\n"))
+    home = "FROM x\nENV HOME=/home/app\nWORKDIR /tmp\nRUN pip install {}flask\n"
+    assert same(run(sandboxes, home.format("")), run(sandboxes, home.format("--no-cache-dir ")))
+    assert not same(npm, run(sandboxes, "FROM x\nWORKDIR /tmp\nRUN npm install express && mkdir -p /root/.npm/logs\n"))
+    assert len(DESIGNED_REMOVALS) < 12, "keep the list of ignored paths small"
+
+
+def test_known_differences_are_seen(sandboxes) -> None:
+    """The issue's cases, joined by hand: the oracle tells them apart from the original."""
+    oracle = Oracle(sandboxes, all_shells=True)
+    pairs = [
+        ("RUN : ${X:=default}\nRUN echo \"$X\" > x\n", "RUN : ${X:=default} && echo \"$X\" > x\n"),
+        ("RUN echo $((I=5))\nRUN echo \"$I\" > x\n", "RUN echo $((I=5)) && echo \"$I\" > x\n"),
+        ("RUN command cd /tmp\nRUN touch here\n", "RUN command cd /tmp && touch here\n"),
+    ]
+    for before, after in pairs:
+        head = "FROM debian:12\nWORKDIR /tmp/build\n"
+        assert oracle.compare(head + before, head + after, ("dash", "bash", "busybox")) is not None
+    bash = 'FROM debian:12\nSHELL ["/bin/bash", "-c"]\nWORKDIR /tmp/build\n'
+    assert oracle.compare(bash + "RUN printf -v V hi\nRUN echo \"$V\"\n", bash + "RUN printf -v V hi && echo \"$V\"\n",
+                          ("dash",)) is not None
+
+
+STATE_HEADS = {
+    "sh": "FROM debian:12\nWORKDIR /tmp/build\n",
+    "bash": 'FROM debian:12\nSHELL ["/bin/bash", "-c"]\nWORKDIR /tmp/build\n',
+}
+
+
+@pytest.mark.parametrize("state", STATE)
+def test_each_state_change_then_each_observer(sandboxes, state: str) -> None:
+    """Exhaustive where the generator samples: ``RUN <state>`` then ``RUN <observer>``, for every
+    observer and writer, under /bin/sh (dash, bash, busybox) and under SHELL bash."""
+    oracle = Oracle(sandboxes)
+    first = f"echo 'line one' > f && {state}" if state.startswith(("read", "mapfile")) else state
+    differences = []
+    for head, shells in (("sh", ("dash", "bash", "busybox")), ("bash", ("dash",))):
+        for observer in OBSERVERS + WRITERS:
+            before = f"{STATE_HEADS[head]}RUN {first}\nRUN {observer}\n"
+            after = fix_text(before, "Dockerfile", Settings()).output
+            if after != before:
+                difference = oracle.compare(before, after, shells)
+                if difference is not None:
+                    differences.append(difference.report())
+    assert not differences, f"{len(differences)} differences; the first:\n" + differences[0]
+
+
+def _pairs():
+    for case in sorted(FIXTURES.glob("SF0*/*.fixed.Dockerfile")):
+        before = case.with_name(case.name.replace(".fixed.Dockerfile", ".Dockerfile"))
+        if not before.name.startswith("unsafe-") and case.parent.name != "SF011":
+            yield pytest.param(before, case, id=f"{case.parent.name}/{before.stem}")
+
+
+@pytest.mark.parametrize("before, after", list(_pairs()))
+def test_fixture_pairs_behave_alike(sandboxes, before: Path, after: Path) -> None:
+    """Every safe fix a fixture shows, run: the same build, under all three shells."""
+    oracle = Oracle(sandboxes, all_shells=True)
+    difference = oracle.compare(before.read_text(), after.read_text(), ("dash", "bash", "busybox"))
+    assert difference is None, difference.report()
