@@ -12,7 +12,7 @@ from ..shell.commands import CommandView
 from ..shell.edit import remove_command
 from ..shell.walk import CommandContext
 from .base import Applicability, Diagnostic, Edit, Fix, Rule
-from .package_caches import after, cache_mounted, commands, insertions, plural, removes_any
+from .package_caches import cache_mounted, commands, insertions, plural, removes_any
 
 OPTION = "--no-cache"
 CACHE = "/var/cache/apk"
@@ -97,7 +97,7 @@ class ApkCacheKept(Rule):
                 continue
             apk = commands(run, ("apk",))
             targets = [v for _, v in apk if _needs_option(v)]
-            update = _removable_update(run, apk)
+            update = _removable_update(ctx, run, apk)
             if not targets and update is None:
                 continue
             yield self._diagnose(ctx, instruction, run, targets, update)
@@ -130,15 +130,29 @@ class ApkCacheKept(Rule):
                                savings=savings)
 
 
-def _removable_update(run: RunView, apk) -> Optional[CommandContext]:
+def _removable_update(ctx: FileContext, run: RunView, apk) -> Optional[CommandContext]:
     """The first ``apk update`` whose index only serves commands that no longer need it."""
     for c, v in apk:
-        if not _plain_update(v):
-            continue
-        later = [lv for _, lv in after(run, c.command.start) if lv.tool == "apk"]
-        if all(_fine_without_index(lv) for lv in later):
+        if _plain_update(v) and all(_fine_without_index(later) for later in _later_apk(ctx, run, c.command.start)):
             return c
     return None
+
+
+def _later_apk(ctx: FileContext, run: RunView, position: int) -> Iterable[CommandView]:
+    """The apk commands that may read an index stored at ``position`` of ``run``: the rest of
+    ``run`` and then each later RUN that sees its files, each up to its own ``apk update``."""
+    for c, v in commands(run, ("apk",)):
+        if c.command.start > position:
+            if _plain_update(v):
+                return  # a later update stores the index anew
+            yield v
+    for other in ctx.runs():
+        if "apk" not in other.shell_text or run.instruction not in ctx.lineage(other.instruction):
+            continue
+        for _, v in commands(other, ("apk",)):
+            if _plain_update(v):
+                break
+            yield v
 
 
 def _index_reader(ctx: FileContext, run: RunView, targets: List[CommandView]) -> Optional[str]:
@@ -148,16 +162,9 @@ def _index_reader(ctx: FileContext, run: RunView, targets: List[CommandView]) ->
     start = min(v.command.start for v in targets)
     if any(_plain_update(v) for c, v in commands(run, ("apk",)) if c.command.start < start):
         return None  # an update before the install stores the index; --no-cache keeps it
-    later = [(run, start)] + [(other, -1) for other in ctx.runs()
-                              if "apk" in other.shell_text and run.instruction in ctx.lineage(other.instruction)]
-    for view_run, after_pos in later:
-        for c, v in commands(view_run, ("apk",)):
-            if c.command.start <= after_pos:
-                continue
-            if _plain_update(v):
-                break  # this RUN refreshes the index before reading it
-            if v.action not in _WITHOUT_INDEX:
-                return f"`{c.command.code}` reads the index that `apk add` stores"
+    for v in _later_apk(ctx, run, start):
+        if v.action not in _WITHOUT_INDEX:
+            return f"`{v.command.code}` reads the index that `apk add` stores"
     return None
 
 
