@@ -30,20 +30,20 @@ def needs_lists(run: RunView) -> bool:
 def reads_before_update(run: RunView) -> bool:
     """An apt command of the RUN may read the lists before the RUN has refreshed them: no update
     (``apt-get update``, or an implicit one: ``add-apt-repository`` without ``-n``, a vendor
-    setup script fetched and piped to a shell) surely runs before it. An update surely runs
-    before a command when it is in the RUN's top-level list and only ``&&`` joins that list
-    up to the command (if anything before failed, the command would not run either)."""
+    setup script fetched and piped to a shell) surely runs before it. An update of the RUN's
+    top-level list surely runs before a later command when a failure on the way would stop
+    the RUN before that command (``&&``, or ``;`` under ``set -e``)."""
     if "apt" not in run.shell_text:
         return False
     vendor = "http" in run.shell_text and implicit_update(run)
     chained_until = _and_chained_until(run)
-    refreshed = False
+    updated = False
     for ctx, view in run.commands:
-        start = ctx.command.start
         if _refreshes(ctx, view, vendor):
-            refreshed = refreshed or (ctx.top_level and start < chained_until)
+            updated = updated or ctx.top_level
         elif view is not None and view.tool == "apt" and view.action in _NEEDS_LISTS:
-            if not (refreshed and start < chained_until):
+            sure = not ctx.failure_ignored_before if ctx.top_level else ctx.command.start < chained_until
+            if not (updated and sure):
                 return True
     return False
 
