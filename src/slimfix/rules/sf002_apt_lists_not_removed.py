@@ -30,22 +30,35 @@ def needs_lists(run: RunView) -> bool:
 def reads_before_update(run: RunView) -> bool:
     """An apt command of the RUN may read the lists before the RUN has refreshed them: no update
     (``apt-get update``, or an implicit one: ``add-apt-repository`` without ``-n``, a vendor
-    setup script fetched and piped to a shell) surely runs before it. An update of the RUN's
-    top-level list surely runs before a later command when a failure on the way would stop
-    the RUN before that command (``&&``, or ``;`` under ``set -e``)."""
+    setup script fetched and piped to a shell) surely runs before it (``_surely_before``)."""
     if "apt" not in run.shell_text:
         return False
     vendor = "http" in run.shell_text and implicit_update(run)
-    chained_until = _and_chained_until(run)
-    updated = False
+    updates_seen = []  # (list, index) of each update
     for ctx, view in run.commands:
         if _refreshes(ctx, view, vendor):
-            updated = updated or ctx.top_level
+            updates_seen.append((ctx.list, ctx.index))
         elif view is not None and view.tool == "apt" and view.action in _NEEDS_LISTS:
-            sure = not ctx.failure_ignored_before if ctx.top_level else ctx.command.start < chained_until
-            if not (updated and sure):
+            if not any(_surely_before(lst, index, ctx.command.start) for lst, index in updates_seen):
                 return True
     return False
+
+
+def _surely_before(lst, index: int, position: int) -> bool:
+    """Whether item ``index`` of command list ``lst`` has run whenever the command at
+    ``position`` (inside a later item of ``lst``) runs: the item starts a new step (nothing or
+    ``;``/newline before it: it runs whatever came before), or ``&&`` alone joins everything from
+    the step the item is in up to the command's item (a failure skips both)."""
+    later = next((j for j, item in enumerate(lst.items) if item.start <= position < item.end), None)
+    if later is None or later <= index:
+        return False
+    ops = [op.op for op in lst.operators]
+    if index == 0 or ops[index - 1] in (";", "\n"):
+        return True
+    step = index
+    while step > 0 and ops[step - 1] == "&&":
+        step -= 1
+    return (step == 0 or ops[step - 1] in (";", "\n")) and all(op == "&&" for op in ops[step:later])
 
 
 def _refreshes(ctx, view, vendor: bool) -> bool:
@@ -56,11 +69,6 @@ def _refreshes(ctx, view, vendor: bool) -> bool:
     if view.tool == "add-apt-repository":
         return not view.has("no_update") and not view.has("remove")
     return view.tool == "apt" and (view.action == "update_index" or view.has("update_first"))
-
-
-def _and_chained_until(run: RunView) -> int:
-    """Where the RUN's top-level list first joins with something other than ``&&``."""
-    return next((op.start for op in run.script.body.operators if op.op != "&&"), len(run.shell_text) + 1)
 
 
 def cleans(run: RunView) -> bool:
