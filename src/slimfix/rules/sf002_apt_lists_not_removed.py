@@ -6,6 +6,7 @@ from typing import Iterable, List
 
 from ..semantics.context import FileContext
 from ..semantics.run import RunView
+from ..semantics.shellfacts import surely_runs_before
 from ..syntax import Instruction
 from .apt_lists import LISTS, implicit_update, lists_savings, mistyped_cleanups, only_updates, script_updates
 from .base import Applicability, Diagnostic, Fix, Rule
@@ -39,26 +40,9 @@ def reads_before_update(run: RunView) -> bool:
         if _refreshes(ctx, view, vendor):
             updates_seen.append((ctx.list, ctx.index))
         elif view is not None and view.tool == "apt" and view.action in _NEEDS_LISTS:
-            if not any(_surely_before(lst, index, ctx.command.start) for lst, index in updates_seen):
+            if not any(surely_runs_before(lst, index, ctx.command.start) for lst, index in updates_seen):
                 return True
     return False
-
-
-def _surely_before(lst, index: int, position: int) -> bool:
-    """Whether item ``index`` of command list ``lst`` has run whenever the command at
-    ``position`` (inside a later item of ``lst``) runs: the item starts a new step (nothing or
-    ``;``/newline before it: it runs whatever came before), or ``&&`` alone joins everything from
-    the step the item is in up to the command's item (a failure skips both)."""
-    later = next((j for j, item in enumerate(lst.items) if item.start <= position < item.end), None)
-    if later is None or later <= index:
-        return False
-    ops = [op.op for op in lst.operators]
-    if index == 0 or ops[index - 1] in (";", "\n"):
-        return True
-    step = index
-    while step > 0 and ops[step - 1] == "&&":
-        step -= 1
-    return (step == 0 or ops[step - 1] in (";", "\n")) and all(op == "&&" for op in ops[step:later])
 
 
 def _refreshes(ctx, view, vendor: bool) -> bool:

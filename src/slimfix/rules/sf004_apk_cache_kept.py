@@ -8,6 +8,7 @@ from typing import Iterable, List, Optional, Tuple
 from ..semantics.context import FileContext
 from ..semantics.images import ImageRef
 from ..semantics.run import RunView
+from ..semantics.shellfacts import surely_runs_before
 from ..shell.commands import CommandView
 from ..shell.edit import remove_command
 from ..shell.walk import CommandContext
@@ -160,8 +161,9 @@ def _index_reader(ctx: FileContext, run: RunView, targets: List[CommandView]) ->
     search``, ``apk list``, ``apk policy``...), in this RUN or in a later one that sees its
     files, with no ``apk update`` of its own before it."""
     start = min(v.command.start for v in targets)
-    if any(_plain_update(v) for c, v in commands(run, ("apk",)) if c.command.start < start):
-        return None  # an update before the install stores the index; --no-cache keeps it
+    if any(_plain_update(v) and surely_runs_before(c.list, c.index, start)
+           for c, v in commands(run, ("apk",)) if c.command.start < start):
+        return None  # an update that surely runs before the install stores the index; --no-cache keeps it
     for v in _later_apk(ctx, run, start):
         if v.action not in _WITHOUT_INDEX:
             return f"`{v.command.code}` reads the index that `apk add` stores"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import List
 
-from ..shell.nodes import Script
+from ..shell.nodes import CommandList, Script
 
 def top_level_operators(script: Script) -> List[str]:
     return [op.op for op in script.body.operators]
@@ -25,3 +25,20 @@ def ends_cleanly(script: Script, text: str) -> bool:
     if len(script.body.operators) >= len(items):
         return False
     return text[items[-1].end:].strip() == ""
+
+
+def surely_runs_before(lst: CommandList, index: int, position: int) -> bool:
+    """Whether item ``index`` of command list ``lst`` has run whenever the command at
+    ``position`` (inside a later item of ``lst``) runs: the item starts a new step (nothing or
+    ``;``/newline before it: it runs whatever came before), or ``&&`` alone joins everything from
+    the step the item is in up to the command's item (a failure skips both)."""
+    later = next((j for j, item in enumerate(lst.items) if item.start <= position < item.end), None)
+    if later is None or later <= index:
+        return False
+    ops = [op.op for op in lst.operators]
+    if index == 0 or ops[index - 1] in (";", "\n"):
+        return True
+    step = index
+    while step > 0 and ops[step - 1] == "&&":
+        step -= 1
+    return (step == 0 or ops[step - 1] in (";", "\n")) and all(op == "&&" for op in ops[step:later])
