@@ -147,13 +147,25 @@ def _later_apk(ctx: FileContext, run: RunView, position: int) -> Iterable[Comman
             if _plain_update(v):
                 return  # a later update stores the index anew
             yield v
-    for other in ctx.runs():
-        if "apk" not in other.shell_text or run.instruction not in ctx.lineage(other.instruction):
-            continue
+    stage = ctx.stage(run.instruction)
+    family = {member.index for member in ctx.family(stage)} if stage is not None else set()
+    at = ctx.offset(run.instruction)
+    for other in _apk_runs(ctx):
+        other_stage = ctx.stage(other.instruction)
+        if other_stage is None or other_stage.index not in family or ctx.offset(other.instruction) <= at:
+            continue  # does not see this RUN's files (not later in its stage or a stage built FROM it)
         for _, v in commands(other, ("apk",)):
             if _plain_update(v):
                 break
             yield v
+
+
+def _apk_runs(ctx: FileContext) -> List[RunView]:
+    """The file's RUNs that mention apk, found once per file."""
+    found = ctx.memo.get("apk-runs")
+    if found is None:
+        found = ctx.memo["apk-runs"] = [run for run in ctx.runs() if "apk" in run.shell_text]
+    return found
 
 
 def _index_reader(ctx: FileContext, run: RunView, targets: List[CommandView]) -> Optional[str]:
