@@ -7,6 +7,7 @@ from typing import Iterable, List
 from ..semantics.context import FileContext
 from ..semantics.run import RunView
 from ..semantics.shellfacts import surely_runs_before
+from ..semantics.shellstate import effects_before
 from ..syntax import Instruction
 from .apt_lists import LISTS, implicit_update, lists_savings, mistyped_cleanups, only_updates, script_updates
 from .base import Applicability, Diagnostic, Fix, Rule
@@ -43,6 +44,43 @@ def reads_before_update(run: RunView) -> bool:
             if not any(surely_runs_before(lst, index, ctx.command.start) for lst, index in updates_seen):
                 return True
     return False
+
+
+def surely_refreshes(run: RunView) -> bool:
+    """Whenever the RUN succeeds, an update has run in it, so a later RUN reads no lists of an
+    earlier one: an update is an item of the script's top-level list that starts a step (nothing,
+    ``;`` or a newline before it) or is joined to the end of the script by ``&&`` alone (a
+    failure there fails the RUN), nothing runs in the background, and nothing in the script's
+    own shell before the update can end it with success (``exec``, functions, ``eval``, an
+    ``exit`` that may be 0: only the variable, directory, mask and option changes of the
+    allow-list, and ``exit`` with a literal failing status)."""
+    script = run.script
+    if "apt" not in run.shell_text or script is None or script.has_opaque:
+        return False
+    lst = script.body
+    ops = [op.op for op in lst.operators]
+    if "&" in ops:
+        return False
+    for ctx, view in run.commands:
+        if ctx.list is not lst or lst.items[ctx.index] is not ctx.command or not _refreshes(ctx, view, False):
+            continue
+        i = ctx.index
+        if not all(_continues(effect) for effect in effects_before(script, i)):
+            return False
+        if i == 0 or ops[i - 1] in (";", "\n") or (ops[i - 1] == "&&" and all(op == "&&" for op in ops[i:])):
+            return True
+    return False
+
+
+# State changes that never end the shell: the script goes on to its next command.
+_CONTINUING = frozenset({"cwd", "umask", "variable", "option", "positional"})
+
+
+def _continues(effect) -> bool:
+    """The effect cannot end the RUN with success before its update: a state change that goes
+    on, or an ``exit`` with a literal non-zero status (the RUN fails)."""
+    return effect.kind in _CONTINUING or (effect.kind == "exit" and effect.detail not in ("", "0")
+                                          and int(effect.detail) % 256 != 0)
 
 
 def _refreshes(ctx, view, vendor: bool) -> bool:
@@ -179,7 +217,7 @@ def _last_user(later) -> tuple:
     it removes them itself); (None, False) when there is none."""
     user, cleaned = None, False
     for instruction, run in later:
-        if updates(run) and not reads_before_update(run):
+        if surely_refreshes(run) and not reads_before_update(run):
             break
         if needs_lists(run):
             user, cleaned = (instruction, run), cleans(run)

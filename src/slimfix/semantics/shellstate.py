@@ -269,7 +269,8 @@ def _stateful(name: str, words: Sequence[Word]) -> Iterator[Effect]:
     elif name == "set":
         yield from _set_options(args)
     elif name in ("exit", "return", "logout"):
-        yield Effect("exit", "", f"'{name}' ends the shell")
+        status = args[0] if name != "logout" and len(args) == 1 and args[0] and args[0].isdigit() else ""
+        yield Effect("exit", status, f"'{name}' ends the shell")  # detail: a literal status, if any
     elif name in (".", "source") and len(args) == 1 and args[0] in tables().plain_sourced_files:
         yield Effect("variable", args[0], f"'{name} {args[0]}' sets variables")
     else:
@@ -355,6 +356,15 @@ def analyse(script: Script, commands: Sequence[tuple]) -> ShellState:
         tuple(walker.effects), frozenset(walker.hashed), frozenset(names), tuple(writes),
         changes_directory, _reads_history(script, commands, t),
     )
+
+
+def effects_before(script: Script, index: int) -> Tuple[Effect, ...]:
+    """The effects of the first ``index`` items of the script's top-level list: what its shell
+    has done when item ``index`` starts."""
+    walker = _Walker(tables())
+    for item in script.body.items[:index]:
+        walker.node(item, True)
+    return tuple(walker.effects)
 
 
 def _expanding_heredocs(script: Script) -> Iterator[HereDoc]:
