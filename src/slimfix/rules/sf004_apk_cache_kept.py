@@ -114,7 +114,8 @@ class ApkCacheKept(Rule):
         edits = insertions(run, targets, OPTION)
         reason = _too_old(ctx, instruction) or ("part of the RUN cannot be read" if edits is None else None)
         if reason is None and targets:
-            reason = _index_reader(ctx, run, targets)
+            reason = _index_reader(ctx, run, targets) or _cache_observer(
+                ctx, run, min(v.command.start for v in targets))
         done = [f"add `{OPTION}`"] if targets else []
         if reason is None and update is not None:
             removal, unremovable = _removal(ctx.text, run, update)
@@ -147,17 +148,42 @@ def _later_apk(ctx: FileContext, run: RunView, position: int) -> Iterable[Comman
             if _plain_update(v):
                 return  # a later update stores the index anew
             yield v
-    stage = ctx.stage(run.instruction)
-    family = {member.index for member in ctx.family(stage)} if stage is not None else set()
-    at = ctx.offset(run.instruction)
-    for other in _apk_runs(ctx):
-        other_stage = ctx.stage(other.instruction)
-        if other_stage is None or other_stage.index not in family or ctx.offset(other.instruction) <= at:
-            continue  # does not see this RUN's files (not later in its stage or a stage built FROM it)
+    for other in _seeing(ctx, run, _apk_runs(ctx)):
         for _, v in commands(other, ("apk",)):
             if _plain_update(v):
                 break
             yield v
+
+
+def _seeing(ctx: FileContext, run: RunView, runs: Iterable[RunView]) -> Iterable[RunView]:
+    """Those of ``runs`` that see ``run``'s files: later in its stage or in a stage built FROM it."""
+    stage = ctx.stage(run.instruction)
+    family = {member.index for member in ctx.family(stage)} if stage is not None else set()
+    at = ctx.offset(run.instruction)
+    for other in runs:
+        other_stage = ctx.stage(other.instruction)
+        if other_stage is not None and other_stage.index in family and ctx.offset(other.instruction) > at:
+            yield other
+
+
+def _cache_observer(ctx: FileContext, run: RunView, start: int) -> Optional[str]:
+    """Why ``--no-cache`` would change what a later command shows: after the install, in this
+    RUN or a later one that sees its files, a command names the cache folder other than to
+    remove it (``ls /var/cache/apk``), or an ``rm`` of it runs in a shell that reads what
+    the last command expanded to (``echo "$_"``)."""
+    for other in (run, *_seeing(ctx, run, _apk_runs(ctx))):
+        if CACHE not in other.shell_text:
+            continue
+        for c, _ in other.commands:
+            command = c.command
+            if (other is run and command.start < start) or CACHE not in command.code:
+                continue
+            name = command.words[0].value if command.words else None
+            if name != "rm":
+                return f"`{command.code}` may show the cache folder"
+            if other.state.history is not None:
+                return f"`{command.code}` runs in a shell that reads its history ({other.state.history})"
+    return None
 
 
 def _apk_runs(ctx: FileContext) -> List[RunView]:
