@@ -10,12 +10,13 @@ those the rules are designed to remove (``DESIGNED_REMOVALS``).
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import stat
 import subprocess
 import sys
-from dataclasses import dataclass, replace
-from fnmatch import fnmatchcase
+from dataclasses import dataclass, field, replace
+from fnmatch import translate
 from typing import Dict, List, Optional, Sequence, Tuple
 
 import dockerfile
@@ -50,10 +51,14 @@ DOWNLOADED = (b"payload of ", (".tar.gz", ".tgz", ".zip", ".deb", ".whl"))
 MEMO = 10_000  # outcomes remembered, in order of execution
 
 
+# each pattern, and everything under it, as one expression
+_DESIGNED = re.compile("|".join(translate(q) for p in DESIGNED_REMOVALS for q in (p, p + "/*")))
+
+
 def _designed(path: str, content: bytes = b"") -> bool:
     if content.startswith(DOWNLOADED[0]) and path.endswith(DOWNLOADED[1]):
         return True
-    return any(fnmatchcase(path, p) or fnmatchcase(path, p + "/*") for p in DESIGNED_REMOVALS)
+    return _DESIGNED.match(path) is not None
 
 
 def compared(files: Sequence[Tuple[str, int, bytes]], other: Sequence[Tuple[str, int, bytes]] = ()
@@ -158,6 +163,15 @@ class Sandboxes:
                 out[i + j * n] = {shell: Outcome(*o) for shell, o in result.items()}
         return out
 
+    def cpu_seconds(self) -> float:
+        """CPU time the executors and the commands they ran have used (from /proc)."""
+        total = 0.0
+        for proc in self.workers:
+            with open(f"/proc/{proc.pid}/stat") as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+            total += sum(int(f) for f in fields[11:15]) / os.sysconf("SC_CLK_TCK")  # utime stime cutime cstime
+        return total
+
     def close(self) -> None:
         for proc in self.workers:
             if proc.stdin:
@@ -220,6 +234,7 @@ class Stats:
     cases: int = 0  # generated
     rewritten: int = 0  # cases whose Dockerfile slimfix changed: executed and compared
     runs: int = 0  # (Dockerfile, shell) executions (each distinct one once)
+    rules: Dict[str, int] = field(default_factory=dict)  # rewritten cases per rule that fixed them
 
 
 class Oracle:
@@ -238,6 +253,8 @@ class Oracle:
         if result.output == before:
             return None
         self.stats.rewritten += 1
+        for code in sorted({d.code for d in result.fixed}):
+            self.stats.rules[code] = self.stats.rules.get(code, 0) + 1
         return self.compare(before, result.output, ("dash", "bash", "busybox") if self.all_shells else (case.shell,))
 
     def compare(self, before: str, after: str, shells: Tuple[str, ...]) -> Optional[Difference]:
