@@ -70,8 +70,8 @@ class PipCacheKept(Rule):
     Safe when HOME is known to exist where pip runs (root's `/root`, or an
     `ENV HOME` that a `WORKDIR` created): the option then only stops pip
     from writing its cache. Otherwise (an `ENV HOME` no instruction is known
-    to create, a `USER` other than root, a `RUN` that sets or reads `HOME`
-    into something else) the cache folder may be what creates HOME, which a
+    to create, a `USER` other than root, a `RUN` that names `HOME` other
+    than to read `$HOME`) the cache folder may be what creates HOME, which a
     later `cd` or `ls ~` sees, and the fix is unsafe. Nothing is
     reported when the cache is already off or elsewhere: `--cache-dir` (or
     the `--no-cache` abbreviation) on the command, `PIP_NO_CACHE_DIR` set by
