@@ -18,6 +18,8 @@ The mix is biased toward files slimfix rewrites: two or more RUNs in a row, pack
 installs without cleanup, apt-get update and install in separate RUNs. Simpler choices
 come first in each list, so hypothesis shrinks toward them. Every path a command writes
 lies inside the sandbox (see ``sandbox.ROOTS``); relative paths land in the WORKDIR.
+Commands that look into the caches' own folders (``ls ~/.cache``, ``ls /var/lib/apt/lists``)
+are not drawn: they see the designed removals themselves (see ``oracle.DESIGNED_REMOVALS``).
 Background jobs are only ever commands without effects (``{ true & }``) or waited for:
 whether a job still running when its RUN ends got to write is a race, in Docker as here.
 """
@@ -255,7 +257,7 @@ BUILDS = (
     "composer install --no-cache",
     "conda install -y numpy",
     "mamba install -y numpy",
-    "ls ~/.cache",
+    "ls ~",
 )
 
 # The last line of some files: an image that says what it runs (SF015 empties download caches
