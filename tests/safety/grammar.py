@@ -111,7 +111,7 @@ STATE = (
     "{ false & }",
     "wait",
     "wait $!",
-    "{ echo bg >> log; } & wait",
+    "{ { echo bg >> log; } & wait; }",
 )
 
 OBSERVERS = (
