@@ -3,10 +3,11 @@ in a sandbox, and reports what they did.
 
 Run as a program (``python sandbox.py``) inside a private mount namespace (``unshare -m``),
 it makes the root file system read-only for itself, mounts a tmpfs over every path a
-RUN may write (``ROOTS``), installs the package-manager stand-ins (``stub.sh``) first on
-PATH, then serves requests on stdin: each a list of jobs ``(plan, shells)``, each answered
-with one ``Outcome`` per shell. The sandbox is emptied before every run. Standard library
-only: it runs in its own process, away from the test's imports.
+RUN may write (``ROOTS``), installs the stand-ins for package managers and build tools
+(``stub.sh``, one script per tool) first on PATH, then serves requests on stdin: each a
+list of jobs ``(plan, shells)``, each answered with one ``Outcome`` per shell. Before every
+run each root gets a fresh tmpfs. Standard library only: it runs in its own process, away
+from the test's imports.
 """
 
 from __future__ import annotations
