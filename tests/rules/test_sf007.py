@@ -7,7 +7,9 @@ import pytest
 from slimfix.config import Settings
 from slimfix.fixer import fix_text
 
-from .conftest import assert_fix_removes_hadolint_code
+from slimfix.rules import Applicability
+
+from .conftest import FIXTURES, assert_fix_removes_hadolint_code
 
 
 def _run(text: str):
@@ -57,3 +59,15 @@ def test_releases_whose_pip_predates_the_option_get_no_fix(image):
 @pytest.mark.parametrize("image", ["ubuntu:16.04", "debian:9", "centos:7", "python:3.12"])
 def test_later_releases_are_fixed(image):
     assert "--no-cache-dir" in _run(f"FROM {image}\nRUN pip install flask\n").output
+
+
+def test_the_default_run_keeps_the_cache_when_home_may_not_exist():
+    """Without its cache pip no longer creates a missing HOME (found by the execution oracle:
+    ``ENV HOME=/home/app`` then ``RUN pip install flask && cd``): the fix is unsafe there."""
+    text = (FIXTURES / "SF007" / "unsafe-home-not-known.Dockerfile").read_text()
+    result = fix_text(text, "Dockerfile", Settings())
+    assert result.output == text
+    assert [d.code for d in result.diagnostics] == ["SF007"] * 3
+    assert all(d.fix is not None and d.fix.applicability == Applicability.UNSAFE for d in result.diagnostics)
+    known = (FIXTURES / "SF007" / "home-known.Dockerfile").read_text()
+    assert fix_text(known, "Dockerfile", Settings()).output == (FIXTURES / "SF007" / "home-known.fixed.Dockerfile").read_text()

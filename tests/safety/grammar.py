@@ -10,12 +10,16 @@ that stands for /bin/sh. The RUNs are drawn from a grammar of commands:
 - ``OBSERVERS``: commands whose output or files show that state;
 - ``PACKAGES``: the package-manager commands the safe rules edit, with and without the
   cleanups and options those rules add (and packages that fail to install);
+- ``DOWNLOADS`` and ``BUILDS``: archives downloaded and unpacked, build tools that fill
+  caches (the newer safe rules' commands);
 - ``FLOW``: failing commands, subshells, groups, pipes, if/case/loops, ``|| true``.
 
 The mix is biased toward files slimfix rewrites: two or more RUNs in a row, package
 installs without cleanup, apt-get update and install in separate RUNs. Simpler choices
 come first in each list, so hypothesis shrinks toward them. Every path a command writes
 lies inside the sandbox (see ``sandbox.ROOTS``); relative paths land in the WORKDIR.
+Commands that look into the caches' own folders (``ls ~/.cache``, ``ls /var/lib/apt/lists``)
+are not drawn: they see the designed removals themselves (see ``oracle.DESIGNED_REMOVALS``).
 Background jobs are only ever commands without effects (``{ true & }``) or waited for:
 whether a job still running when its RUN ends got to write is a race, in Docker as here.
 """
@@ -23,9 +27,12 @@ whether a job still running when its RUN ends got to write is a race, in Docker 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional, Tuple, Union
+import random
+from typing import Callable, Optional, Sequence, Tuple, TypeVar, Union
 
 from hypothesis import strategies as st
+
+T = TypeVar("T")
 
 SHELLS = ("dash", "bash", "busybox")
 BASES = ("debian:12", "alpine:3.20", "python:3.12-slim", "node:20", "fedora:40", "ruby:3.3")
@@ -104,7 +111,7 @@ STATE = (
     "{ false & }",
     "wait",
     "wait $!",
-    "{ echo bg >> log; } & wait",
+    "{ { echo bg >> log; } & wait; }",
 )
 
 OBSERVERS = (
@@ -211,6 +218,52 @@ PACKAGES = (
     "wget -q https://example.com/app.tgz",
 )
 
+# Downloads unpacked or installed in the same command (SF012 appends `rm -f` of the archive),
+# some of them used again later or failing. Archives land in the WORKDIR or in /tmp.
+DOWNLOADS = (
+    "curl -fsSL -o app.tar.gz https://example.com/app.tar.gz && tar -xzf app.tar.gz",
+    "curl -fsSLO https://example.com/tool.tgz && tar xzf tool.tgz -C /tmp",
+    "curl -fsSL -o /tmp/app.tar.gz https://example.com/app.tar.gz && mkdir -p /tmp/app"
+    " && tar -xzf /tmp/app.tar.gz -C /tmp/app",
+    "wget -q https://example.com/pkg.zip && unzip -q pkg.zip",
+    "wget -qO /tmp/pkg.zip https://example.com/pkg.zip && unzip -q /tmp/pkg.zip -d /tmp",
+    "wget -O /tmp/app.deb https://example.com/app.deb && dpkg -i /tmp/app.deb",
+    "curl -fsSL -o app.deb https://example.com/app.deb && apt-get install -y ./app.deb",
+    "curl -fsSL -o /tmp/x-1.0-py3-none-any.whl https://example.com/x-1.0-py3-none-any.whl"
+    " && pip install /tmp/x-1.0-py3-none-any.whl",
+    "curl -fsSL -o bad.tar.gz https://example.com/fail.tar.gz && tar -xzf bad.tar.gz",
+    "tar -xzf app.tar.gz",
+    "tar -tzf app.tar.gz",
+    "ls *.tar.gz",
+)
+
+# Build tools that fill caches (SF015 appends their cleanup), with the files they need.
+BUILDS = (
+    "go build ./...",
+    "go mod download",
+    "go test ./...",
+    "go version",
+    "touch Cargo.toml && cargo build --release",
+    "cargo fetch",
+    "cargo build --offline",
+    "mvn -q package",
+    "mvn -o package",
+    "gradle build",
+    "gradle --version",
+    "touch Gemfile && bundle install",
+    "bundle install",
+    "gem install rake",
+    "echo '{}' > composer.json && composer install",
+    "composer install --no-cache",
+    "conda install -y numpy",
+    "mamba install -y numpy",
+    "ls ~",
+)
+
+# The last line of some files: an image that says what it runs (SF015 empties download caches
+# only then).
+EPILOGUE = ('CMD ["app"]',)
+
 FLOW = (
     "true",
     "false",
@@ -272,51 +325,79 @@ class Case:
         return "\n".join(lines) + "\n"
 
 
-def _nest(depth: int) -> st.SearchStrategy[str]:
-    leaf = st.one_of(
-        st.sampled_from(PACKAGES),
-        st.sampled_from(STATE),
-        st.sampled_from(OBSERVERS),
-        st.sampled_from(WRITERS),
-    )
-    if depth == 0:
-        return leaf
-    inner = _nest(depth - 1)
+class Draws:
+    """The choices a case is made of. ``cases()`` makes them through hypothesis (which can replay
+    and shrink them); ``random_case`` through a plain ``random.Random``, some ten times cheaper,
+    for the long run (``scripts/oracle``). The grammar below is written once, against this."""
 
-    @st.composite
-    def flow(draw) -> str:
-        template = draw(st.sampled_from(FLOW))
-        return template.format(*(draw(inner) for _ in range(template.count("{}"))))
+    def __init__(self, draw: Optional[Callable] = None, rng: Optional[random.Random] = None) -> None:
+        self.draw, self.rng = draw, rng
 
-    return st.one_of(leaf, flow())
+    def choice(self, options: Sequence[T]) -> T:
+        return self.draw(st.sampled_from(options)) if self.draw else self.rng.choice(options)
 
+    def integer(self, low: int, high: int) -> int:
+        return self.draw(st.integers(low, high)) if self.draw else self.rng.randint(low, high)
 
-COMMAND = _nest(1)
+    def boolean(self) -> bool:
+        return self.draw(st.booleans()) if self.draw else self.rng.random() < 0.5
 
 
-@st.composite
-def runs(draw, last: Optional[str] = None, first: Optional[str] = None) -> Run:
+# The kinds of leaf command (and the newer rules' commands), each as likely as the others;
+# FLOW wraps commands of depth - 1.
+LEAVES = (PACKAGES, STATE, OBSERVERS, WRITERS)
+
+
+def command(d: Draws, depth: int = 1) -> str:
+    if depth > 0 and d.boolean():
+        template = d.choice(FLOW)
+        return template.format(*(command(d, depth - 1) for _ in range(template.count("{}"))))
+    return d.choice(d.choice(LEAVES + (_newer_rules(),)))
+
+
+def _newer_rules() -> Tuple[str, ...]:
+    """Commands of the newer safe rules: downloads unpacked (SF012), build tools' caches (SF015)."""
+    return DOWNLOADS + BUILDS
+
+
+def run(d: Draws, last: Optional[str] = None, first: Optional[str] = None) -> Run:
     """A RUN; ``last``/``first``: a command it ends/starts with (then its parts are an && chain)."""
-    parts = draw(st.lists(COMMAND, min_size=0 if last or first else 1, max_size=3 if last or first else 4))
+    parts = [command(d) for _ in range(d.integer(0 if last or first else 1, 3 if last or first else 4))]
     if last or first:
         parts = parts + [last] if last else [first] + parts
         seps = ("&&",) * (len(parts) - 1)
     else:
-        seps = tuple(draw(st.sampled_from(("&&", "&&", "&&", ";", "||"))) for _ in parts[1:])
-    return Run(tuple(parts), seps, draw(st.booleans()))
+        seps = tuple(d.choice(("&&", "&&", "&&", ";", "||")) for _ in parts[1:])
+    return Run(tuple(parts), seps, d.boolean())
+
+
+def case(d: Draws, shells: Tuple[str, ...] = SHELLS) -> Case:
+    prologue = []
+    for _ in range(d.integer(0, 2)):
+        prologue.append(d.choice([line for line in PROLOGUE if line not in prologue]))
+    prologue.append("WORKDIR " + d.choice(WORKDIRS))  # "/" is read-only in the sandbox
+    body: list = []
+    while len(body) < 2 or (len(body) < 5 and d.boolean()):
+        if body and d.integer(0, 5) == 0:
+            body.append(d.choice(BETWEEN))
+        if d.boolean():  # a state change at the end of a RUN, something that shows it in the next
+            body += [run(d, last=d.choice(STATE)), run(d, first=d.choice(OBSERVERS + WRITERS))]
+        else:
+            body.append(run(d))
+    if d.boolean():
+        body.append(d.choice(EPILOGUE))
+    return Case(d.choice(BASES), tuple(prologue), tuple(body), d.choice(shells))
+
+
+@st.composite
+def runs(draw, last: Optional[str] = None, first: Optional[str] = None) -> Run:
+    return run(Draws(draw), last, first)
 
 
 @st.composite
 def cases(draw, shells: Tuple[str, ...] = SHELLS) -> Case:
-    prologue = list(draw(st.lists(st.sampled_from(PROLOGUE), max_size=2, unique=True)))
-    prologue.append("WORKDIR " + draw(st.sampled_from(WORKDIRS)))  # "/" is read-only in the sandbox
-    body: list = []
-    while len(body) < 2 or (len(body) < 5 and draw(st.booleans())):
-        if body and draw(st.integers(0, 5)) == 0:
-            body.append(draw(st.sampled_from(BETWEEN)))
-        if draw(st.booleans()):  # a state change at the end of a RUN, something that shows it in the next
-            body += [draw(runs(last=draw(st.sampled_from(STATE)))),
-                     draw(runs(first=draw(st.sampled_from(OBSERVERS + WRITERS))))]
-        else:
-            body.append(draw(runs()))
-    return Case(draw(st.sampled_from(BASES)), tuple(prologue), tuple(body), draw(st.sampled_from(shells)))
+    return case(Draws(draw), shells)
+
+
+def random_case(rng: random.Random, shells: Tuple[str, ...] = SHELLS) -> Case:
+    return case(Draws(rng=rng), shells)

@@ -10,12 +10,13 @@ those the rules are designed to remove (``DESIGNED_REMOVALS``).
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import stat
 import subprocess
 import sys
-from dataclasses import dataclass, replace
-from fnmatch import fnmatchcase
+from dataclasses import dataclass, field, replace
+from fnmatch import translate
 from typing import Dict, List, Optional, Sequence, Tuple
 
 import dockerfile
@@ -38,19 +39,34 @@ DESIGNED_REMOVALS = (
     "*/.cache/yarn",  # SF008: yarn cache clean
     "/var/cache/dnf", "/var/cache/yum", "/var/cache/zypp",  # SF009: dnf/yum/microdnf/zypper clean
     "/var/lib/gems/doc",  # SF010: gem install --no-document
+    # SF015: go clean -cache / -modcache, the Cargo registry, the Maven and Gradle caches,
+    # conda clean -a, composer clear-cache, the .gem files of gem and bundle install
+    "*/.cache/go-build", "*/go/pkg/mod", "*/.cargo/registry", "*/.m2/repository", "*/.gradle/caches",
+    "/opt/conda/pkgs", "*/.cache/composer", "/var/lib/gems/cache/*.gem",
 )
+# SF012: a downloaded archive (what the stand-ins for curl and wget write) once unpacked
+DOWNLOADED = (b"payload of ", (".tar.gz", ".tgz", ".zip", ".deb", ".whl"))
 
 
-def _designed(path: str) -> bool:
-    return any(fnmatchcase(path, p) or fnmatchcase(path, p + "/*") for p in DESIGNED_REMOVALS)
+MEMO = 10_000  # outcomes remembered, in order of execution
+
+
+# each pattern, and everything under it, as one expression
+_DESIGNED = re.compile("|".join(translate(q) for p in DESIGNED_REMOVALS for q in (p, p + "/*")))
+
+
+def _designed(path: str, content: bytes = b"") -> bool:
+    if content.startswith(DOWNLOADED[0]) and path.endswith(DOWNLOADED[1]):
+        return True
+    return _DESIGNED.match(path) is not None
 
 
 def compared(files: Sequence[Tuple[str, int, bytes]], other: Sequence[Tuple[str, int, bytes]] = ()
              ) -> Tuple[Tuple[str, int, bytes], ...]:
     """``files`` without the designed removals, nor folders that, in ``files`` or in ``other``
     (the outcome it is compared with), hold only designed removals."""
-    kept = [f for f in files if not _designed(f[0])]
-    parents = {p for path, _, _ in (*files, *other) if _designed(path) for p in _ancestors(path)}
+    kept = [f for f in files if not _designed(f[0], f[2])]
+    parents = {p for path, _, content in (*files, *other) if _designed(path, content) for p in _ancestors(path)}
     children: Dict[str, List[str]] = {}
     for path, _, _ in kept:
         children.setdefault(os.path.dirname(path), []).append(path)
@@ -147,6 +163,15 @@ class Sandboxes:
                 out[i + j * n] = {shell: Outcome(*o) for shell, o in result.items()}
         return out
 
+    def cpu_seconds(self) -> float:
+        """CPU time the executors and the commands they ran have used (from /proc)."""
+        total = 0.0
+        for proc in self.workers:
+            with open(f"/proc/{proc.pid}/stat") as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+            total += sum(int(f) for f in fields[11:15]) / os.sysconf("SC_CLK_TCK")  # utime stime cutime cstime
+        return total
+
     def close(self) -> None:
         for proc in self.workers:
             if proc.stdin:
@@ -208,7 +233,8 @@ def same(a: Outcome, b: Outcome) -> bool:
 class Stats:
     cases: int = 0  # generated
     rewritten: int = 0  # cases whose Dockerfile slimfix changed: executed and compared
-    runs: int = 0  # (Dockerfile, shell) executions
+    runs: int = 0  # (Dockerfile, shell) executions (each distinct one once)
+    rules: Dict[str, int] = field(default_factory=dict)  # rewritten cases per rule that fixed them
 
 
 class Oracle:
@@ -216,6 +242,7 @@ class Oracle:
         self.sandboxes = sandboxes
         self.all_shells = all_shells  # run every case under all three shells, not only its own
         self.stats = Stats()
+        self.memo: Dict[Tuple[Tuple[Step, ...], str], Outcome] = {}
 
     def check(self, case: Case) -> Optional[Difference]:
         self.stats.cases += 1
@@ -226,18 +253,36 @@ class Oracle:
         if result.output == before:
             return None
         self.stats.rewritten += 1
+        for code in sorted({d.code for d in result.fixed}):
+            self.stats.rules[code] = self.stats.rules.get(code, 0) + 1
         return self.compare(before, result.output, ("dash", "bash", "busybox") if self.all_shells else (case.shell,))
 
     def compare(self, before: str, after: str, shells: Tuple[str, ...]) -> Optional[Difference]:
-        original, fixed = self.sandboxes.run([(plan(before), shells), (plan(after), shells)])
-        self.stats.runs += 2 * len(shells)
+        original, fixed = self.outcomes([plan(before), plan(after)], shells)
         for shell in shells:
             if not same(original[shell], fixed[shell]):
                 return Difference(before, after, shell, original[shell], fixed[shell])
         return None
 
-    def differs(self, case: Case) -> Optional[Difference]:
-        """``check`` without counting: for the minimizer."""
+    def outcomes(self, plans: Sequence[Tuple[Step, ...]], shells: Tuple[str, ...]) -> List[Dict[str, Outcome]]:
+        """What each plan does under each shell: executed once per distinct (plan, shell), the
+        last ``MEMO`` of them remembered (a plan's outcome depends on nothing else)."""
+        wanted = [(p, shell) for p in plans for shell in shells]
+        missing = list(dict.fromkeys(key for key in wanted if key not in self.memo))
+        if missing:
+            results = self.sandboxes.run([(p, (shell,)) for p, shell in missing])
+            for (p, shell), result in zip(missing, results):
+                self.memo[(p, shell)] = result[shell]
+                self.stats.runs += 1
+            while len(self.memo) > MEMO:
+                del self.memo[next(iter(self.memo))]
+        return [{shell: self.memo[(p, shell)] for shell in shells} for p in plans]
+
+    def differs(self, case: Case, fresh: bool = False) -> Optional[Difference]:
+        """``check`` without counting: for the minimizer. ``fresh``: run again what is remembered
+        (a difference that depends on timing must show again to count)."""
+        if fresh:
+            self.memo.clear()
         stats, self.stats = self.stats, Stats()
         try:
             return self.check(case)
@@ -249,7 +294,7 @@ def minimize(oracle: Oracle, case: Case) -> Optional[Case]:
     """A smaller case that still differs: greedily drop prologue lines, RUNs and lines between
     them, commands of a RUN, and try simpler layouts, until nothing more goes. None when
     ``case`` itself no longer differs (the difference depends on timing)."""
-    if oracle.differs(case) is None:
+    if oracle.differs(case, fresh=True) is None:
         return None
     changed = True
     while changed:

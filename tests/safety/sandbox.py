@@ -3,16 +3,19 @@ in a sandbox, and reports what they did.
 
 Run as a program (``python sandbox.py``) inside a private mount namespace (``unshare -m``),
 it makes the root file system read-only for itself, mounts a tmpfs over every path a
-RUN may write (``ROOTS``), installs the package-manager stand-ins (``stub.sh``) first on
-PATH, then serves requests on stdin: each a list of jobs ``(plan, shells)``, each answered
-with one ``Outcome`` per shell. The sandbox is emptied before every run. Standard library
-only: it runs in its own process, away from the test's imports.
+RUN may write (``ROOTS``), installs the stand-ins for package managers and build tools
+(``stub.sh``, one script per tool) first on PATH, then serves requests on stdin: each a
+list of jobs ``(plan, shells)``, each answered with one ``Outcome`` per shell. Before every
+run each root gets a fresh tmpfs. Standard library only: it runs in its own process, away
+from the test's imports.
 """
 
 from __future__ import annotations
 
+import ctypes
 import os
 import pickle
+import select
 import shutil
 import signal
 import stat
@@ -22,13 +25,14 @@ import sys
 from typing import Dict, List, NamedTuple, Optional, Tuple
 
 # Paths a RUN may write; each gets a fresh tmpfs, and all of them are compared.
-ROOTS = ("/tmp", "/var", "/root", "/home", "/run")
+ROOTS = ("/tmp", "/var", "/root", "/home", "/run", "/opt")
 # The sandbox's own files (stand-ins, captured output): a tmpfs that is never compared.
 PRIVATE = "/media"
 STUBS = PRIVATE + "/bin"
 STUB_NAMES = (
     "apt-get", "apt", "apk", "pip", "pip3", "python", "python3", "npm", "yarn", "dnf", "yum",
-    "microdnf", "zypper", "gem", "curl", "wget", "sudo",
+    "microdnf", "zypper", "gem", "curl", "wget", "sudo", "tar", "unzip", "dpkg", "go", "cargo", "mvn",
+    "gradle", "bundle", "bundler", "composer", "conda", "mamba",
 )
 # What /bin/sh is, per shell under test: (executable, argv[0]). bash and busybox run as
 # "sh" as they do when installed as /bin/sh (bash then enters POSIX mode).
@@ -92,36 +96,69 @@ def _run_step(step: Step, shell: str, out) -> int:
         return 1  # Docker cannot create the WORKDIR either
     env = dict(step.env)
     env["PATH"] = STUBS + ":" + env.get("PATH", DOCKER_PATH)
+    if "/" not in executable:
+        executable = shutil.which(executable, path=env["PATH"]) or executable
+    # posix_spawn (vfork and exec, no copy of this process) in its own session, in the step's
+    # directory (this server is single-threaded: it may chdir), with the signals Python ignores
+    # back at their defaults, as a RUN's shell has them
+    os.chdir(step.cwd)
     try:
-        proc = subprocess.Popen(argv, executable=executable, cwd=step.cwd, env=env, stdin=subprocess.DEVNULL,
-                                stdout=out, stderr=subprocess.DEVNULL, start_new_session=True)
+        pid = os.posix_spawn(executable, argv, env, file_actions=[
+            (os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
+            (os.POSIX_SPAWN_DUP2, out.fileno(), 1),
+            (os.POSIX_SPAWN_OPEN, 2, os.devnull, os.O_WRONLY, 0),
+        ], setsid=True, setsigdef=_DEFAULT_SIGNALS)
     except OSError:
         return 127
+    finally:
+        os.chdir("/")
+    pidfd = os.pidfd_open(pid)
     try:
-        status = proc.wait(RUN_TIMEOUT)
-    except subprocess.TimeoutExpired:
-        status = 124
+        timed_out = not select.select([pidfd], [], [], RUN_TIMEOUT)[0]
+    finally:
+        os.close(pidfd)
     try:  # the RUN is over: as in a container, nothing it left running survives it
-        os.killpg(proc.pid, signal.SIGKILL)
+        os.killpg(pid, signal.SIGKILL)
     except OSError:
         pass
-    proc.wait()
-    return status
+    status = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+    return 124 if timed_out else status
+
+
+_DEFAULT_SIGNALS = (signal.SIGPIPE, signal.SIGXFSZ)
+_libc = ctypes.CDLL(None, use_errno=True)
+_MNT_DETACH = 2
 
 
 def reset() -> None:
+    """Empty the sandbox: a fresh tmpfs over each root (rmtree for roots that cannot be
+    remounted), then the baseline folders."""
     for root in ROOTS:
-        for name in os.listdir(root):
-            path = os.path.join(root, name)
-            if os.path.isdir(path) and not os.path.islink(path):
-                shutil.rmtree(path, onerror=_force)
-            else:
-                os.unlink(path)
+        if not _fresh_tmpfs(root):
+            _empty(root)
     os.chmod("/tmp", 0o1777)
     os.chmod("/root", 0o700)
     for path in BASELINE:
         os.makedirs(path, exist_ok=True)
     os.chmod("/var/tmp", 0o1777)
+
+
+def _fresh_tmpfs(root: str) -> bool:
+    target = root.encode()
+    if _libc.umount2(target, _MNT_DETACH) != 0:
+        return False
+    if _libc.mount(b"oracle", target, b"tmpfs", 0, b"mode=755") != 0:
+        raise OSError(ctypes.get_errno(), f"mount tmpfs on {root}")
+    return True
+
+
+def _empty(root: str) -> None:
+    for name in os.listdir(root):
+        path = os.path.join(root, name)
+        if os.path.isdir(path) and not os.path.islink(path):
+            shutil.rmtree(path, onerror=_force)
+        else:
+            os.unlink(path)
 
 
 def _force(func, path, _exc) -> None:
@@ -135,23 +172,32 @@ def _force(func, path, _exc) -> None:
 def snapshot() -> Tuple[Tuple[str, int, bytes], ...]:
     files: List[Tuple[str, int, bytes]] = []
     for root in ROOTS:
-        for folder, dirs, names in os.walk(root):
-            for name in dirs + names:
-                path = os.path.join(folder, name)
-                info = os.lstat(path)
-                if stat.S_ISREG(info.st_mode):
-                    try:
-                        with open(path, "rb") as handle:
-                            content = handle.read(MAX_CONTENT)
-                    except OSError as exc:
-                        content = f"<unreadable: {exc.strerror}>".encode()
-                elif stat.S_ISLNK(info.st_mode):
-                    content = os.readlink(path).encode()
-                else:
-                    content = b""
-                files.append((path, info.st_mode, content))
+        _walk(root, files)
     files.sort()
     return tuple(files)
+
+
+def _walk(folder: str, files: List[Tuple[str, int, bytes]]) -> None:
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            path = entry.path
+            mode = entry.stat(follow_symlinks=False).st_mode
+            if stat.S_ISREG(mode):
+                try:
+                    with open(path, "rb") as handle:
+                        content = handle.read(MAX_CONTENT)
+                except OSError as exc:
+                    content = f"<unreadable: {exc.strerror}>".encode()
+            elif stat.S_ISLNK(mode):
+                content = os.readlink(path).encode()
+            else:
+                content = b""
+            files.append((path, mode, content))
+            if stat.S_ISDIR(mode):
+                try:
+                    _walk(path, files)
+                except OSError:  # a folder without read permission: as os.walk, skip its content
+                    pass
 
 
 def setup() -> None:
@@ -160,13 +206,40 @@ def setup() -> None:
     for path in (PRIVATE,) + ROOTS:
         _mount(["-t", "tmpfs", "-o", "mode=755", "oracle", path])
     os.makedirs(STUBS)
-    stub = STUBS + "/.stub"
-    shutil.copyfile(os.path.join(os.path.dirname(os.path.abspath(__file__)), "stub.sh"), stub)
-    os.chmod(stub, 0o755)
+    with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "stub.sh")) as handle:
+        scripts = split_stub(handle.read())
     for name in STUB_NAMES:
-        os.symlink(stub, os.path.join(STUBS, name))
+        path = os.path.join(STUBS, name)
+        with open(path, "w") as handle:
+            handle.write(scripts[name])
+        os.chmod(path, 0o755)
     os.umask(0o022)
     os.chdir("/")
+
+
+def split_stub(text: str) -> Dict[str, str]:
+    """One script per name of ``stub.sh``'s top-level ``case $tool in``: its functions and only
+    the branch that name runs (dash parses a whole case before running it; each stand-in call
+    would otherwise parse every tool's branch). "*" is the fallback branch."""
+    head, sep, rest = text.partition("\ncase $tool in\n")
+    body, _, tail = rest.rpartition("\nesac\n")
+    if not sep:
+        raise ValueError("stub.sh: no top-level 'case $tool in'")
+    branches: List[Tuple[List[str], List[str]]] = []
+    for line in body.split("\n"):
+        if line and not line[0].isspace() and line.endswith(")"):  # a branch: "apt-get | apt)"
+            branches.append(([p.strip() for p in line[:-1].split("|")], [line]))
+        elif branches:
+            branches[-1][1].append(line)
+    out = {}
+    for names, lines in branches:
+        script = head + sep + "\n".join(lines) + "\nesac\n" + tail
+        for name in names:
+            out[name] = script
+    for name in STUB_NAMES:  # every name the stand-ins answer to has its own branch
+        if name not in out:
+            raise ValueError(f"stub.sh has no branch for {name}")
+    return out
 
 
 def _mount(args: List[str]) -> None:

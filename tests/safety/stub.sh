@@ -11,8 +11,8 @@ HOME=${HOME:-/root}
 
 say() { echo "$tool: $*" >&2; }
 put() { # put FILE CONTENT
-	dir=${1%/*}
-	[ -d "$dir" ] || mkdir -p "$dir" || exit 1
+	case $1 in */*) dir=${1%/*};; *) dir=.;; esac
+	[ -d "${dir:-/}" ] || mkdir -p "$dir" || exit 1
 	printf '%s\n' "$2" >"$1" || exit 1
 }
 install_all() { # install_all TOOL CACHE_DIR_OR_EMPTY FAIL_STATUS PKG...
@@ -20,9 +20,23 @@ install_all() { # install_all TOOL CACHE_DIR_OR_EMPTY FAIL_STATUS PKG...
 	shift 3
 	for p; do
 		case $p in failpkg*) say "unable to install $p"; exit "$status";; esac
+		case $p in */* | *.deb | *.whl) # a local package file: it must be there
+			[ -f "$p" ] || { say "no such file: $p"; exit "$status"; }
+			p=${p##*/};;
+		esac
 		put "$INSTALLED/$t/${p%%[=<>]*}" "installed $p"
 		[ -z "$cache" ] || put "$cache/${p%%[=<>]*}" "cached $p"
 	done
+}
+payload() { # payload FILE: fails unless FILE is a download (what curl and wget write here)
+	[ -f "$1" ] || { say "$1: Cannot open: No such file or directory"; exit 2; }
+	read -r first <"$1"
+	case $first in "payload of "*) ;; *) say "$1: not an archive"; exit 2;; esac
+}
+unpack() { # unpack ARCHIVE DIR: what comes out of it
+	payload "$1"
+	a=${1##*/}
+	put "${2:-.}/${a%%.*}/README" "unpacked from $a"
 }
 remove_all() {
 	t=$1
@@ -68,6 +82,7 @@ apt-get | apt)
 		for f in /var/lib/apt/lists/*; do
 			case ${f##*/} in partial | lock | "*") ;; *) lists=1;; esac
 		done
+		case " $* " in *" ./"* | *" /"*) lists=1;; esac  # local .deb files need no lists
 		if [ $# -gt 0 ] && [ -z "$lists" ]; then
 			say "E: Unable to locate package $1"
 			exit 100
@@ -191,9 +206,13 @@ gem)
 		lines "$HOME/.gemrc"
 		case $LINES in *--no-document*) docs="";; esac
 	fi
+	gemdir=${GEM_HOME:-/var/lib/gems}
 	case $sub in
-	install) install_all gem "$docs" 1 "$@";;
+	install | update)
+		install_all gem "$docs" 1 "$@"
+		for p; do put "$gemdir/cache/$p-1.0.gem" gem; done;;
 	uninstall) remove_all gem "$@";;
+	env) [ "$1" = gemdir ] && echo "$gemdir";;
 	esac;;
 curl | wget)
 	VALUE_OPTS="-o --output -O --output-document"
@@ -207,11 +226,130 @@ curl | wget)
 	esac
 	out=-
 	if [ "$tool" = curl ]; then
-		if value -o || value --output; then out=$VALUE; elif has -O; then out=${url##*/}; fi
+		remote=""
+		case $OPTS in *" -O "* | *" --remote-name "* | *" -"[a-zA-Z]*O" "*) remote=1;; esac
+		if value -o || value --output; then out=$VALUE; elif [ -n "$remote" ]; then out=${url##*/}; fi
 	elif value -O || value --output-document; then out=$VALUE
 	else out=${url##*/}
 	fi
 	if [ "$out" = - ]; then echo "payload of $url"; else put "$out" "payload of $url"; fi;;
+tar)
+	mode="" file="" dir=""
+	first=1
+	while [ $# -gt 0 ]; do
+		case $1 in
+		--extract | --get) mode=x;;
+		--file=*) file=${1#*=};;
+		--directory=*) dir=${1#*=};;
+		-C | --directory) dir=$2; shift;;
+		-f | --file) file=$2; shift;;
+		--*) ;;
+		-* | [a-zA-Z]*)
+			letters=${1#-}
+			[ "$1" != "$letters" ] || [ -n "$first" ] || { shift; first=""; continue; }
+			while [ -n "$letters" ]; do
+				rest=${letters#?} letter=${letters%"$rest"} letters=$rest
+				case $letter in
+				x) mode=x;;
+				c) mode=c;;
+				t) mode=t;;
+				f) file=$2; shift;;
+				C) dir=$2; shift;;
+				esac
+			done;;
+		esac
+		first=""
+		shift
+	done
+	case $mode in
+	x) [ -z "$dir" ] || [ -d "$dir" ] || { say "$dir: Cannot open: No such file or directory"; exit 2; }
+		unpack "$file" "$dir";;
+	t) payload "$file"; a=${file##*/}; echo "${a%%.*}/README";;
+	*) say "mode not emulated"; exit 2;;
+	esac;;
+unzip)
+	dir="" file=""
+	while [ $# -gt 0 ]; do
+		case $1 in -d) dir=$2; shift;; -*) ;; *) [ -n "$file" ] || file=$1;; esac
+		shift
+	done
+	[ -f "$file" ] || { say "cannot find or open $file"; exit 9; }
+	unpack "$file" "$dir";;
+dpkg)
+	[ "$1" = -i ] || [ "$1" = --install ] || { say "only -i is emulated"; exit 2; }
+	shift
+	for p; do payload "$p"; done
+	install_all dpkg "" 1 "$@";;
+go)
+	sub=$1
+	[ $# -gt 0 ] && shift
+	gocache=${GOCACHE:-$HOME/.cache/go-build}
+	modcache=${GOMODCACHE:-${GOPATH:-$HOME/go}/pkg/mod}
+	case $sub in
+	build | install | test | run | vet | get)
+		put "$modcache/example.com/dep@v1.0.0/go.mod" "module example.com/dep"
+		put "$gocache/0a/0a1b-d" "object"
+		case $sub in build) put app "binary";; test) echo "ok  	example.com/app	0.01s";; esac;;
+	mod) [ "$1" = download ] && put "$modcache/example.com/dep@v1.0.0/go.mod" "module example.com/dep";;
+	clean)
+		for o; do
+			case $o in -cache) rm -rf "$gocache"/*;; -modcache) rm -rf "$modcache";; esac
+		done;;
+	version) echo "go version go1.22.0 linux/amd64";;
+	esac;;
+cargo)
+	parse "$@"
+	set -- $WORDS
+	registry=${CARGO_HOME:-$HOME/.cargo}/registry
+	has --offline || has --frozen || case $1 in build | install | fetch | test | run | check)
+		[ -f Cargo.toml ] || { say "could not find Cargo.toml"; exit 101; }
+		put "$registry/cache/index.crates.io/dep-1.0.0.crate" "crate";;
+	esac
+	case $1 in build) put target/release/app binary;; esac;;
+mvn | gradle)
+	parse "$@"
+	set -- $WORDS
+	case $tool in
+	mvn) repo=$HOME/.m2/repository/org/example/dep/1.0/dep-1.0.jar offline="-o --offline" out=target/app.jar;;
+	gradle) repo=${GRADLE_USER_HOME:-$HOME/.gradle}/caches/modules-2/files-2.1/dep-1.0.jar offline=--offline out=build/libs/app.jar;;
+	esac
+	if has --version || has -v; then echo "$tool 1.0"; exit 0; fi
+	[ $# -gt 0 ] || { say "no goals"; exit 1; }
+	for o in $offline; do has "$o" && repo=""; done
+	[ -z "$repo" ] || put "$repo" "jar"
+	put "$out" "jar";;
+bundle | bundler)
+	[ "$1" = install ] || exit 0
+	[ -f Gemfile ] || { say "Could not locate Gemfile"; exit 10; }
+	gemdir=${GEM_HOME:-/var/lib/gems}
+	put "$gemdir/gems/rack/lib/rack.rb" "rack"
+	put "$gemdir/cache/rack-3.0.gem" "gem";;
+composer | composer.phar)
+	parse "$@"
+	set -- $WORDS
+	cache=${COMPOSER_CACHE_DIR:-$HOME/.cache/composer}
+	has --no-cache && cache=""
+	case $1 in
+	install | update | require)
+		[ -f composer.json ] || { say "Composer could not find a composer.json file"; exit 1; }
+		put vendor/autoload.php "<?php"
+		[ -z "$cache" ] || put "$cache/files/dep/dep.zip" "zip";;
+	clear-cache | clearcache | cc) rm -rf "${COMPOSER_CACHE_DIR:-$HOME/.cache/composer}"/*;;
+	esac;;
+conda | mamba | micromamba)
+	parse "$@"
+	set -- $WORDS
+	sub=$1
+	[ $# -gt 0 ] && shift
+	case $sub in
+	install | create | update)
+		for p; do
+			case $p in failpkg*) say "PackagesNotFoundError: $p"; exit 1;; esac
+			put "/opt/conda/lib/$p/__init__.py" "$p"
+			has --download-only || has -d || put "/opt/conda/pkgs/$p-1.0-0/info/index.json" "{}"
+		done;;
+	clean) has -a || has --all && rm -rf /opt/conda/pkgs/*;;
+	esac;;
 sudo)
 	while [ $# -gt 0 ]; do case $1 in -u | -g) shift 2;; -*) shift;; *) break;; esac; done
 	exec "$@";;

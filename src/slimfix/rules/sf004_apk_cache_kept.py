@@ -78,7 +78,8 @@ class ApkCacheKept(Rule):
     does not know, or inside `$(...)`. No
     fix is offered for Alpine before 3.3 (no `--no-cache` yet), when part of
     the `RUN` cannot be read, or for a `RUN` that is nothing but
-    `apk update` (delete it by hand).
+    `apk update` (delete it by hand). The update stays when the `RUN` reads
+    what the commands before leave in its shell (`$_`, `type`, `hash`).
 
     ## Estimated savings
     3 MB per `RUN`: the `main` and `community` indexes of one Alpine release;
@@ -233,6 +234,8 @@ def _removal(text: str, run: RunView, update: CommandContext) -> Tuple[Optional[
     if (lst is not run.script.body or command.redirects or command.assignments or after_ is None
             or after_.op not in joiners or (before is not None and before.op not in joiners)):
         return None, "what the RUN does next, or its status, depends on `apk update`"
+    if run.state.history is not None:  # `$_`, `type`, `hash`...: the update is part of what they read
+        return None, run.state.history
     candidates = [run.file_edit(remove_command(run.script, update.command))]
     ops = lst.operators
     if 0 < index < len(ops) and ops[index - 1].op == ops[index].op:  # either joiner can go

@@ -10,8 +10,8 @@ from ..semantics.run import RunView
 from ..shell.commands import CommandView
 from ..syntax import Instruction
 from .base import Applicability, Diagnostic, Rule
-from .package_caches import (abbreviates, cache_mounted, commands, earlier_match, option_finding, plural,
-                             variable)
+from .package_caches import (abbreviates, cache_mounted, commands, earlier_match, home_exists, option_finding,
+                             plural, variable)
 
 OPTION = "--no-cache-dir"
 PACKAGE_SAVINGS = 5_000_000
@@ -67,7 +67,12 @@ class PipCacheKept(Rule):
     ```
 
     ## Fix safety
-    Safe: the option only stops pip from writing its cache. Nothing is
+    Safe when HOME is known to exist where pip runs (root's `/root`, or an
+    `ENV HOME` that a `WORKDIR` created): the option then only stops pip
+    from writing its cache. Otherwise (an `ENV HOME` no instruction is known
+    to create, a `USER` other than root, a `RUN` that names `HOME` other
+    than to read `$HOME`) the cache folder may be what creates HOME, which a
+    later `cd` or `ls ~` sees, and the fix is unsafe. Nothing is
     reported when the cache is already off or elsewhere: `--cache-dir` (or
     the `--no-cache` abbreviation) on the command, `PIP_NO_CACHE_DIR` set by
     `ENV` (in the stage or one it is built from), by an `ARG` default of the
@@ -104,7 +109,10 @@ class PipCacheKept(Rule):
                 continue
             message = f"pip keeps its cache in the layer ({plural(len(found), 'command')}); add `{OPTION}`"
             savings = sum(_savings(v) for v in found)
-            yield option_finding(self, ctx, instruction, run, found, message, OPTION, "pip", savings)
+            # without its cache, pip no longer creates a missing HOME that later commands may enter
+            sure = all(home_exists(ctx, instruction, run, v) for v in found)
+            level = Applicability.SAFE if sure else Applicability.UNSAFE
+            yield option_finding(self, ctx, instruction, run, found, message, OPTION, "pip", savings, level)
 
     @staticmethod
     def _keeps_cache(ctx: FileContext, instruction: Instruction, run: RunView, view: CommandView) -> bool:

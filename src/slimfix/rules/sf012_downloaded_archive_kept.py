@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import posixpath
+import re
 import shlex
 from typing import Iterable, List, Optional, Tuple
 
@@ -16,6 +17,7 @@ from .shell_paths import changes_directory, mention_in
 SAVINGS = 20_000_000
 # Programs that read the working directory when no path is given
 _LISTERS = frozenset({"ls", "find", "du", "tree", "dir"})
+_LISTER_WORD = re.compile(r"(^|[\s;&|(`\"'\[,])(" + "|".join(sorted(_LISTERS)) + r")(?=$|[\s;&|)`\"',\]])")
 
 
 class DownloadedArchiveKept(Rule):
@@ -67,7 +69,8 @@ class DownloadedArchiveKept(Rule):
     names an absolute directory that might hold it, or a later `COPY --from`
     copies a path held in a variable. A command that lists the
     working directory without naming it (`ls`, `find`, `du`) counts as a use
-    of a relative path. No fix is offered when
+    of a relative path, and in a later `RUN` (whose working directory may
+    hold the file) as a use of any path. No fix is offered when
     the `RUN` cannot be extended safely (a heredoc, a trailing `&`, `;` or
     comment, or shell text slimfix cannot read). Names held in variables
     are not followed: `tar -xf "$ARCHIVE"` is not reported.
@@ -193,6 +196,9 @@ def _later_use(run: RunView, ref: PathRef, end: int, later: Tuple[Instruction, .
                 return f"`{word.text}` after it in the RUN may use it", False
             sure = sure and seen == NO
     for instruction in later:
+        lister = _LISTER_WORD.search(instruction.code) if instruction.effective_keyword == "RUN" else None
+        if lister is not None:  # its working directory, or any folder it names, may hold the file
+            return f"line {instruction.start_line} lists a folder that may hold it (`{lister.group(2)}`)", False
         seen, text = mention_in(ref, instruction)
         if seen == YES:
             return f"line {instruction.start_line} may use it (`{text}`)", False
