@@ -435,10 +435,11 @@ def _reads_history(script: Script, commands: Sequence[tuple], t: Tables) -> Opti
     for ctx, _ in commands:
         words = ctx.command.words
         name = words[0].value if words else None
-        bare = all(w.value == "-p" for w in words[1:])
         if name in (".", "source") and len(words) == 2 and words[1].value in t.plain_sourced_files:
             continue
-        if name in t.reads_history or (name in t.lists_without_arguments and bare) or (
+        if name in t.reads_history or (
+            name in t.lists_without_arguments and all(w.value == "-p" for w in words[1:])
+        ) or (
             name == "command" and any(w.value == "-V" for w in words[1:])
         ):
             return f"'{ctx.command.code}' prints what earlier commands of its shell left"
