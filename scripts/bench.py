@@ -232,13 +232,20 @@ def main() -> int:
     say(f"\nthroughput (--check, all default rules; median of {runs} runs, [range]); load {load()}", flush=True)
     rates = figures["throughput"] = {}
     for name, command, files, n in contenders:
+        before = load()
         r = rates[name] = throughput(command, files, n)
+        r["load"] = [before, load()]
         say(f"  {name:20} {r['files_per_s']:7.0f} files/s [{r['files_per_s_range'][0]:.0f}-{r['files_per_s_range'][1]:.0f}]"
             f"  {r['files_per_cpu_s']:7.0f} files per CPU s [{r['files_per_cpu_s_range'][0]:.0f}-"
-            f"{r['files_per_cpu_s_range'][1]:.0f}]  ({r['files']} files, exit {r['exit_codes']})", flush=True)
+            f"{r['files_per_cpu_s_range'][1]:.0f}]  ({r['files']} files, exit {r['exit_codes']}; load {before.split()[0]}"
+            f" -> {r['load'][1].split()[0]})", flush=True)
     one, two = rates["slimfix, 1 worker"], rates["slimfix, 2 workers"]
     figures["speedup_2_workers"] = two["files_per_s"] / one["files_per_s"]
-    say(f"  speed-up with 2 workers: {figures['speedup_2_workers']:.2f}x", flush=True)
+    # near-linear means 2 workers do twice the files per second and spend about the same CPU per file
+    figures["cpu_per_file_2_vs_1_worker"] = one["files_per_cpu_s"] / two["files_per_cpu_s"]
+    say(f"  speed-up with 2 workers (wall): {figures['speedup_2_workers']:.2f}x of 1 worker (2.00x is linear);"
+        f" CPU per file {figures['cpu_per_file_2_vs_1_worker']:.2f}x of 1 worker's; {os.cpu_count()} CPUs,"
+        f" load {load()}", flush=True)
     if doctor:
         ratio = figures["vs_dockerfile_doctor"] = one["files_per_cpu_s"] / rates["dockerfile-doctor"]["files_per_cpu_s"]
         say(f"  slimfix (1 worker) / dockerfile-doctor, per CPU second: {ratio:.2f}x", flush=True)

@@ -34,10 +34,12 @@ from .syntax.incremental import reparse
 MAX_ROUNDS = 25
 
 
-def check(tree, rules: Sequence[Rule], path: str = "") -> List[Diagnostic]:
-    """Diagnostics of ``rules`` on a parsed file, suppressions applied."""
+def check(tree, rules: Sequence[Rule], path: str = "", suppressions=None) -> List[Diagnostic]:
+    """Diagnostics of ``rules`` on a parsed file, suppressions applied (``suppressions``: the
+    tree's, when already read)."""
     ctx = FileContext(tree, path)
-    suppressions = find_suppressions(tree, hadolint_map())
+    if suppressions is None:
+        suppressions = find_suppressions(tree, hadolint_map())
     out: List[Diagnostic] = []
     for rule in rules:
         for diagnostic in rule.check(ctx):
@@ -101,7 +103,8 @@ def fix_text(source: str, path: str = "", settings: Settings = Settings(), fix: 
     except ParseError as exc:
         result.error = f"{exc.line}:{exc.column}: {exc.message}"
         return result
-    problems = find_suppressions(tree, hadolint_map(), known=[rule.code for rule in all_rules()]).problems
+    suppressions = find_suppressions(tree, hadolint_map(), known=[rule.code for rule in all_rules()])
+    problems = suppressions.problems
     if problems:  # a pragma that means something else than it says: report, change nothing
         result.error = "\n".join(f"{line}:{column}: {message}" for line, column, message in problems)
         fix = False
@@ -109,7 +112,7 @@ def fix_text(source: str, path: str = "", settings: Settings = Settings(), fix: 
     fixed: List[Tuple[Diagnostic, int]] = []  # with the text version each was found in
     try:
         text = source
-        diagnostics = check(tree, rules, path)
+        diagnostics = check(tree, rules, path, suppressions)
         if fix:
             for _ in range(MAX_ROUNDS):
                 chosen, edits = _choose(diagnostics, level_of, tree)

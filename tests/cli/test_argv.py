@@ -3,6 +3,7 @@ exactly as click reads them, and leaves every other one to click."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -114,3 +115,15 @@ def test_common_run_does_not_import_click(tmp_path):
 def test_other_runs_reach_click(tmp_path):
     assert _modules_after(["--check", "--config", "missing.toml", "Dockerfile"], tmp_path) == ["2", "True"]
     assert _modules_after(["fix", "--check", "-q", "Dockerfile"], tmp_path) == ["0", "True"]
+
+
+def test_run_answered_from_the_cache_does_not_import_the_analysis(tmp_path):
+    (tmp_path / "Dockerfile").write_text("FROM alpine\nRUN apk add curl\n")
+    env = {k: v for k, v in os.environ.items() if k != "SLIMFIX_NO_CACHE"}
+    env["SLIMFIX_CACHE_DIR"] = str(tmp_path / "cache")
+    code = ("import sys, slimfix.argv\ntry:\n slimfix.argv.main(sys.argv[1:])\nexcept SystemExit as e:\n print(e.code)\n"
+            "print(sorted(m for m in ('slimfix.fixer', 'slimfix.syntax.parser', 'slimfix.rules.sf001_consecutive_run_instructions') if m in sys.modules))\n")
+    runs = [subprocess.run([sys.executable, "-c", code, "--check", "-q", "Dockerfile"], cwd=tmp_path, env=env,
+                           capture_output=True, text=True, timeout=120).stdout.splitlines() for _ in range(2)]
+    assert runs[0] == ["1", "['slimfix.fixer', 'slimfix.rules.sf001_consecutive_run_instructions', 'slimfix.syntax.parser']"]
+    assert runs[1] == ["1", "[]"]  # the same answer, from the cache

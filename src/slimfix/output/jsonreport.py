@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Dict, Sequence
 
-from ..fixer import FileResult
+from ..result import FileResult
 from . import posix_path
 from .findings import Finding, error_message, findings, fixes_by_rule, rule_name
 

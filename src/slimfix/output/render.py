@@ -4,11 +4,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from ..fixer import FileResult
-from .annotations import github_annotations, gitlab_code_quality
-from .jsonreport import json_report
-from .sarif import sarif_report
-from .text import text_report
+from ..result import FileResult  # not from the fixer: a run answered from the cache never imports the analysis
 
 
 def render(
@@ -18,15 +14,26 @@ def render(
     show_fixes: bool = False,
     statistics: bool = False,
 ) -> str:
-    """The report; "" when there is nothing to say in that format."""
+    """The report; "" when there is nothing to say in that format. Only the asked format's
+    module is imported (start-up time)."""
     if fmt == "text":
+        from .text import text_report
+
         return text_report(results, mode, show_fixes=show_fixes, statistics=statistics)
     if fmt == "json":
+        from .jsonreport import json_report
+
         return json_report(results, mode)
     if fmt == "sarif":
+        from .sarif import sarif_report
+
         return sarif_report(results, mode)
     if fmt == "github":
+        from .annotations import github_annotations
+
         return github_annotations(results, mode)
     if fmt == "gitlab":
+        from .annotations import gitlab_code_quality
+
         return gitlab_code_quality(results, mode)
     raise ValueError(f"unknown output format {fmt!r}")

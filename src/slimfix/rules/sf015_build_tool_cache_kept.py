@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import re
 from functools import lru_cache
-from typing import Iterable, List, Optional, Tuple
+from typing import Dict, Iterable, List, Optional, Tuple
 
 from ..record import record
 from ..semantics.context import FileContext
@@ -49,6 +49,16 @@ def caches() -> Tuple[Cache, ...]:
             entry["later_use"] == "downloads", int(entry["savings"]), entry.get("later_pattern", ""),
         ))
     return tuple(out)
+
+
+@lru_cache(maxsize=None)
+def _caches_by_program() -> Dict[str, Tuple[Cache, ...]]:
+    """Program basename -> the caches it may fill, in table order (most commands fill none)."""
+    out: Dict[str, List[Cache]] = {}
+    for cache in caches():
+        for program in dict.fromkeys(cache.programs):
+            out.setdefault(program, []).append(cache)
+    return {program: tuple(found) for program, found in out.items()}
 
 
 def _invocation(c: CommandContext) -> Optional[Tuple[str, str, Tuple[str, ...]]]:
@@ -170,14 +180,18 @@ class BuildToolCacheKept(Rule):
         if run.script.has_opaque:
             return []
         out: List[Tuple[Cache, str, CommandContext]] = []
+        by_program = _caches_by_program()
         for c, view in run.commands:
             if c.in_substitution or c.in_function:
                 continue
+            words = c.command.words
+            if not words or (words[0].value or "").rsplit("/", 1)[-1] not in by_program:
+                continue  # fills no cache (the cheap test before reading every word)
             call = _invocation(c)
             if call is None:
                 continue
             program, base, args = call
-            for cache in caches():
+            for cache in by_program[base]:
                 if any(cache is seen for seen, _, _ in out) or not _fills(cache, base, args):
                     continue
                 if cache_mounted(run, cache.mounts, cache.mount_suffixes):

@@ -132,6 +132,10 @@ class FileContext:
             return view
 
     def runs(self) -> List[RunView]:
+        return list(self._all_runs)
+
+    @cached_property
+    def _all_runs(self) -> List[RunView]:
         out = []
         for instruction in self.tree.instructions:
             view = self.run(instruction)

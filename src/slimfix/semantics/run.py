@@ -207,6 +207,7 @@ class _Shell:
     ``RunView.script`` returns (edits find commands by identity)."""
 
     def __init__(self, text: str) -> None:
+        self.text = text
         self.script = parse_shell(text)
 
     @cached_property
@@ -215,7 +216,7 @@ class _Shell:
 
     @cached_property
     def state(self):
-        return analyse(self.script, self.commands)
+        return analyse(self.script, self.commands, self.text)
 
 
 # The fix loop re-reads a file after every round; most RUNs are unchanged text,

@@ -86,7 +86,9 @@ def _copied_from_context(ctx, lineage: List[Instruction], target: str) -> Option
 def run_scripts(ctx, lineage: List[Instruction], run) -> List[str]:
     """The texts of the build-context scripts the RUN runs (see the module docstring);
     ``lineage``: the instructions before the RUN whose effects it sees, in build order."""
-    texts = []
+    texts: List[str] = []
+    if not ctx.path or not any(instruction.keyword in ("COPY", "ADD") for instruction in lineage):
+        return texts  # no script can come from the build context (the usual case: spared the walk)
     for path in _script_paths(run, _workdir(lineage)):
         source = _copied_from_context(ctx, lineage, path)
         if source is None:

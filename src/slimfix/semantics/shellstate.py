@@ -326,9 +326,10 @@ class ShellState:
     history: Optional[str]  # what in the script reads state an earlier command of its shell left
 
 
-def analyse(script: Script, commands: Sequence[tuple]) -> ShellState:
+def analyse(script: Script, commands: Sequence[tuple], text: Optional[str] = None) -> ShellState:
     """``commands``: (CommandContext, CommandView or None) of every simple command, as
-    ``RunView.commands`` gives them."""
+    ``RunView.commands`` gives them; ``text``, when given, the shell text ``script`` was parsed
+    from (a text without ``$`` or ``((`` spares the search for expansions)."""
     t = tables()
     walker = _Walker(t)
     if script.has_opaque:
@@ -354,7 +355,7 @@ def analyse(script: Script, commands: Sequence[tuple]) -> ShellState:
                 writes.append((name or words[0].code, written))
     return ShellState(
         tuple(walker.effects), frozenset(walker.hashed), frozenset(names), tuple(writes),
-        changes_directory, _reads_history(script, commands, t),
+        changes_directory, _reads_history(script, commands, t, text),
     )
 
 
@@ -441,18 +442,21 @@ def _shadows(paths: Writes, state: ShellState, workdir: Optional[str], t: Tables
     return False
 
 
-def _reads_history(script: Script, commands: Sequence[tuple], t: Tables) -> Optional[str]:
+def _reads_history(script: Script, commands: Sequence[tuple], t: Tables, text: Optional[str] = None) -> Optional[str]:
     for ctx, _ in commands:
         words = ctx.command.words
         name = words[0].value if words else None
-        bare = all(w.value == "-p" for w in words[1:])
         if name in (".", "source") and len(words) == 2 and words[1].value in t.plain_sourced_files:
             continue
-        if name in t.reads_history or (name in t.lists_without_arguments and bare) or (
+        if name in t.reads_history or (
+            name in t.lists_without_arguments and all(w.value == "-p" for w in words[1:])
+        ) or (
             name == "command" and any(w.value == "-V" for w in words[1:])
         ):
             return f"'{ctx.command.code}' prints what earlier commands of its shell left"
-    for node in iter_nodes(script):
+    # every expansion starts with `$`, an arithmetic command with `((`
+    nodes = iter_nodes(script) if text is None or "$" in text or "((" in text else ()
+    for node in nodes:
         if isinstance(node, ParamExpansion):
             if node.text.startswith("${!"):
                 return f"'{node.text}' reads a variable by a computed name"

@@ -102,10 +102,16 @@ class Parser:
                     push_value(token)
                     break
                 origin, count, child_filter, callback = rules[~action]
-                if count == 1:
-                    children = [values.pop()]
-                    states.pop()
-                elif count:
+                if count == 1:  # the usual case: replace the top in place
+                    children = [values[-1]]
+                    if child_filter is not None:
+                        children = child_filter(children)
+                    state = states[-1] = actions[states[-2]][origin]
+                    values[-1] = callback(children) if callback is not None else children
+                    if state == end and token is None:
+                        return values[-1]
+                    continue
+                if count:
                     children = values[-count:]
                     del values[-count:]
                     del states[-count:]
@@ -172,6 +178,8 @@ def _child_filter(shape: str) -> Optional[Callable[[list], list]]:
         return None
     if shape == "s":  # an inlined rule's list, as it is
         return itemgetter(0)
+    if shape == "ss":  # a list grown by one more (the repetitions): as ``filtered`` does it
+        return _join_two
     plan = tuple((i, code == "s") for i, code in enumerate(shape) if code != "-")
 
     def filtered(children: list) -> list:
@@ -186,3 +194,11 @@ def _child_filter(shape: str) -> Optional[Callable[[list], list]]:
         return out
 
     return filtered
+
+
+def _join_two(children: list) -> list:
+    first = children[0]
+    if first:
+        first += children[1]
+        return first
+    return children[1]

@@ -303,7 +303,7 @@ class Dockerfile(Node):
     def _emit(self, out: list) -> None:
         out.append(self.bom)
         for line in self.body:
-            line._emit(out)
+            out.append(line.code)  # kept on the line: ``line_starts`` and the next round's tree reuse it
 
     @property
     def children(self) -> tuple:

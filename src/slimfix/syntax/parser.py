@@ -94,8 +94,13 @@ class _Builder:
 
     def instruction(self, children):
         parts = []
-        first = children[0][1]
+        kind, first, start_line = children[0]
         indent = _INDENT.match(first).group()
+        if len(children) == 1 and kind == "TEXT_LINE":  # the usual one-line instruction
+            line = first[len(indent):]
+            body = line.rstrip("\r\n")
+            return Instruction((Text(body),) if body else (), indent, line[len(body):], escape=self.escape,
+                               start_line=start_line, end_line=start_line)
         newline = ""
         for i, (kind, line, _) in enumerate(children):
             if i == 0:
