@@ -112,7 +112,7 @@ class AptListsNotRemoved(Rule):
     A `RUN` that does nothing but `apt-get update` and that no later `RUN`
     reads the lists of gets no fix either (the cleanup would leave a layer
     that does nothing): SF013 removes it. No fix is offered when the `RUN`
-    cannot be extended safely: a heredoc, a trailing `&`, `;` or comment,
+    cannot be extended safely: a trailing `&`, `;` or comment,
     shell text slimfix cannot read, a final `exit`, or a command before the
     end that could change what the appended `rm` does. That is checked
     against an allow-list (`shell_state.toml`): only a directory change,
@@ -120,6 +120,12 @@ class AptListsNotRemoved(Rule):
     `-e`, `-u`, `-x` and `pipefail` may come before it (an `exit` on the way
     ends the `RUN` before the cleanup, as it did); a function, an alias,
     `PATH`, `set -f` and anything unknown may not.
+
+    `RUN <<EOF` scripts (a `RUN` whose command is one heredoc, with no `#!`
+    line or a POSIX shell's) and `ONBUILD RUN` are checked and fixed like any
+    `RUN`: the `rm` joins the script's last command with `&&` on its
+    line, so the script's status stays that command's; a script ending in a
+    comment line, an `exit` or CR line endings gets no fix.
 
     ## Estimated savings
     The size of the lists by the distribution of the stage's root image

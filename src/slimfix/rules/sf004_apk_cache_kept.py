@@ -80,6 +80,10 @@ class ApkCacheKept(Rule):
     the `RUN` cannot be read, or for a `RUN` that is nothing but
     `apk update` (delete it by hand).
 
+    `RUN <<EOF` scripts (a `RUN` whose command is one heredoc, with no `#!`
+    line or a POSIX shell's) and `ONBUILD RUN` are checked and fixed like any
+    `RUN`: the option is a word inserted in the script's line.
+
     ## Estimated savings
     3 MB per `RUN`: the `main` and `community` indexes of one Alpine release;
     nothing when the same `RUN` already deletes `/var/cache/apk/*`.

@@ -127,10 +127,16 @@ class NodePackageCacheKept(Rule):
     `.../.cache/yarn`, `/root/.yarn`, a pnpm store), when the cache is moved
     (`--cache`, `--cache-folder`, `--store-dir`, `npm_config_cache`,
     `YARN_CACHE_FOLDER`, an inline `HOME=`), or for commands inside `$(...)`.
-    No fix is offered when the `RUN` cannot be extended safely (a heredoc, a
+    No fix is offered when the `RUN` cannot be extended safely (a
     trailing `&`, `;` or comment, unreadable shell text) or when the install
     runs as another user (`gosu`, `sudo -u`); a bare `sudo` is repeated
     before the cleanup.
+
+    `RUN <<EOF` scripts (a `RUN` whose command is one heredoc, with no `#!`
+    line or a POSIX shell's) and `ONBUILD RUN` are checked and fixed like any
+    `RUN`: the cleanup joins the script's last command with `&&` on its
+    line, so the script's status stays that command's; a script ending in a
+    comment line, an `exit` or CR line endings gets no fix.
 
     ## Estimated savings
     Per `RUN`: 50 MB for npm (compressed tarballs, about a third of a typical

@@ -110,9 +110,15 @@ class RpmPackageCacheKept(Rule):
     `--cache-dir`), or commands inside `$(...)`. Installs into another root
     (`--installroot`, zypper's `--root`) must be cleaned in that root: they
     are reported without a fix, as are installs run as another user and
-    `RUN`s that cannot be extended safely (a heredoc, a trailing `&`, `;` or
+    `RUN`s that cannot be extended safely (a trailing `&`, `;` or
     comment, unreadable shell text). A bare `sudo` is repeated before the
     cleanup.
+
+    `RUN <<EOF` scripts (a `RUN` whose command is one heredoc, with no `#!`
+    line or a POSIX shell's) and `ONBUILD RUN` are checked and fixed like any
+    `RUN`: the cleanup joins the script's last command with `&&` on its
+    line, so the script's status stays that command's; a script ending in a
+    comment line, an `exit` or CR line endings gets no fix.
 
     ## Estimated savings
     Per `RUN`: 100 MB for yum and dnf (the metadata of a CentOS, RHEL or

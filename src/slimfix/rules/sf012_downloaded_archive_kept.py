@@ -68,9 +68,15 @@ class DownloadedArchiveKept(Rule):
     copies a path held in a variable. A command that lists the
     working directory without naming it (`ls`, `find`, `du`) counts as a use
     of a relative path. No fix is offered when
-    the `RUN` cannot be extended safely (a heredoc, a trailing `&`, `;` or
+    the `RUN` cannot be extended safely (a trailing `&`, `;` or
     comment, or shell text slimfix cannot read). Names held in variables
     are not followed: `tar -xf "$ARCHIVE"` is not reported.
+
+    `RUN <<EOF` scripts (a `RUN` whose command is one heredoc, with no `#!`
+    line or a POSIX shell's) and `ONBUILD RUN` are checked and fixed like any
+    `RUN`: the `rm` joins the script's last command with `&&` on its
+    line, so the script's status stays that command's; a script ending in a
+    comment line, an `exit` or CR line endings gets no fix.
 
     ## Estimated savings
     20 MB per archive: the size of a download is not known before the build,

@@ -135,7 +135,13 @@ class BuildToolCacheKept(Rule):
     `alias`, `source`, `eval`, a `PATH` set without `$PATH`, a change of
     `HOME`) or when the program is a relative path (`./mvnw`) and the
     working directory changes after it. No fix is offered when the `RUN`
-    cannot be extended safely (heredoc, trailing `&`, `;` or comment).
+    cannot be extended safely (trailing `&`, `;` or comment).
+
+    `RUN <<EOF` scripts (a `RUN` whose command is one heredoc, with no `#!`
+    line or a POSIX shell's) and `ONBUILD RUN` are checked and fixed like any
+    `RUN`: the cleanup joins the script's last command with `&&` on its
+    line, so the script's status stays that command's; a script ending in a
+    comment line, an `exit` or CR line endings gets no fix.
 
     ## Estimated savings
     Typical sizes per cache (not measured per file): Go build cache 150 MB,
