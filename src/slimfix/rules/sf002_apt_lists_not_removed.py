@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterable, List
+from typing import Iterable, List, Optional
 
 from ..semantics.context import FileContext
 from ..semantics.run import RunView
@@ -125,7 +125,10 @@ class AptListsNotRemoved(Rule):
     line or a POSIX shell's) and `ONBUILD RUN` are checked and fixed like any
     `RUN`: the `rm` joins the script's last command with `&&` on its
     line, so the script's status stays that command's; a script ending in a
-    comment line, an `exit` or CR line endings gets no fix.
+    comment line, an `exit` or CR line endings gets no fix. An `ONBUILD RUN`
+    runs after the whole stage, in images built from it: one that installs
+    from the lists without refreshing them leaves the `RUN` that updates them
+    a finding without a fix.
 
     ## Estimated savings
     The size of the lists by the distribution of the stage's root image
@@ -149,7 +152,11 @@ class AptListsNotRemoved(Rule):
                 if not updates(run) and not script_updates(ctx, instruction, run):
                     continue
                 user, cleaned = _last_user(runs[i + 1:])
-                if user is None and only_updates(run):
+                trigger = None if run.onbuild else _trigger_user(runs)
+                if trigger is not None:
+                    yield self.diagnostic(instruction, "apt lists are left in the layer; the ONBUILD RUN on line "
+                                          f"{trigger.start_line} installs from them in images built from this one")
+                elif user is None and only_updates(run):
                     yield self.diagnostic(instruction, "apt lists are left in the layer by a RUN that only updates "
                                           "them; move the update to the RUN that installs or remove it (SF013)")
                 elif not cleaned:
@@ -185,6 +192,8 @@ def _last_user(later) -> tuple:
     it removes them itself); (None, False) when there is none."""
     user, cleaned = None, False
     for instruction, run in later:
+        if run.onbuild:
+            continue  # runs after the whole stage, in images built from it (``_trigger_user``)
         if updates(run) and not reads_before_update(run):
             break
         if needs_lists(run):
@@ -192,6 +201,14 @@ def _last_user(later) -> tuple:
         if cleans(run):
             break
     return user, cleaned
+
+
+def _trigger_user(runs) -> Optional[Instruction]:
+    """An ONBUILD RUN that reads the lists before refreshing them: the image must keep them."""
+    for instruction, run in runs:
+        if run.onbuild and needs_lists(run) and (not updates(run) or reads_before_update(run)):
+            return instruction
+    return None
 
 
 def _lineage_runs(ctx: FileContext) -> List[tuple]:
