@@ -62,9 +62,9 @@ def test_which_heredocs_are_shell_scripts():
     assert runs[2].unread_heredoc and runs[5].cannot_append() == "a heredoc is involved"
 
 
-def test_a_heredoc_with_cr_line_endings_takes_no_appended_command():
-    _, (run,) = _views("FROM alpine\nRUN <<EOF\r\napk add curl\r\nEOF\r\n")
-    assert run.views("apk") and run.append("rm -rf /x") is None
+def test_heredocs_with_cr_line_endings_or_a_final_continuation_are_not_read():
+    _, runs = _views("FROM alpine\nRUN <<EOF\r\napk add curl\r\nEOF\r\nRUN <<EOF\napk add \\\nEOF\n")
+    assert all(run.unread_heredoc and run.append("rm -rf /x") is None for run in runs)
 
 
 def test_onbuild_run_is_read_under_the_shell_its_stage_ends_with():

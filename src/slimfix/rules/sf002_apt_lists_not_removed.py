@@ -125,7 +125,8 @@ class AptListsNotRemoved(Rule):
     line or a POSIX shell's) and `ONBUILD RUN` are checked and fixed like any
     `RUN`: the `rm` joins the script's last command with `&&` on its
     line, so the script's status stays that command's; a script ending in a
-    comment line, an `exit` or CR line endings gets no fix. An `ONBUILD RUN`
+    comment line or an `exit` gets no fix; a body with CR line endings is not
+    read. An `ONBUILD RUN`
     runs after the whole stage, in images built from it: one that installs
     from the lists without refreshing them leaves the `RUN` that updates them
     a finding without a fix.

@@ -76,7 +76,8 @@ class DownloadedArchiveKept(Rule):
     line or a POSIX shell's) and `ONBUILD RUN` are checked and fixed like any
     `RUN`: the `rm` joins the script's last command with `&&` on its
     line, so the script's status stays that command's; a script ending in a
-    comment line, an `exit` or CR line endings gets no fix.
+    comment line or an `exit` gets no fix; a body with CR line endings is not
+    read.
 
     ## Estimated savings
     20 MB per archive: the size of a download is not known before the build,

@@ -250,12 +250,17 @@ class HeredocRunView(RunView):
         if spec is None or spec.name != heredoc.name or spec.file_descriptor:
             return None  # not the whole command: the shell reads the body as some program's input
         body = heredoc.content
+        if "\r" in body:
+            return None  # the shell would read each CR as part of a word: nothing is edited there
         if body.startswith("#!") and not _shell_shebang(body):
             return None
         if heredoc.chomp and not _chomp_keeps_meaning(body):
             return None
+        script = body.rstrip(" \t\n")
+        if script.endswith("\\"):
+            return None  # a continuation into the end of the body
         start = len(instruction.indent) + sum(len(part.value) for part in instruction.parts) + len(instruction.newline)
-        return cls(instruction, offset, body.rstrip(" \t\r\n"), start)
+        return cls(instruction, offset, script, start)
 
     @property
     def unread_heredoc(self) -> bool:
@@ -263,11 +268,6 @@ class HeredocRunView(RunView):
 
     def file_offset(self, shell_pos: int, after_break: bool = False) -> int:
         return self.offset + self.body_start + shell_pos
-
-    def cannot_append(self) -> Optional[str]:
-        if "\r" in self.instruction.heredocs[0].content:
-            return "the heredoc has CR line endings, which the shell reads as part of its words"
-        return super().cannot_append()
 
     def _joiner(self, addition: str) -> str:
         return " && "
