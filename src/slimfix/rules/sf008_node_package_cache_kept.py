@@ -132,12 +132,9 @@ class NodePackageCacheKept(Rule):
     runs as another user (`gosu`, `sudo -u`); a bare `sudo` is repeated
     before the cleanup.
 
-    `RUN <<EOF` scripts (a `RUN` whose command is one heredoc, with no `#!`
-    line or a POSIX shell's) and `ONBUILD RUN` are checked and fixed like any
-    `RUN`: the cleanup joins the script's last command with `&&` on its
-    line, so the script's status stays that command's; a script ending in a
-    comment line or an `exit` gets no fix; a body with CR line endings is not
-    read.
+    A `RUN <<EOF` shell script and an `ONBUILD RUN` are checked too; in a
+    script, the cache cleanup joins its last command with `&&`, which keeps the
+    script's exit status (no fix after a final comment line or `exit`).
 
     ## Estimated savings
     Per `RUN`: 50 MB for npm (compressed tarballs, about a third of a typical

@@ -114,12 +114,9 @@ class RpmPackageCacheKept(Rule):
     comment, unreadable shell text). A bare `sudo` is repeated before the
     cleanup.
 
-    `RUN <<EOF` scripts (a `RUN` whose command is one heredoc, with no `#!`
-    line or a POSIX shell's) and `ONBUILD RUN` are checked and fixed like any
-    `RUN`: the cleanup joins the script's last command with `&&` on its
-    line, so the script's status stays that command's; a script ending in a
-    comment line or an `exit` gets no fix; a body with CR line endings is not
-    read.
+    `RUN <<EOF` scripts run by a POSIX shell, and `ONBUILD RUN`, count as well:
+    the `clean all` goes after the script's last command, joined by `&&` so the
+    script's status is kept; none after a final comment or `exit`.
 
     ## Estimated savings
     Per `RUN`: 100 MB for yum and dnf (the metadata of a CentOS, RHEL or

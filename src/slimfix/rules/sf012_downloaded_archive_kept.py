@@ -72,12 +72,8 @@ class DownloadedArchiveKept(Rule):
     comment, or shell text slimfix cannot read). Names held in variables
     are not followed: `tar -xf "$ARCHIVE"` is not reported.
 
-    `RUN <<EOF` scripts (a `RUN` whose command is one heredoc, with no `#!`
-    line or a POSIX shell's) and `ONBUILD RUN` are checked and fixed like any
-    `RUN`: the `rm` joins the script's last command with `&&` on its
-    line, so the script's status stays that command's; a script ending in a
-    comment line or an `exit` gets no fix; a body with CR line endings is not
-    read.
+    Heredoc scripts (`RUN <<EOF` run by the shell) and `ONBUILD RUN` are read
+    as well; the `rm -f` joins the script's last command with `&&`.
 
     ## Estimated savings
     20 MB per archive: the size of a download is not known before the build,

@@ -137,12 +137,9 @@ class BuildToolCacheKept(Rule):
     working directory changes after it. No fix is offered when the `RUN`
     cannot be extended safely (trailing `&`, `;` or comment).
 
-    `RUN <<EOF` scripts (a `RUN` whose command is one heredoc, with no `#!`
-    line or a POSIX shell's) and `ONBUILD RUN` are checked and fixed like any
-    `RUN`: the cleanup joins the script's last command with `&&` on its
-    line, so the script's status stays that command's; a script ending in a
-    comment line or an `exit` gets no fix; a body with CR line endings is not
-    read.
+    Also in `RUN <<EOF` scripts of a POSIX shell and in `ONBUILD RUN`: the
+    cleanup commands join the script's last command with `&&`, keeping its
+    exit status.
 
     ## Estimated savings
     Typical sizes per cache (not measured per file): Go build cache 150 MB,
