@@ -303,8 +303,15 @@ class Run:
     parts: Tuple[str, ...]
     seps: Tuple[str, ...]  # the operators between parts: "&&", ";" or "||"
     multiline: bool = False
+    heredoc: str = ""  # "<<EOF" or "<<-EOF": the parts are the heredoc's script, ";" a new line
 
     def text(self) -> str:
+        if self.heredoc:
+            indent = "\t" if "-" in self.heredoc else ""
+            body = indent + self.parts[0]
+            for sep, part in zip(self.seps, self.parts[1:]):
+                body += ("\n" + indent if sep == ";" else f" {sep} ") + part
+            return f"RUN {self.heredoc}\n{body}\n{indent}EOF"
         joint = " \\\n    {} " if self.multiline else " {} "
         out = "RUN " + self.parts[0]
         for sep, part in zip(self.seps, self.parts[1:]):
@@ -368,7 +375,8 @@ def run(d: Draws, last: Optional[str] = None, first: Optional[str] = None) -> Ru
         seps = ("&&",) * (len(parts) - 1)
     else:
         seps = tuple(d.choice(("&&", "&&", "&&", ";", "||")) for _ in parts[1:])
-    return Run(tuple(parts), seps, d.boolean())
+    heredoc = d.choice(("", "", "", "", "<<EOF", "<<-EOF"))
+    return Run(tuple(parts), seps, d.boolean(), heredoc)
 
 
 def case(d: Draws, shells: Tuple[str, ...] = SHELLS) -> Case:

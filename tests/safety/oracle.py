@@ -23,6 +23,7 @@ import dockerfile
 
 from slimfix.config import Settings
 from slimfix.fixer import fix_text
+from slimfix.syntax.prelex import parse_heredoc
 
 from .grammar import Case, Run
 from .sandbox import DOCKER_PATH, Outcome, Step, receive, send
@@ -106,9 +107,31 @@ def plan(text: str) -> Tuple[Step, ...]:
         elif command.cmd == "SHELL":
             shell = tuple(value)
         elif command.cmd == "RUN":
-            argv = tuple(value) if command.json else shell + (value[0],)
+            argv = tuple(value) if command.json else shell + (_script(command),)
+            if command.heredocs and not command.json and command.heredocs[0].content.startswith("#!"):
+                argv = _shebang(command)
             steps.append(Step(argv, cwd, tuple(sorted(env.items()))))
     return tuple(steps)
+
+
+def _script(command) -> str:
+    """What BuildKit gives the shell for a shell-form RUN: the command line; for a RUN that is
+    one heredoc, its body (``<<-`` strips leading tabs); with other heredocs, the command line
+    followed by each body and its delimiter, for the shell to read."""
+    if not command.heredocs:
+        return command.value[0]
+    spec = parse_heredoc(command.value[0].strip())
+    if spec is not None and len(command.heredocs) == 1:
+        body = command.heredocs[0].content
+        return "".join(line.lstrip("\t") for line in body.splitlines(True)) if spec.chomp else body
+    return command.value[0] + "".join("\n" + doc.content + doc.name for doc in command.heredocs)
+
+
+def _shebang(command) -> Tuple[str, ...]:
+    """A heredoc body starting with ``#!`` is a file BuildKit runs: its interpreter line, the
+    script (given as ``-c`` text to the POSIX shells the grammar uses)."""
+    first, _, rest = _script(command).partition("\n")
+    return tuple(first[2:].split()) + ("-c", rest)
 
 
 def _unquote(value: str) -> str:

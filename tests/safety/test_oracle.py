@@ -192,3 +192,14 @@ def test_fixture_pairs_behave_alike(sandboxes, before: Path, after: Path) -> Non
     oracle = Oracle(sandboxes, all_shells=True)
     difference = oracle.compare(before.read_text(), after.read_text(), ("dash", "bash", "busybox"))
     assert difference is None, difference.report()
+
+
+def test_plan_runs_heredoc_scripts_as_buildkit_does() -> None:
+    steps = plan("FROM alpine\nRUN <<EOF\necho a\necho b\nEOF\nRUN <<-EOF\n\techo c\n\tEOF\n"
+                 "RUN cat <<EOF > f\nx\nEOF\nRUN <<EOF\n#!/bin/bash\necho d\nEOF\nONBUILD RUN echo e\n")
+    assert [step.argv for step in steps] == [
+        ("/bin/sh", "-c", "echo a\necho b\n"),  # the body is the script
+        ("/bin/sh", "-c", "echo c\n"),  # <<- strips the tabs
+        ("/bin/sh", "-c", "cat <<EOF > f\nx\nEOF"),  # the shell reads the heredoc
+        ("/bin/bash", "-c", "echo d\n"),  # its interpreter runs it
+    ]  # ONBUILD runs in images built from this one

@@ -233,8 +233,8 @@ def findings(ctx: FileContext, tool: str, distro: str, removes: Callable[[RunVie
     for index in ctx.final_lineage():
         stage = ctx.tree.stages[index]
         for position, instruction in enumerate(stage.instructions):
-            run = _heredoc_script(ctx, instruction) or ctx.run(instruction)
-            if run is None or tool not in run.shell_text:  # every program name contains its tool's
+            run = ctx.run(instruction)
+            if run is None or run.onbuild or tool not in run.shell_text:  # every program name contains its tool's
                 continue
             installs = [(c, v) for c, v in run.commands
                         if v is not None and v.tool == tool and v.action == "install" and not c.in_function]
@@ -253,15 +253,6 @@ def findings(ctx: FileContext, tool: str, distro: str, removes: Callable[[RunVie
                 yield _no_fix(first, "the RUN already removes some of them")
                 continue
             yield _plan(ctx, stage, position, first, deps, removes)
-
-
-def _heredoc_script(ctx: FileContext, instruction: Instruction) -> Optional[RunView]:
-    """A view of the script a ``RUN <<EOT`` runs, for diagnostics only (its positions are those
-    of the heredoc's body)."""
-    run = ctx.run(instruction)
-    if run is None or not run.has_heredoc or not run.shell_text.lstrip().startswith("<<"):
-        return None
-    return RunView(instruction, ctx.offset(instruction), instruction.heredocs[0].content, 0)
 
 
 def _finding(instruction, run, ctx, view, deps: BuildDeps) -> Optional[KeptBuildDeps]:
@@ -311,7 +302,9 @@ def _plan(ctx: FileContext, stage, position: int, finding: KeptBuildDeps, deps: 
         rest = later
     else:
         for k, candidate in enumerate(later):
-            candidate_run = _heredoc_script(ctx, candidate) or ctx.run(candidate)
+            candidate_run = ctx.run(candidate)
+            if candidate_run is not None and candidate_run.onbuild:
+                continue  # runs in images built from this one, not after the install
             if candidate_run is None and candidate.keyword == "RUN" and command_builds(candidate):
                 return _no_fix(f, f"the build RUN on line {candidate.start_line} is in exec form")
             if candidate_run is not None and build_steps(candidate_run):
@@ -353,7 +346,7 @@ def _later_need(ctx: FileContext, stage_index: int, rest: Sequence[Instruction],
             if step:
                 return f"the {instruction.keyword} on line {instruction.start_line} runs {step}"
             continue
-        run = _heredoc_script(ctx, instruction) or ctx.run(instruction)
+        run = ctx.run(instruction)
         if run is None:
             if instruction.keyword == "RUN":
                 return f"the RUN on line {instruction.start_line} cannot be read"

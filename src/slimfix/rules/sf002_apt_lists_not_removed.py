@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterable, List
+from typing import Iterable, List, Optional
 
 from ..semantics.context import FileContext
 from ..semantics.run import RunView
@@ -150,7 +150,7 @@ class AptListsNotRemoved(Rule):
     A `RUN` that does nothing but `apt-get update` and that no later `RUN`
     reads the lists of gets no fix either (the cleanup would leave a layer
     that does nothing): SF013 removes it. No fix is offered when the `RUN`
-    cannot be extended safely: a heredoc, a trailing `&`, `;` or comment,
+    cannot be extended safely: a trailing `&`, `;` or comment,
     shell text slimfix cannot read, a final `exit`, or a command before the
     end that could change what the appended `rm` does. That is checked
     against an allow-list (`shell_state.toml`): only a directory change,
@@ -158,6 +158,16 @@ class AptListsNotRemoved(Rule):
     `-e`, `-u`, `-x` and `pipefail` may come before it (an `exit` on the way
     ends the `RUN` before the cleanup, as it did); a function, an alias,
     `PATH`, `set -f` and anything unknown may not.
+
+    `RUN <<EOF` scripts (a `RUN` whose command is one heredoc, with no `#!`
+    line or a POSIX shell's) and `ONBUILD RUN` are checked and fixed like any
+    `RUN`: the `rm` joins the script's last command with `&&` on its
+    line, so the script's status stays that command's; a script ending in a
+    comment line or an `exit` gets no fix; a body with CR line endings is not
+    read. An `ONBUILD RUN`
+    runs after the whole stage, in images built from it: one that installs
+    from the lists without refreshing them leaves the `RUN` that updates them
+    a finding without a fix.
 
     ## Estimated savings
     The size of the lists by the distribution of the stage's root image
@@ -181,7 +191,11 @@ class AptListsNotRemoved(Rule):
                 if not updates(run) and not script_updates(ctx, instruction, run):
                     continue
                 user, cleaned = _last_user(runs[i + 1:])
-                if user is None and only_updates(run):
+                trigger = None if run.onbuild else _trigger_user(runs)
+                if trigger is not None:
+                    yield self.diagnostic(instruction, "apt lists are left in the layer; the ONBUILD RUN on line "
+                                          f"{trigger.start_line} installs from them in images built from this one")
+                elif user is None and only_updates(run):
                     yield self.diagnostic(instruction, "apt lists are left in the layer by a RUN that only updates "
                                           "them; move the update to the RUN that installs or remove it (SF013)")
                 elif not cleaned:
@@ -217,6 +231,8 @@ def _last_user(later) -> tuple:
     it removes them itself); (None, False) when there is none."""
     user, cleaned = None, False
     for instruction, run in later:
+        if run.onbuild:
+            continue  # runs after the whole stage, in images built from it (``_trigger_user``)
         if surely_refreshes(run) and not reads_before_update(run):
             break
         if needs_lists(run):
@@ -224,6 +240,14 @@ def _last_user(later) -> tuple:
         if cleans(run):
             break
     return user, cleaned
+
+
+def _trigger_user(runs) -> Optional[Instruction]:
+    """An ONBUILD RUN that reads the lists before refreshing them: the image must keep them."""
+    for instruction, run in runs:
+        if run.onbuild and needs_lists(run) and (not updates(run) or reads_before_update(run)):
+            return instruction
+    return None
 
 
 def _lineage_runs(ctx: FileContext) -> List[tuple]:

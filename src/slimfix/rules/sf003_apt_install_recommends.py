@@ -60,6 +60,10 @@ class AptInstallRecommends(Rule):
     simulated installs, or for commands inside `$(...)`. No fix is offered
     when part of the `RUN` cannot be read by slimfix's shell parser.
 
+    `RUN <<EOF` scripts (a `RUN` whose command is one heredoc, with no `#!`
+    line or a POSIX shell's) and `ONBUILD RUN` are checked and fixed like any
+    `RUN`: the option is a word inserted in the script's line.
+
     ## Estimated savings
     30 MB per `install` command: a rough median of what recommended packages
     add to typical Debian and Ubuntu installs (from nothing for libraries to

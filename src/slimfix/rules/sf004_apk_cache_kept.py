@@ -81,6 +81,10 @@ class ApkCacheKept(Rule):
     `apk update` (delete it by hand). The update stays when the `RUN` reads
     what the commands before leave in its shell (`$_`, `type`, `hash`).
 
+    `RUN <<EOF` scripts (a `RUN` whose command is one heredoc, with no `#!`
+    line or a POSIX shell's) and `ONBUILD RUN` are checked and fixed like any
+    `RUN`: the option is a word inserted in the script's line.
+
     ## Estimated savings
     3 MB per `RUN`: the `main` and `community` indexes of one Alpine release;
     nothing when the same `RUN` already deletes `/var/cache/apk/*`.

@@ -86,6 +86,10 @@ class PipCacheKept(Rule):
     be read, or on Ubuntu 14.04, Debian 8, CentOS 6 and older, whose packaged
     pip predates `--no-cache-dir` (and has no cache either).
 
+    `RUN <<EOF` scripts (a `RUN` whose command is one heredoc, with no `#!`
+    line or a POSIX shell's) and `ONBUILD RUN` are checked and fixed like any
+    `RUN`: the option is a word inserted in the script's line.
+
     ## Estimated savings
     Per command: 5 MB per package named on the command line and 50 MB per
     requirements file, local project or editable install (a rough size of

@@ -127,10 +127,14 @@ class NodePackageCacheKept(Rule):
     `.../.cache/yarn`, `/root/.yarn`, a pnpm store), when the cache is moved
     (`--cache`, `--cache-folder`, `--store-dir`, `npm_config_cache`,
     `YARN_CACHE_FOLDER`, an inline `HOME=`), or for commands inside `$(...)`.
-    No fix is offered when the `RUN` cannot be extended safely (a heredoc, a
+    No fix is offered when the `RUN` cannot be extended safely (a
     trailing `&`, `;` or comment, unreadable shell text) or when the install
     runs as another user (`gosu`, `sudo -u`); a bare `sudo` is repeated
     before the cleanup.
+
+    A `RUN <<EOF` shell script and an `ONBUILD RUN` are checked too; in a
+    script, the cache cleanup joins its last command with `&&`, which keeps the
+    script's exit status (no fix after a final comment line or `exit`).
 
     ## Estimated savings
     Per `RUN`: 50 MB for npm (compressed tarballs, about a third of a typical

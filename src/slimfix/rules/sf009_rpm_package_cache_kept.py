@@ -110,9 +110,13 @@ class RpmPackageCacheKept(Rule):
     `--cache-dir`), or commands inside `$(...)`. Installs into another root
     (`--installroot`, zypper's `--root`) must be cleaned in that root: they
     are reported without a fix, as are installs run as another user and
-    `RUN`s that cannot be extended safely (a heredoc, a trailing `&`, `;` or
+    `RUN`s that cannot be extended safely (a trailing `&`, `;` or
     comment, unreadable shell text). A bare `sudo` is repeated before the
     cleanup.
+
+    `RUN <<EOF` scripts run by a POSIX shell, and `ONBUILD RUN`, count as well:
+    the `clean all` goes after the script's last command, joined by `&&` so the
+    script's status is kept; none after a final comment or `exit`.
 
     ## Estimated savings
     Per `RUN`: 100 MB for yum and dnf (the metadata of a CentOS, RHEL or

@@ -66,6 +66,10 @@ class GemDocsInstalled(Rule):
     Debian 8, CentOS 6 and older, whose packaged RubyGems may predate the
     option.
 
+    `RUN <<EOF` scripts (a `RUN` whose command is one heredoc, with no `#!`
+    line or a POSIX shell's) and `ONBUILD RUN` are checked and fixed like any
+    `RUN`: the option is a word inserted in the script's line.
+
     ## Estimated savings
     5 MB per gem named on the command line: the ri and RDoc files of a
     typical gem and its dependencies (from under 1 MB for small gems to tens

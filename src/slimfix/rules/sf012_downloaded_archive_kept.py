@@ -71,9 +71,12 @@ class DownloadedArchiveKept(Rule):
     working directory without naming it (`ls`, `find`, `du`) counts as a use
     of a relative path, and in a later `RUN` (whose working directory may
     hold the file) as a use of any path. No fix is offered when
-    the `RUN` cannot be extended safely (a heredoc, a trailing `&`, `;` or
+    the `RUN` cannot be extended safely (a trailing `&`, `;` or
     comment, or shell text slimfix cannot read). Names held in variables
     are not followed: `tar -xf "$ARCHIVE"` is not reported.
+
+    Heredoc scripts (`RUN <<EOF` run by the shell) and `ONBUILD RUN` are read
+    as well; the `rm -f` joins the script's last command with `&&`.
 
     ## Estimated savings
     20 MB per archive: the size of a download is not known before the build,

@@ -77,7 +77,7 @@ class AptUpdateAlone(Rule):
             instructions = stage.instructions
             for i, instruction in enumerate(instructions):
                 run = ctx.run(instruction)
-                if run is None or run.has_heredoc or "apt" not in run.shell_text or not only_updates(run):
+                if run is None or run.has_heredoc or run.onbuild or "apt" not in run.shell_text or not only_updates(run):
                     continue
                 diagnostic = self._diagnose(ctx, instruction, run, instructions[i + 1:])
                 if diagnostic is not None:

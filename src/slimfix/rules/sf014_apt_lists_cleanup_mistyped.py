@@ -48,6 +48,10 @@ class AptListsCleanupMistyped(Rule):
     cannot be read. SF002 defers to this rule: it adds no second cleanup
     next to a mistyped one.
 
+    `RUN <<EOF` scripts (a `RUN` whose command is one heredoc, with no `#!`
+    line or a POSIX shell's) and `ONBUILD RUN` are checked and fixed like any
+    `RUN`: the path is replaced in the script's line.
+
     ## Estimated savings
     The size of the package lists (see SF002).
     """

@@ -145,7 +145,11 @@ class BuildToolCacheKept(Rule):
     `alias`, `source`, `eval`, a `PATH` set without `$PATH`, a change of
     `HOME`) or when the program is a relative path (`./mvnw`) and the
     working directory changes after it. No fix is offered when the `RUN`
-    cannot be extended safely (heredoc, trailing `&`, `;` or comment).
+    cannot be extended safely (trailing `&`, `;` or comment).
+
+    Also in `RUN <<EOF` scripts of a POSIX shell and in `ONBUILD RUN`: the
+    cleanup commands join the script's last command with `&&`, keeping its
+    exit status.
 
     ## Estimated savings
     Typical sizes per cache (not measured per file): Go build cache 150 MB,

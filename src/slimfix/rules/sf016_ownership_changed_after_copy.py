@@ -30,7 +30,7 @@ def _chmod_allowed(ctx: FileContext) -> bool:
 def _change(run) -> Optional[Tuple[Optional[str], Optional[str], str]]:
     """(owner, mode, path) when the RUN is exactly ``chown -R U:G PATH``, ``chmod -R MODE PATH``
     or both joined by ``&&`` over the same absolute literal path; else None."""
-    if run.has_heredoc or run.script.has_opaque:
+    if run.has_heredoc or run.onbuild or run.script.has_opaque:
         return None
     items = run.script.body.items
     if not 1 <= len(items) <= 2 or any(op.op != "&&" for op in run.script.body.operators):

@@ -23,7 +23,7 @@ def _removed(run: RunView) -> Tuple[List[Tuple[str, str]], bool]:
     ``rm`` commands remove, and whether the RUN is nothing but such ``rm`` commands joined by
     ``&&`` (so it can go as a whole)."""
     out: List[Tuple[str, str]] = []
-    if run.has_heredoc or run.script.has_opaque:
+    if run.has_heredoc or run.onbuild or run.script.has_opaque:
         return out, False
     only = all(op.op == "&&" for op in run.script.body.operators)
     for c, view in run.commands:
@@ -44,7 +44,7 @@ def _creator(ctx: FileContext, earlier: Tuple[Instruction, ...], path: str) -> O
         if instruction.keyword in ("COPY", "ADD") and _writes(instruction, path):
             return None  # a COPY made it: not a RUN's leftover
         run = ctx.run(instruction)
-        if run is None:
+        if run is None or run.onbuild:
             continue
         for c, _ in run.commands:
             for word in (*c.command.words[1:], *(r.target for r in c.command.redirects)):

@@ -83,6 +83,10 @@ class PackageInstallsSplit(Rule):
     last and no redirection, are merged; no fix is offered when a comment
     sits inside the instruction.
 
+    `RUN <<EOF` scripts (a `RUN` whose command is one heredoc, with no `#!`
+    line or a POSIX shell's) and `ONBUILD RUN` are checked and fixed like any
+    `RUN`: only installs joined by `&&` merge, never lines of the script.
+
     ## Estimated savings
     None in size; one package-manager run less.
     """

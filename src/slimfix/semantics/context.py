@@ -120,14 +120,21 @@ class FileContext:
         return shell_of_stages(self.tree)
 
     def run(self, instruction: Instruction) -> Optional[RunView]:
-        """The shell view of a shell-form RUN under a POSIX shell, else None."""
+        """The shell view of a shell-form RUN or ONBUILD RUN under a POSIX shell, else None; of a
+        ``RUN <<EOF`` that runs its heredoc as a shell script, the view of that script (see
+        ``RunView.of``). An ONBUILD trigger runs under the shell its stage ends with."""
         key = id(instruction)
         try:
             return self._runs[key]
         except KeyError:
             view = None
-            if instruction.keyword == "RUN" and self._posix.get(key, False):
-                view = RunView.of(instruction, self.offset(instruction))
+            if instruction.effective_keyword == "RUN":
+                shell_at = instruction
+                if instruction.keyword == "ONBUILD":
+                    stage = self.stage(instruction)
+                    shell_at = stage.instructions[-1] if stage is not None else instruction
+                if self._posix.get(id(shell_at), False):
+                    view = RunView.of(instruction, self.offset(instruction))
             self._runs[key] = view
             return view
 

@@ -13,6 +13,8 @@ from ..shell.rm import removes
 from ..shell.walk import walk_commands
 from ..syntax import Continuation, Dockerfile, Instruction, Text
 from ..syntax.arguments import GO_SPACE
+from ..syntax.prelex import parse_heredoc
+from ..syntax.shellwords import ShellWordError
 from .shellfacts import ends_cleanly
 from .shellstate import analyse, append_blocker
 
@@ -80,7 +82,7 @@ class Mount:
 
 
 class RunView:
-    """A shell-form RUN: its shell text, positions, mounts and style."""
+    """A shell-form RUN (or ``ONBUILD RUN``): its shell text, positions, mounts and style."""
 
     def __init__(self, instruction: Instruction, offset: int, shell_text: str, shell_start: int) -> None:
         self.instruction = instruction
@@ -90,19 +92,39 @@ class RunView:
 
     @classmethod
     def of(cls, instruction: Instruction, offset: int) -> Optional["RunView"]:
-        if instruction.keyword != "RUN" or instruction.is_exec_form:
+        """The view of a shell-form ``RUN`` or ``ONBUILD RUN``; for a RUN whose command is one
+        heredoc that the shell runs, a view of the heredoc's body (``HeredocRunView``)."""
+        if instruction.effective_keyword != "RUN" or instruction.is_exec_form:
             return None
+        if instruction.heredocs and instruction.keyword != "RUN":
+            return None  # ONBUILD with a heredoc: its body is not kept in the trigger
         original = instruction.original
         rest = instruction.value[0] if instruction.value else ""
         end = len(original.rstrip(GO_SPACE))
         start = end - len(rest)
         if original[start:end] != rest:
             return None
+        if instruction.heredocs and len(instruction.heredocs) == 1:
+            body = HeredocRunView.of_body(instruction, offset, rest)
+            if body is not None:
+                return body
         return cls(instruction, offset, rest, start)
 
     @property
     def has_heredoc(self) -> bool:
+        """The instruction has heredocs (also for a view of a heredoc's body: joins and moves
+        across instructions stay out of them)."""
         return bool(self.instruction.heredocs)
+
+    @property
+    def onbuild(self) -> bool:
+        """An ``ONBUILD RUN``: it runs in images built FROM this one, after all of this stage."""
+        return self.instruction.keyword == "ONBUILD"
+
+    @property
+    def unread_heredoc(self) -> bool:
+        """Part of what runs is a heredoc body this view does not read."""
+        return self.has_heredoc
 
     @cached_property
     def _shell(self) -> "_Shell":
@@ -119,7 +141,8 @@ class RunView:
     @cached_property
     def mounts(self) -> List[Mount]:
         out = []
-        values = self.instruction.flag_values("mount")
+        flags = (self.instruction.arguments.sub or self.instruction.arguments).flags
+        values = [flag[len("--mount="):] for flag in flags if flag.startswith("--mount=")]
         if values:
             import csv  # only for RUNs with --mount: spared at start-up
         for value in values:
@@ -174,7 +197,7 @@ class RunView:
 
     def cannot_append(self) -> Optional[str]:
         """Why a cleanup cannot run at the end of this RUN in the same shell, or None."""
-        if self.has_heredoc:
+        if self.unread_heredoc:
             return "a heredoc is involved"
         if self.script.has_opaque:
             return "part of the RUN cannot be read"
@@ -193,11 +216,79 @@ class RunView:
             return None
         end = self.script.body.items[-1].end
         at = self.file_offset(end)
+        return Edit.insert(at, self._joiner(addition) + addition)
+
+    def _joiner(self, addition: str) -> str:
         joiner = self.style.joiner
         if not self.style.multiline and len(self.instruction.code.rstrip("\r\n")) + len(joiner + addition) > MAX_LINE:
             style = self.style
             joiner = f" {style.escape}{self.instruction.newline or style.newline}{style.indent}&& "
-        return Edit.insert(at, joiner + addition)
+        return joiner
+
+
+class HeredocRunView(RunView):
+    """The script of a ``RUN <<EOF`` whose command is that one heredoc.
+
+    BuildKit runs such a body as ``SHELL`` + ``-c`` + body; a body starting with ``#!`` is
+    written to a file and run by that interpreter, so only a POSIX shell's is read here. The
+    body's lines are separate commands (not joined by ``&&``) and the script's status is its
+    last command's: ``append`` joins the addition to the last command with `` && ``, on its
+    line, so the status stays the same, under the same allow-list as a one-line RUN.
+    Positions of ``shell_text`` are those of the body in the file."""
+
+    def __init__(self, instruction: Instruction, offset: int, shell_text: str, body_start: int) -> None:
+        super().__init__(instruction, offset, shell_text, 0)
+        self.body_start = body_start  # of the body within instruction.code
+
+    @classmethod
+    def of_body(cls, instruction: Instruction, offset: int, command: str) -> Optional["HeredocRunView"]:
+        heredoc = instruction.heredocs[0]
+        try:
+            spec = parse_heredoc(command.strip(GO_SPACE))
+        except ShellWordError:
+            return None
+        if spec is None or spec.name != heredoc.name or spec.file_descriptor:
+            return None  # not the whole command: the shell reads the body as some program's input
+        body = heredoc.content
+        if "\r" in body:
+            return None  # the shell would read each CR as part of a word: nothing is edited there
+        if body.startswith("#!") and not _shell_shebang(body):
+            return None
+        if heredoc.chomp and not _chomp_keeps_meaning(body):
+            return None
+        script = body.rstrip(" \t\n")
+        if script.endswith("\\"):
+            return None  # a continuation into the end of the body
+        start = len(instruction.indent) + sum(len(part.value) for part in instruction.parts) + len(instruction.newline)
+        return cls(instruction, offset, script, start)
+
+    @property
+    def unread_heredoc(self) -> bool:
+        return False
+
+    def file_offset(self, shell_pos: int, after_break: bool = False) -> int:
+        return self.offset + self.body_start + shell_pos
+
+    def _joiner(self, addition: str) -> str:
+        return " && "
+
+
+def _shell_shebang(body: str) -> bool:
+    """The body's ``#!`` line runs a POSIX shell with no options (``#!/bin/sh``,
+    ``#!/usr/bin/env bash``): the body is then a shell script like one without it."""
+    words = body.split("\n", 1)[0][2:].split()
+    if words and words[0].rsplit("/", 1)[-1] == "env":
+        words = words[1:]
+    return len(words) == 1 and words[0].rsplit("/", 1)[-1] in POSIX_SHELLS
+
+
+def _chomp_keeps_meaning(body: str) -> bool:
+    """``<<-`` strips leading tabs before the shell reads the body; the raw body means the same
+    when those tabs only separate words: nothing that spans lines (quotes, continuations, nested
+    heredocs, substitutions)."""
+    if not any(line.startswith("\t") for line in body.split("\n")):
+        return True
+    return not any(mark in body for mark in ("\\\n", "\\\r\n", "'", '"', "<<", "`", "$("))
 
 
 class _Shell:
