@@ -11,6 +11,7 @@ from typing import List
 
 from ..semantics.context import FileContext
 from ..semantics.run import RunView
+from ..semantics.scripts import run_scripts
 from ..syntax import Instruction
 
 LISTS = "/var/lib/apt/lists"
@@ -100,9 +101,7 @@ def script_updates(ctx: FileContext, instruction: Instruction, run: RunView) -> 
     """The RUN runs a script, copied from the build context, that runs ``apt-get update`` and never
     names the lists (a script that cleans them, or does something slimfix cannot follow, is left
     alone)."""
-    from ..semantics.scripts import run_scripts
-    
     if "/" not in run.shell_text and "sh" not in run.shell_text:
         return False
     return any(_UPDATE_IN_SCRIPT.search(text) and LISTS not in text
-               for text in run_scripts(ctx, ctx.lineage(instruction), run))
+               for text in run_scripts(ctx, instruction, run))
