@@ -9,7 +9,7 @@ from typing import Iterable, Optional, Tuple
 
 from ..semantics.context import FileContext
 from ..semantics.scripts import workdir_step
-from ..syntax import Directive, Instruction
+from ..syntax import ContinuationComment, Directive, Instruction
 from .base import Applicability, Diagnostic, Edit, Fix, Rule
 
 # Instructions that may stand between the COPY and the RUN: they do not touch files.
@@ -228,6 +228,4 @@ def _copy_before(ctx: FileContext, instructions: Tuple[Instruction, ...], at: in
 
 
 def _inner_comment(instruction: Instruction) -> bool:
-    from ..syntax import ContinuationComment
-
     return any(isinstance(part, ContinuationComment) for part in instruction.parts)
