@@ -12,7 +12,9 @@ moves less than wall-clock time on a shared machine), and the peak memory each a
 the process (maximum resident set size, less what the process held before).
 Each measurement runs in a fresh process, so caches and peaks of one size do
 not leak into the next. ``--runs-only`` uses consecutive ``RUN``s instead
-(one chain of joins: the worst case for SF001); ``--words 100000,400000``
+(one chain of joins: the worst case for SF001); ``--block apk`` (SF004),
+``downloads`` (SF012) or ``copies`` (SF016) repeats a block on which that rule
+looks at every earlier or later instruction; ``--words 100000,400000``
 adds files of one ``apt-get install`` line with that many package names.
 """
 
@@ -42,10 +44,22 @@ BLOCK = (
 )
 PER_BLOCK = 8  # instructions in BLOCK
 
+# Blocks for one rule each (``{i}``: the block's number, so that names differ), and their base image.
+RULE_BLOCKS = {
+    "apk": ("alpine:3.19", "RUN apk add curl{i}\nCOPY a{i} /a{i}\n"),
+    "downloads": ("debian:bookworm",
+                  "WORKDIR /src\nRUN wget https://example.com/f{i}.tar.gz && tar xzf f{i}.tar.gz\nCOPY a{i} /a{i}\n"),
+    "copies": ("debian:bookworm", "WORKDIR /app\nCOPY f{i} ./x{i}/\nRUN chown -R app:app /app/x{i}\n"),
+}
 
-def generate(instructions: int, runs_only: bool = False) -> str:
+
+def generate(instructions: int, runs_only: bool = False, block: str = "mixed") -> str:
     if runs_only:
         return "FROM debian:bookworm\n" + "".join(f"RUN echo {i}\n" for i in range(instructions))
+    if block in RULE_BLOCKS:
+        image, text = RULE_BLOCKS[block]
+        per_block = text.count("\n")
+        return f"FROM {image}\n" + "".join(text.format(i=i) for i in range(max(1, instructions // per_block)))
     blocks = max(1, instructions // PER_BLOCK)
     return "FROM debian:bookworm\n" + BLOCK * blocks
 
@@ -102,6 +116,8 @@ def main() -> None:
     parser.add_argument("--no-10mb", action="store_true", help="skip the 10 MB file")
     parser.add_argument("--only", choices=("parse", "fix"), help="measure only this")
     parser.add_argument("--runs-only", action="store_true", help="consecutive RUNs (one long chain)")
+    parser.add_argument("--block", choices=("mixed", *RULE_BLOCKS), default="mixed",
+                        help="the block the file repeats (mixed: every default rule has work)")
     parser.add_argument("--words", default="", help="also one-line RUNs of this many words, comma-separated")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--what", help=argparse.SUPPRESS)
@@ -111,8 +127,8 @@ def main() -> None:
         return
     import tempfile
 
-    kind = "RUNs" if args.runs_only else "instructions"
-    cases = [(f"{int(n):,} {kind}", generate(int(n), args.runs_only)) for n in args.sizes.split(",") if n]
+    kind = "RUNs" if args.runs_only else "instructions" if args.block == "mixed" else f"{args.block} instr."
+    cases = [(f"{int(n):,} {kind}", generate(int(n), args.runs_only, args.block)) for n in args.sizes.split(",") if n]
     for n in filter(None, args.words.split(",")):
         words = " ".join(f"pkg{i}" for i in range(int(n)))
         cases.append((f"{int(n):,} words, 1 line", f"FROM debian:bookworm\nRUN apt-get update && apt-get install -y {words}\n"))

@@ -4,17 +4,17 @@ file, or found through the forge's API; filtered, then split into shards."""
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Iterable, List, Optional, Sequence, Tuple
 
+from ..record import record
 from .errors import BotError
 from .forges import Listed
 from .remote import parse_remote
 
 
-@dataclass(frozen=True)
+@record
 class Target:
     repo: str  # a folder (made absolute) or a clone URL: what tells repositories apart
     name: str  # the project path: what filters and shards go by

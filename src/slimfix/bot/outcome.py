@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import asdict, dataclass, field
 from typing import Any, Dict, List, Optional
 
+from ..record import as_dict, field, record
 from .changes import ChangeSet
 
 # status -> does a later run of an interrupted campaign skip this repository
 FINISHED = {"ok": True, "skipped": True, "failed": False}
 
 
-@dataclass
+@record(frozen=False)
 class FileOutcome:
     path: str
     fixes: Dict[str, int]  # rule code -> how many times
@@ -20,7 +20,7 @@ class FileOutcome:
     measured: Optional[int] = None  # bytes saved between the two built images (--verify)
 
 
-@dataclass
+@record(frozen=False)
 class Outcome:
     repo: str  # as given: a path or a clone URL
     name: str = ""  # the project path, e.g. "group/sub/project"
@@ -48,13 +48,13 @@ class Outcome:
         ]
 
     def to_json(self) -> Dict[str, Any]:
-        data = asdict(self)
+        data = as_dict(self)
         data.update(estimated=self.estimated, measured=self.measured)
         return data
 
     @classmethod
     def from_json(cls, data: Dict[str, Any]) -> "Outcome":
-        known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        known = {k: v for k, v in data.items() if k in cls.__record_fields__}
         known["files"] = [FileOutcome(**f) for f in known.get("files", [])]
         return cls(**known)
 

@@ -6,11 +6,17 @@ from __future__ import annotations
 
 import os
 import re
+from fnmatch import fnmatchcase
 from functools import lru_cache
 from typing import List
 
+from ..datafiles import load_table
+from ..packages import DATA_DIR
 from ..semantics.context import FileContext
 from ..semantics.run import RunView
+from ..semantics.savings import apt_lists_size
+from ..semantics.scripts import run_scripts
+from ..shell.rm import normalise_path
 from ..syntax import Instruction
 
 LISTS = "/var/lib/apt/lists"
@@ -39,17 +45,12 @@ def implicit_update(run: RunView) -> bool:
 
 @lru_cache(maxsize=None)
 def _setup_scripts() -> tuple:
-    from ..datafiles import load_table
-    from ..packages import DATA_DIR
-
     table = load_table(os.path.join(DATA_DIR, "apt.toml")).get("implicit_update", {})
     return tuple(re.compile(pattern) for pattern in table.get("setup_scripts", ()))
 
 
 def lists_savings(ctx: FileContext, instruction: Instruction) -> int:
     """The size of the lists a RUN of this stage leaves (``semantics/savings.toml``)."""
-    from ..semantics.savings import apt_lists_size
-
     return apt_lists_size(ctx.root_image(ctx.stage(instruction)))
 
 
@@ -66,9 +67,6 @@ def mistyped_cleanups(run: RunView) -> List[tuple]:
     (``/var/apt/lists/*``, ``/var/lib/apt/list/*``): a path under ``/var`` with a folder named
     ``list...`` below one naming ``apt``, that neither covers the lists nor lies inside them.
     SF014 replaces them."""
-    from fnmatch import fnmatchcase
-    from ..shell.rm import normalise_path
-
     out = []
     if "list" not in run.shell_text:
         return out
@@ -100,9 +98,7 @@ def script_updates(ctx: FileContext, instruction: Instruction, run: RunView) -> 
     """The RUN runs a script, copied from the build context, that runs ``apt-get update`` and never
     names the lists (a script that cleans them, or does something slimfix cannot follow, is left
     alone)."""
-    from ..semantics.scripts import run_scripts
-    
     if "/" not in run.shell_text and "sh" not in run.shell_text:
         return False
     return any(_UPDATE_IN_SCRIPT.search(text) and LISTS not in text
-               for text in run_scripts(ctx, ctx.lineage(instruction), run))
+               for text in run_scripts(ctx, instruction, run))

@@ -73,6 +73,31 @@ def _stage_facts(ctx: FileContext, stage, key: str, test) -> Tuple[int, bool]:
     return memo[stage.index]
 
 
+def lineage_mentions(ctx: FileContext, instruction: Instruction, needle: str) -> bool:
+    """``any(needle in i.code for i in ctx.lineage(instruction))``, searching each stage's
+    instructions joined once per file (a search in C, not a walk in Python)."""
+    stage = ctx.stage(instruction)
+    if stage is None:
+        return False
+    text, starts = _stage_code(ctx, stage)
+    position = _position(ctx, instruction)
+    if position and text.find(needle, 0, starts[position] - 1) >= 0:
+        return True
+    return any(needle in _stage_code(ctx, ancestor)[0] for ancestor in ctx.ancestry(stage)[1:])
+
+
+def _stage_code(ctx: FileContext, stage) -> Tuple[str, List[int]]:
+    """The stage's instructions' code joined by NULs, and where each starts in it."""
+    memo = ctx.memo.setdefault("stage-code", {})
+    if stage.index not in memo:
+        starts, at = [], 0
+        for earlier in stage.instructions:
+            starts.append(at)
+            at += len(earlier.code) + 1
+        memo[stage.index] = ("\0".join(i.code for i in stage.instructions), starts)
+    return memo[stage.index]
+
+
 def _script_of(instruction: Instruction) -> str:
     return "\n".join([instruction.original, *(h.content for h in instruction.heredocs)])
 

@@ -8,6 +8,7 @@ from ..semantics.context import FileContext
 from ..semantics.run import RunView
 from ..semantics.shellfacts import surely_runs_before
 from ..semantics.shellstate import effects_before
+from ..shell.rm import removes
 from ..syntax import Instruction
 from .apt_lists import LISTS, implicit_update, lists_savings, mistyped_cleanups, only_updates, script_updates
 from .base import Applicability, Diagnostic, Fix, Rule
@@ -96,8 +97,6 @@ def _refreshes(ctx, view, vendor: bool) -> bool:
 def cleans(run: RunView) -> bool:
     """The lists are on a cache or tmpfs mount, or an ``rm`` after the RUN's last update removes
     them (an ``rm`` before ``apt-get update`` removes nothing the update then downloads)."""
-    from ..shell.rm import removes
-
     if run.mounts_over(LISTS):
         return True
     if "/var/lib/apt" not in run.shell_text:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from typing import Iterable, List, Optional, Tuple
+from bisect import bisect_right
+from typing import Callable, Dict, Iterable, List, Optional, Tuple
 
 from ..semantics.context import FileContext
 from ..semantics.images import ImageRef
@@ -140,35 +141,59 @@ class ApkCacheKept(Rule):
 def _removable_update(ctx: FileContext, run: RunView, apk) -> Optional[CommandContext]:
     """The first ``apk update`` whose index only serves commands that no longer need it."""
     for c, v in apk:
-        if _plain_update(v) and all(_fine_without_index(later) for later in _later_apk(ctx, run, c.command.start)):
+        if _plain_update(v) and _first_later(ctx, run, c.command.start, "needs-index", _needs_index) is None:
             return c
     return None
 
 
-def _later_apk(ctx: FileContext, run: RunView, position: int) -> Iterable[CommandView]:
-    """The apk commands that may read an index stored at ``position`` of ``run``: the rest of
-    ``run`` and then each later RUN that sees its files, each up to its own ``apk update``."""
+def _needs_index(view: CommandView) -> bool:
+    return not _fine_without_index(view)
+
+
+def _reads_index(view: CommandView) -> bool:
+    return view.action not in _WITHOUT_INDEX
+
+
+def _first_later(ctx: FileContext, run: RunView, position: int, key: str,
+                 test: Callable[[CommandView], bool]) -> Optional[CommandView]:
+    """The first apk command passing ``test`` that may read an index stored at ``position`` of
+    ``run``: in the rest of ``run``, then in each later RUN that sees its files (later in its stage
+    or in a stage built FROM it), each up to its own ``apk update``."""
     for c, v in commands(run, ("apk",)):
         if c.command.start > position:
             if _plain_update(v):
-                return  # a later update stores the index anew
-            yield v
-    for other in _seeing(ctx, run, _apk_runs(ctx)):
-        for _, v in commands(other, ("apk",)):
-            if _plain_update(v):
-                break
-            yield v
-
-
-def _seeing(ctx: FileContext, run: RunView, runs: Iterable[RunView]) -> Iterable[RunView]:
-    """Those of ``runs`` that see ``run``'s files: later in its stage or in a stage built FROM it."""
+                return None  # a later update stores the index anew
+            if test(v):
+                return v
     stage = ctx.stage(run.instruction)
-    family = {member.index for member in ctx.family(stage)} if stage is not None else set()
+    if stage is None:
+        return None
     at = ctx.offset(run.instruction)
-    for other in runs:
-        other_stage = ctx.stage(other.instruction)
-        if other_stage is not None and other_stage.index in family and ctx.offset(other.instruction) > at:
-            yield other
+    for member in ctx.family(stage):
+        offsets, views = _stage_firsts(ctx, member, key, test)
+        k = bisect_right(offsets, at) if member is stage else 0
+        if k < len(views):
+            return views[k]
+    return None
+
+
+def _stage_firsts(ctx: FileContext, stage, key: str, test) -> Tuple[List[int], List[CommandView]]:
+    """The offsets of the stage's RUNs that have a command passing ``test`` before their own
+    ``apk update``, and the first such command of each, in file order; found once per file and key."""
+    memo = ctx.memo.setdefault("apk-firsts:" + key, {})
+    if stage.index not in memo:
+        offsets: List[int] = []
+        views: List[CommandView] = []
+        for other in _apk_runs(ctx).get(stage.index, ()):
+            for _, v in commands(other, ("apk",)):
+                if _plain_update(v):
+                    break
+                if test(v):
+                    offsets.append(ctx.offset(other.instruction))
+                    views.append(v)
+                    break
+        memo[stage.index] = (offsets, views)
+    return memo[stage.index]
 
 
 def _cache_observer(ctx: FileContext, run: RunView, start: int) -> Optional[str]:
@@ -176,26 +201,52 @@ def _cache_observer(ctx: FileContext, run: RunView, start: int) -> Optional[str]
     RUN or a later one that sees its files, a command names the cache folder other than to
     remove it (``ls /var/cache/apk``), or an ``rm`` of it runs in a shell that reads what
     the last command expanded to (``echo "$_"``)."""
-    for other in (run, *_seeing(ctx, run, _apk_runs(ctx))):
-        if CACHE not in other.shell_text:
-            continue
-        for c, _ in other.commands:
-            command = c.command
-            if (other is run and command.start < start) or CACHE not in command.code:
-                continue
-            name = command.words[0].value if command.words else None
-            if name != "rm":
-                return f"`{command.code}` may show the cache folder"
-            if other.state.history is not None:
-                return f"`{command.code}` runs in a shell that reads its history ({other.state.history})"
+    reason = _observes_cache(run, start)
+    stage = ctx.stage(run.instruction)
+    if reason is not None or stage is None:
+        return reason
+    at = ctx.offset(run.instruction)
+    for member in ctx.family(stage):
+        offsets, reasons = _stage_observers(ctx, member)
+        k = bisect_right(offsets, at) if member is stage else 0
+        if k < len(reasons):
+            return reasons[k]
     return None
 
 
-def _apk_runs(ctx: FileContext) -> List[RunView]:
-    """The file's RUNs that mention apk, found once per file."""
+def _stage_observers(ctx: FileContext, stage) -> Tuple[List[int], List[str]]:
+    """The offsets of the stage's RUNs that show the cache folder, and why; found once per file."""
+    memo = ctx.memo.setdefault("apk-cache-observers", {})
+    if stage.index not in memo:
+        found = [(ctx.offset(other.instruction), _observes_cache(other, 0))
+                 for other in _apk_runs(ctx).get(stage.index, ())]
+        memo[stage.index] = ([at for at, why in found if why], [why for _, why in found if why])
+    return memo[stage.index]
+
+
+def _observes_cache(run: RunView, start: int) -> Optional[str]:
+    if CACHE not in run.shell_text:
+        return None
+    for c, _ in run.commands:
+        command = c.command
+        if command.start < start or CACHE not in command.code:
+            continue
+        if (command.words[0].value if command.words else None) != "rm":
+            return f"`{command.code}` may show the cache folder"
+        if run.state.history is not None:
+            return f"`{command.code}` runs in a shell that reads its history ({run.state.history})"
+    return None
+
+
+def _apk_runs(ctx: FileContext) -> Dict[int, List[RunView]]:
+    """The file's RUNs that mention apk by stage index, found once per file."""
     found = ctx.memo.get("apk-runs")
     if found is None:
-        found = ctx.memo["apk-runs"] = [run for run in ctx.runs() if "apk" in run.shell_text]
+        found = ctx.memo["apk-runs"] = {}
+        for run in ctx.runs():
+            stage = ctx.stage(run.instruction)
+            if stage is not None and "apk" in run.shell_text:
+                found.setdefault(stage.index, []).append(run)
     return found
 
 
@@ -207,10 +258,8 @@ def _index_reader(ctx: FileContext, run: RunView, targets: List[CommandView]) ->
     if any(_plain_update(v) and surely_runs_before(c.list, c.index, start)
            for c, v in commands(run, ("apk",)) if c.command.start < start):
         return None  # an update that surely runs before the install stores the index; --no-cache keeps it
-    for v in _later_apk(ctx, run, start):
-        if v.action not in _WITHOUT_INDEX:
-            return f"`{v.command.code}` reads the index that `apk add` stores"
-    return None
+    reader = _first_later(ctx, run, start, "reads-index", _reads_index)
+    return f"`{reader.command.code}` reads the index that `apk add` stores" if reader is not None else None
 
 
 def _too_old(ctx: FileContext, instruction) -> Optional[str]:

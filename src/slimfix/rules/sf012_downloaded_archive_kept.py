@@ -12,6 +12,7 @@ from ..semantics.context import FileContext
 from ..semantics.run import RunView
 from ..syntax import Instruction
 from .base import Applicability, Diagnostic, Fix, Rule
+from .package_caches import lineage_mentions
 from .shell_paths import changes_directory, mention_in
 
 SAVINGS = 20_000_000
@@ -149,7 +150,7 @@ def _kept_archives(ctx: FileContext, instruction: Instruction, run: RunView) -> 
         # have put it there, the unpacked (and removed) file may not be the download
         unsure = v.tool == "wget" and not v.option_values("output") and (
             ref.name in run.shell_text[:c.command.start]
-            or any(ref.name in earlier.code for earlier in ctx.lineage(instruction)))
+            or lineage_mentions(ctx, instruction, ref.name))
         if all(ref.written != seen.written for seen, _, _, _ in out):
             out.append((ref, remove_as, max(ends), unsure))
     return out
@@ -158,16 +159,7 @@ def _kept_archives(ctx: FileContext, instruction: Instruction, run: RunView) -> 
 def _working_directory(ctx: FileContext, instruction: Instruction, run: RunView, position: int) -> Optional[str]:
     """The absolute working directory at ``position`` of ``run``, when ``WORKDIR`` and the ``cd``s
     before it make it certain; else None."""
-    cwd: Optional[str] = None
-    for earlier in ctx.lineage(instruction):
-        if earlier.keyword == "WORKDIR" and earlier.value:
-            target = earlier.value[0]
-            if "$" in target:
-                cwd = None
-            elif target.startswith("/"):
-                cwd = posixpath.normpath(target)
-            elif cwd is not None:
-                cwd = posixpath.normpath(posixpath.join(cwd, target))
+    cwd: Optional[str] = ctx.lineage_fold(instruction, "sf012-workdir", _workdir_step, None)
     for c, _ in run.commands:
         if c.command.start >= position:
             break
@@ -180,6 +172,18 @@ def _working_directory(ctx: FileContext, instruction: Instruction, run: RunView,
         cwd = posixpath.normpath(target) if target.startswith("/") else (
             posixpath.normpath(posixpath.join(cwd, target)) if cwd else None)
     return cwd
+
+
+def _workdir_step(cwd: Optional[str], earlier: Instruction) -> Optional[str]:
+    """The absolute working directory after ``earlier``, None where unknown."""
+    if earlier.keyword != "WORKDIR" or not earlier.value:
+        return cwd
+    target = earlier.value[0]
+    if "$" in target:
+        return None
+    if target.startswith("/"):
+        return posixpath.normpath(target)
+    return posixpath.normpath(posixpath.join(cwd, target)) if cwd is not None else None
 
 
 def _later_use(run: RunView, ref: PathRef, end: int, later: Tuple[Instruction, ...]) -> Tuple[Optional[str], bool]:

@@ -7,6 +7,7 @@ from typing import Iterable, List, Optional, Tuple
 from ..semantics.context import FileContext
 from ..semantics.run import RunView
 from ..semantics.shellfacts import ends_cleanly, is_and_chain
+from ..semantics.stages import parent_stage
 from ..syntax import BlankLine, Comment, ContinuationComment, Instruction
 from .base import Applicability, Diagnostic, Edit, Fix, Rule
 from .apt_lists import lists_savings, only_updates
@@ -172,8 +173,6 @@ def _adjacent(ctx: FileContext, first: Instruction, second: Instruction) -> bool
 
 def _used_by_child_stage(ctx: FileContext, instruction: Instruction) -> bool:
     """A stage built FROM this one has a RUN that may read the lists (or runs something unknown)."""
-    from ..semantics.stages import parent_stage
-
     stage = ctx.stage(instruction)
     family = {stage.index}
     for later in ctx.tree.stages[stage.index + 1:]:

@@ -11,6 +11,7 @@ from ..record import record
 from ..semantics.context import FileContext
 from ..datafiles import load_table
 from ..semantics.run import RunView
+from ..semantics.stages import parent_stage
 from ..shell.walk import CommandContext
 from ..syntax import Instruction
 from .base import Applicability, Diagnostic, Fix, Rule
@@ -234,8 +235,6 @@ class BuildToolCacheKept(Rule):
 def _shipped_stages(ctx: FileContext) -> set:
     """Indexes of the stages whose layers make up the final image: the last stage and the stages
     it is built FROM (a stage that is only copied from ships just the copied paths)."""
-    from ..semantics.stages import parent_stage
-
     stages = ctx.tree.stages
     out: set = set()
     stage = stages[-1] if stages else None

@@ -8,7 +8,8 @@ import re
 from typing import Iterable, Optional, Tuple
 
 from ..semantics.context import FileContext
-from ..syntax import Directive, Instruction
+from ..semantics.scripts import workdir_step
+from ..syntax import ContinuationComment, Directive, Instruction
 from .base import Applicability, Diagnostic, Edit, Fix, Rule
 
 # Instructions that may stand between the COPY and the RUN: they do not touch files.
@@ -67,14 +68,9 @@ def _destination(ctx: FileContext, copy: Instruction) -> Optional[str]:
         return None
     if dest.startswith("/"):
         return posixpath.normpath(dest)
-    cwd = "/"
-    for earlier in ctx.lineage(copy):
-        if earlier.keyword == "WORKDIR" and earlier.value:
-            target = earlier.value[0]
-            if "$" in target:
-                return None
-            cwd = posixpath.normpath(posixpath.join(cwd, target))
-    return posixpath.normpath(posixpath.join(cwd, dest))
+    cwd = ctx.lineage_fold(copy, "workdir-from-root", workdir_step, "/")
+    return posixpath.normpath(posixpath.join(cwd, dest)) if cwd is not None else None
+
 
 
 def _copied_paths(ctx: FileContext, copy: Instruction) -> Tuple[str, ...]:
@@ -189,7 +185,7 @@ class OwnershipChangedAfterCopy(Rule):
                 if run is None or not ("chown" in run.shell_text or "chmod" in run.shell_text):
                     continue
                 change = _change(run)
-                copy = _copy_before(ctx, instructions[:i], run_instruction) if change else None
+                copy = _copy_before(ctx, instructions, i) if change else None
                 if copy is None or change[2] not in _copied_paths(ctx, copy):
                     continue
                 owner, mode, path = change
@@ -217,9 +213,12 @@ class OwnershipChangedAfterCopy(Rule):
                                savings=savings)
 
 
-def _copy_before(ctx: FileContext, earlier: Tuple[Instruction, ...], run: Instruction) -> Optional[Instruction]:
-    """The COPY the RUN follows, with only harmless instructions, comments or blank lines between."""
-    for instruction in reversed(earlier):
+def _copy_before(ctx: FileContext, instructions: Tuple[Instruction, ...], at: int) -> Optional[Instruction]:
+    """The COPY the RUN ``instructions[at]`` follows, with only harmless instructions, comments or
+    blank lines between."""
+    run = instructions[at]
+    for k in range(at - 1, -1, -1):
+        instruction = instructions[k]
         keyword = instruction.keyword
         if keyword == "COPY":
             return None if _inner_comment(run) else instruction
@@ -229,6 +228,4 @@ def _copy_before(ctx: FileContext, earlier: Tuple[Instruction, ...], run: Instru
 
 
 def _inner_comment(instruction: Instruction) -> bool:
-    from ..syntax import ContinuationComment
-
     return any(isinstance(part, ContinuationComment) for part in instruction.parts)

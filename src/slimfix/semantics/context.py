@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import posixpath
-from typing import Dict, List, Optional, Set
+from typing import Any, Callable, Dict, List, Optional, Set
 
 from ..record import cached_property
 from ..syntax import Dockerfile, Instruction, Stage
@@ -95,6 +95,23 @@ class FileContext:
                 break
             out.append(earlier)
         return out
+
+    def lineage_fold(self, instruction: Instruction, key: str, step: Callable[[Any, Instruction], Any],
+                     start: Any) -> Any:
+        """``step(state, earlier)`` folded from ``start`` over ``self.lineage(instruction)``; one pass
+        over the file per ``key`` gives every instruction's, so asking for each stays linear."""
+        memo = self.memo.get("fold:" + key)
+        if memo is None:
+            memo = self.memo["fold:" + key] = {}
+            final: Dict[int, Any] = {}  # stage index -> the state after its last instruction
+            for stage in self.tree.stages:
+                parent = self.parent(stage)  # always an earlier stage
+                state = final[parent.index] if parent is not None else start
+                for earlier in stage.instructions:
+                    memo[id(earlier)] = state
+                    state = step(state, earlier)
+                final[stage.index] = state
+        return memo.get(id(instruction), start)
 
     @cached_property
     def _workdirs(self) -> Dict[int, Optional[str]]:

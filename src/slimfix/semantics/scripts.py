@@ -19,15 +19,13 @@ _SHELLS = frozenset({"sh", "bash", "dash", "ash", "source", "."})
 _MAX_BYTES = 1_000_000
 
 
-def _workdir(lineage: List[Instruction]) -> Optional[str]:
-    cwd = "/"
-    for instruction in lineage:
-        if instruction.keyword == "WORKDIR" and instruction.value:
-            target = instruction.value[0]
-            if "$" in target:
-                return None
-            cwd = posixpath.normpath(posixpath.join(cwd, target))
-    return cwd
+def workdir_step(cwd: Optional[str], instruction: Instruction) -> Optional[str]:
+    """The working directory after ``instruction``, from "/" before the first WORKDIR (the
+    usual default of a base image); None from a WORKDIR with a variable on."""
+    if cwd is None or instruction.keyword != "WORKDIR" or not instruction.value:
+        return cwd
+    target = instruction.value[0]
+    return None if "$" in target else posixpath.normpath(posixpath.join(cwd, target))
 
 
 def _script_paths(run, cwd: Optional[str]) -> List[str]:
@@ -83,13 +81,12 @@ def _copied_from_context(ctx, lineage: List[Instruction], target: str) -> Option
     return found
 
 
-def run_scripts(ctx, lineage: List[Instruction], run) -> List[str]:
-    """The texts of the build-context scripts the RUN runs (see the module docstring);
-    ``lineage``: the instructions before the RUN whose effects it sees, in build order."""
-    texts: List[str] = []
-    if not ctx.path or not any(instruction.keyword in ("COPY", "ADD") for instruction in lineage):
-        return texts  # no script can come from the build context (the usual case: spared the walk)
-    for path in _script_paths(run, _workdir(lineage)):
+def run_scripts(ctx, instruction: Instruction, run) -> List[str]:
+    """The texts of the build-context scripts the RUN ``instruction`` runs (see the module docstring)."""
+    texts = []
+    paths = _script_paths(run, ctx.lineage_fold(instruction, "workdir-from-root", workdir_step, "/"))
+    lineage = ctx.lineage(instruction) if paths else []
+    for path in paths:
         source = _copied_from_context(ctx, lineage, path)
         if source is None:
             continue
