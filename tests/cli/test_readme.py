@@ -212,3 +212,10 @@ def test_demo_diff_in_the_readme_is_what_slimfix_prints():
     printed = result.stdout.splitlines()
     for line in shown.splitlines():
         assert line in printed or line == " ", line
+
+
+def test_demo_summaries_in_the_readme_are_what_slimfix_prints():
+    for options in ([], ["--select", "SF011"]):
+        result = run(["--diff", *options, "examples/Dockerfile"], cwd=REPO)
+        summary = next(line for line in result.stderr.splitlines() if "would be rewritten" in line)
+        assert f"```\n{summary}\n```" in README, summary

@@ -11,12 +11,14 @@ from slimfix import parse
 from slimfix.config import Settings
 from slimfix.fixer import fix_text
 from slimfix.rules import Applicability
-from slimfix.rules.build_deps import MB, build_step, estimate_savings
+from slimfix.rules.build_deps import build_step, estimate_savings
 from slimfix.shell import parse_shell
 from slimfix.shell.commands import classify
 from slimfix.shell.walk import walk_commands
 
 from .conftest import FIXTURES
+
+MB = 1_000_000
 
 SEED = FIXTURES.parent / "seed"
 UNSAFE = Settings(select=("SF005",), unsafe_fixes=True)
@@ -125,8 +127,8 @@ def test_virtual_name_avoids_one_in_use():
 
 
 def test_savings_count_one_compiler():
-    assert estimate_savings(["build-base", "gcc", "musl-dev"]) == 230 * MB + 5 * MB
-    assert estimate_savings(["libfoo-dev"]) == 5 * MB
+    assert estimate_savings("apk", ["build-base", "gcc", "musl-dev"]) == 230 * MB + 5 * MB
+    assert estimate_savings("apk", ["libfoo-dev"]) == 5 * MB
     result = fix_text(_read(SEED / "3-alpine-naive.Dockerfile"), "3", UNSAFE)
     assert result.savings == (150 + 30 + 5 + 7 + 5) * MB
 

@@ -75,22 +75,6 @@ _SENSITIVE_ENV = re.compile(
 _MOVE_SAFE_TOOLS = frozenset({"apk", "apt", "apt-mark", "rm"})
 _MOVE_SAFE_PROGRAMS = frozenset({"echo", "true", ":"})
 
-# Estimated installed size (bytes) of build-only packages, for the savings estimate: compilers
-# count once (build-base pulls gcc), everything else adds up; unlisted -dev packages count as
-# headers.
-MB = 1_000_000
-_COMPILER_SIZES = {
-    "build-base": 230 * MB, "build-essential": 230 * MB, "gcc": 150 * MB, "g++": 170 * MB,
-    "gfortran": 170 * MB, "clang": 250 * MB,
-}
-_TOOL_SIZES = {
-    "rust": 400 * MB, "cargo": 400 * MB, "rustc": 400 * MB, "go": 250 * MB, "cmake": 40 * MB,
-    "python3-dev": 30 * MB, "libpython3-dev": 30 * MB, "linux-headers": 7 * MB, "musl-dev": 5 * MB,
-    "libc6-dev": 12 * MB, "linux-libc-dev": 8 * MB, "make": 1 * MB, "autoconf": 3 * MB,
-    "automake": 2 * MB, "libtool": 2 * MB, "binutils": 10 * MB, "meson": 10 * MB, "ninja": 1 * MB,
-    "protobuf-compiler": 10 * MB, "swig": 8 * MB, "bison": 2 * MB, "flex": 1 * MB,
-}
-_HEADERS_SIZE = 5 * MB
 _COMMENT_LINE = re.compile(r"\n[ \t]*#")
 
 
@@ -271,7 +255,7 @@ def _no_fix(finding: KeptBuildDeps, reason: str) -> KeptBuildDeps:
 def _plan(ctx: FileContext, stage, position: int, finding: KeptBuildDeps, deps: BuildDeps, removes) -> KeptBuildDeps:
     f = finding
     view, run = f.view, f.run
-    savings = estimate_savings(f.names)
+    savings = estimate_savings(view.tool, f.names)
     dynamic_option = any(o.value_word is not None and o.value is None for o in view.options)
     if view.hidden_arguments or any(p.name is None for p in view.packages) or view.unknown_options or dynamic_option:
         return _no_fix(f, "packages or options are given by variables or unknown flags")
@@ -754,10 +738,11 @@ def _move_and_join(ctx: FileContext, f: KeptBuildDeps, joiner: str) -> Optional[
 # --- packages ---------------------------------------------------------------------------------
 
 
-def estimate_savings(names: Sequence[str]) -> int:
-    compilers = [_COMPILER_SIZES[n] for n in names if n in _COMPILER_SIZES]
-    rest = sum(_TOOL_SIZES.get(n, _HEADERS_SIZE) for n in names if n not in _COMPILER_SIZES)
-    return max(compilers, default=0) + rest
+def estimate_savings(tool: str, names: Sequence[str]) -> int:
+    """What the build-only packages add to the image (``semantics/savings.py``)."""
+    from ..semantics.savings import packages_size
+
+    return packages_size(tool, names)
 
 
 def command_text(command: SimpleCommand, drop: Sequence[object], add: Sequence[str] = (), option: str = "",

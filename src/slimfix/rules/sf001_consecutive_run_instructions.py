@@ -154,9 +154,8 @@ class ConsecutiveRunInstructions(Rule):
         start = ctx.offset(first) + len(first.code) - len(first.newline)
         end = b.file_offset(0, after_break=True)
         if not style.multiline:
-            style = style.__class__(
-                f" {style.escape}{head.newline}{head.indent}    && ", head.newline, style.escape, head.indent + "    ", True
-            )
+            indent = head.indent + ("\t" if "\t" in head.indent else "    ")  # the RUN's own indent style
+            style = style.__class__(f" {style.escape}{head.newline}{indent}&& ", head.newline, style.escape, indent, True)
         comments = "".join(line.code for line in between if isinstance(line, Comment))
         comments += _comments_before(second, end - ctx.offset(second))
         before, sep, after = style.joiner.rpartition(style.newline)

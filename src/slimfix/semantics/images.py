@@ -104,7 +104,6 @@ class Family:
 @record
 class ImageTable:
     families: Tuple[Family, ...]
-    toolchain_mb: Dict[str, int]
 
 
 def _expand(pattern: str, named: Dict[str, str]) -> str:
@@ -129,7 +128,7 @@ def load_images() -> ImageTable:
         )
         for entry in data.get("family", ())
     )
-    return ImageTable(families, dict(data.get("toolchain_mb", {})))
+    return ImageTable(families)
 
 
 def family_of(ref: ImageRef) -> Optional[Family]:

@@ -50,7 +50,7 @@ def analyse(ctx: FileContext) -> Optional[SplitProposal]:
         if len(ecosystems) > 1:
             raise Refused(f"both {' and '.join(ecosystems)} dependencies are installed")
         analysis = Analysis(ctx, stage, found, ecosystems[0], ref, family, runtime_image)
-        plan = Planner(analysis).plan(tooling)
+        plan = Planner(analysis).plan()
     except Refused as refusal:
         return SplitProposal(stage.from_instruction, described, reason=str(refusal))
     return SplitProposal(stage.from_instruction, described, plan=plan)

@@ -9,7 +9,7 @@ from typing import List, Optional
 
 from ...record import record
 from ...syntax import Instruction
-from ...semantics.images import load_images
+from ...semantics.savings import apt_lists_size, full_image_packages, packages_size
 from .analysis import Analysis
 from .commands import shown
 from .copies import builder_only_copy, manifest_only_copy
@@ -35,21 +35,40 @@ class Planner:
         self.final: List[Emission] = []
         self.runs = RunSplitter(analysis, self.builder, self.final)
 
-    def plan(self, tooling: List[str]) -> SplitRewrite:
+    def plan(self) -> SplitRewrite:
         analysis = self.analysis
         for index, instruction in enumerate(analysis.instructions):
             self._place(index, instruction)
         text = render_stages(analysis, self.builder, self.final)
         start = analysis.ctx.offset(analysis.stage.from_instruction)
-        return SplitRewrite(start, len(analysis.ctx.text), text, analysis.variant, self._savings(tooling))
+        return SplitRewrite(start, len(analysis.ctx.text), text, analysis.variant, self._savings())
 
-    def _savings(self, tooling: List[str]) -> int:
+    def _savings(self) -> int:
+        """What the runtime stage drops: the full image's extra size when it changes image, the
+        build-only packages (but those a full image has anyway), the apt lists the stage left."""
         analysis = self.analysis
-        table = load_images()
-        megabytes = analysis.family.saving_mb if analysis.variant and analysis.family else 0
-        if tooling and analysis.manager:
-            megabytes += table.toolchain_mb.get(MANAGERS[analysis.manager], 0)
-        return megabytes * 1_000_000
+        saved, present = 0, frozenset()
+        if analysis.variant and analysis.family:
+            saved, present = analysis.family.saving_mb * 1_000_000, full_image_packages()
+        if analysis.manager:
+            dropped = analysis.builder_packages - analysis.final_packages
+            saved += packages_size(analysis.manager, dropped, present)
+        if self._leaves_apt_lists():
+            saved += apt_lists_size(analysis.stage.base_image)
+        return saved
+
+    def _leaves_apt_lists(self) -> bool:
+        """An ``apt-get update`` before the build and no RUN of the stage naming the lists (the
+        runtime stage's installs remove them)."""
+        ctx, updates = self.analysis.ctx, False
+        for instruction in self.analysis.instructions:
+            run = ctx.run(instruction) if instruction.keyword == "RUN" else None
+            if run is None:
+                continue
+            if "/var/lib/apt/lists" in run.shell_text:
+                return False
+            updates = updates or any(v.action == "update_index" for v in run.views("apt"))
+        return updates
 
     def _place(self, index: int, instruction: Instruction) -> None:
         keyword = instruction.keyword
