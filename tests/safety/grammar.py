@@ -112,6 +112,7 @@ STATE = (
     "wait",
     "wait $!",
     "{ { echo bg >> log; } & wait; }",
+    '"${X:=/bin}/true"',
 )
 
 OBSERVERS = (
@@ -162,6 +163,8 @@ WRITERS = (
     "cp f g",
     "mv f g",
     "mkdir -p /tmp/build && cd /tmp/build",
+    '"${X:-/bin}/echo" hi > f',
+    '"$PWD/../missing/tool"',
 )
 
 PACKAGES = (

@@ -50,18 +50,23 @@ class ConsecutiveRunInstructions(Rule):
     `shell_state.toml`, and no word assigns (`${X:=d}`, `$((I=5))`). So a
     `cd` in any spelling, a variable set in any way, `set`, `umask`, `trap`,
     `alias`, a function, `source`, `eval`, `exec`, `exit`, a background job,
-    a loop variable, an unknown builtin or text slimfix cannot read each keep
-    the two apart. The second `RUN` must not read what an earlier command of
+    a loop variable, an unknown builtin, a command name computed at run time
+    or text slimfix cannot read each keep the two apart; a computed name with
+    a literal `/` before any unquoted expansion (`"$DIR/tool"`) always names
+    a file the shell runs as a program, so it leaves nothing behind. The second `RUN` must not read what an earlier command of
     its shell leaves (`$_`, `$PIPESTATUS`, `type`, `hash`, `set`), and when
     both run a program that the first may have put anew on `PATH` (`pip
     install -U pip`, then `pip`), the shell's memory of where it found the
     program would run the old one, so they stay apart. The first must not
     clean a package manager's cache that the second fills again (`dnf clean
-    all` then `dnf install`). Two more cases are left alone to keep
+    all` then `dnf install`). Three more cases are left alone to keep
     hadolint's own reading unchanged: a pragma comment (`# hadolint
     ignore=...`, `# slimfix: ...`) between the two belongs to the second
-    `RUN`, and a second `RUN` that assigns shell variables would, joined,
-    look to shellcheck as if they could be unset. Comments between the two
+    `RUN`; a second `RUN` that assigns shell variables would, joined, look
+    to shellcheck as if they could be unset; and a second `RUN` whose `yum`
+    or `dnf` install comes before its cleanup stays apart from a first `RUN`
+    with an `rm -rf` (hadolint's DL3032/DL3040 take the first `rm -rf` for
+    the cleanup and would flag the joined `RUN`). Comments between the two
     are kept inside the joined instruction; blank lines between them are
     dropped (inside a continuation they are an error in waiting). A chain of
     such `RUN`s is joined at once, in the layout of its first `RUN`, and
@@ -141,6 +146,10 @@ class ConsecutiveRunInstructions(Rule):
         tool = _cleans_then_installs(cleaned, b)
         if tool is not None:
             return f"the first RUN cleans {tool}'s cache and the second installs with {tool} again"
+        tool = _removes_then_installs(ctx, chain, b)
+        if tool is not None:
+            return (f"the first RUN runs 'rm -rf' and the second installs with {tool} (joined, hadolint "
+                    "would take the 'rm -rf' for the cache cleanup and read it as coming too early)")
         return None
 
     @staticmethod
@@ -164,6 +173,7 @@ class ConsecutiveRunInstructions(Rule):
 
 
 _INSTALLS = ("install", "upgrade")
+_HADOLINT_CLEAN_FIRST = ("yum", "dnf")
 _PRAGMA = re.compile(r"(hadolint\s|slimfix:)", re.I)
 _SETTERS = frozenset({"export", "declare", "typeset", "readonly", "local"})
 
@@ -204,6 +214,39 @@ def _cleans_then_installs(cleaned: FrozenSet[str], last: RunView) -> Optional[st
         if view is not None and view.tool in cleaned and view.action in _INSTALLS:
             return view.tool
     return None
+
+
+def _removes_then_installs(ctx: FileContext, chain: List[Instruction], last: RunView) -> Optional[str]:
+    """hadolint's DL3032/DL3040 pass a RUN when its first yum/dnf install comes before its first
+    cleanup, and take any `rm -rf` for one: a join must not turn a second RUN that passes into a
+    RUN that fails by putting the first RUN's `rm -rf` before its install."""
+    for tool in _HADOLINT_CLEAN_FIRST:
+        if _hadolint_order(last.commands, tool)[:2] == ("install", "clean"):
+            for instruction in chain:
+                order = _hadolint_order(ctx.run(instruction).commands, tool)  # type: ignore[union-attr]
+                if order[:1] == ("clean",):
+                    return tool
+                if order[:1] == ("install",):
+                    break
+    return None
+
+
+def _hadolint_order(commands, tool: str) -> Tuple[str, ...]:
+    """The first `tool` install and the first cleanup as hadolint reads them, in their order."""
+    order: List[str] = []
+    for command_ctx, view in commands:
+        words = command_ctx.command.words
+        if view is not None and view.tool == tool and view.action in _INSTALLS:
+            kind = "install"
+        elif (view is not None and view.tool == tool and view.action == "cache_clean") or (
+            words and words[0].value == "rm" and any(w.value == "-rf" for w in words[1:])
+        ):
+            kind = "clean"
+        else:
+            continue
+        if kind not in order:
+            order.append(kind)
+    return tuple(order)
 
 
 def _comments_before(instruction: Instruction, offset: int) -> str:

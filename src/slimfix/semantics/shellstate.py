@@ -18,6 +18,7 @@ from typing import Dict, FrozenSet, Iterable, Iterator, List, Optional, Sequence
 
 from ..record import record
 from ..shell.nodes import (
+    AnsiCQuoted,
     ArithmeticCommand,
     ArithmeticExpansion,
     ArrayLiteral,
@@ -27,16 +28,19 @@ from ..shell.nodes import (
     Compound,
     DoubleBracket,
     DoubleQuoted,
+    Escape,
     For,
     FunctionDef,
     HereDoc,
     If,
+    Literal,
     Node,
     ParamExpansion,
     Pipeline,
     Redirect,
     Script,
     SimpleCommand,
+    SingleQuoted,
     Subshell,
     While,
     Word,
@@ -242,8 +246,9 @@ class _Walker:
                 return
             name = words[0].value
         if name is None:
-            self.effects.append(_other("a command name is computed at run time"))
-            return
+            if not _names_a_path(words[0]):
+                self.effects.append(_other("a command name is computed at run time"))
+            return  # "$DIR/tool": a name with a slash is always a program run from that file
         if name not in t.builtins:
             if "/" not in name:
                 self.hashed.append(name)
@@ -256,6 +261,21 @@ class _Walker:
                 self.effects.append(_other("'printf -v' sets a variable"))
             return
         self.effects.extend(_stateful(name, words[1:]))
+
+
+def _names_a_path(word: Word) -> bool:
+    """Whether the first field ``word`` expands to surely has a ``/`` (the shell then runs that
+    file, never a builtin): a literal slash before any unquoted expansion, which could split."""
+    for part in word.parts:
+        if isinstance(part, DoubleQuoted):  # nothing inside double quotes splits
+            if any(isinstance(inner, Literal) and "/" in inner.text for inner in part.inner):
+                return True
+        elif isinstance(part, (Literal, SingleQuoted, AnsiCQuoted, Escape)):
+            if "/" in (part.value or ""):
+                return True
+        else:
+            return False
+    return False
 
 
 def _stateful(name: str, words: Sequence[Word]) -> Iterator[Effect]:
