@@ -158,13 +158,10 @@ def _first_later(ctx: FileContext, run: RunView, position: int, key: str,
                  test: Callable[[CommandView], bool]) -> Optional[CommandView]:
     """The first apk command passing ``test`` that may read an index stored at ``position`` of
     ``run``: in the rest of ``run``, then in each later RUN that sees its files (later in its stage
-    or in a stage built FROM it), each up to its own ``apk update``."""
-    for c, v in commands(run, ("apk",)):
-        if c.command.start > position:
-            if _plain_update(v):
-                return None  # a later update stores the index anew
-            if test(v):
-                return v
+    or in a stage built FROM it), unless an ``apk update`` of its own RUN surely runs before it."""
+    found = _first_unrefreshed(run, position, test)
+    if found is not None:
+        return found
     stage = ctx.stage(run.instruction)
     if stage is None:
         return None
@@ -185,15 +182,26 @@ def _stage_firsts(ctx: FileContext, stage, key: str, test) -> Tuple[List[int], L
         offsets: List[int] = []
         views: List[CommandView] = []
         for other in _apk_runs(ctx).get(stage.index, ()):
-            for _, v in commands(other, ("apk",)):
-                if _plain_update(v):
-                    break
-                if test(v):
-                    offsets.append(ctx.offset(other.instruction))
-                    views.append(v)
-                    break
+            v = _first_unrefreshed(other, -1, test)
+            if v is not None:
+                offsets.append(ctx.offset(other.instruction))
+                views.append(v)
         memo[stage.index] = (offsets, views)
     return memo[stage.index]
+
+
+def _first_unrefreshed(run: RunView, position: int, test) -> Optional[CommandView]:
+    """The first apk command of ``run`` after ``position`` passing ``test`` that no ``apk update``
+    of the RUN surely runs before (one after ``||`` may not run: the old index is read)."""
+    updates = []
+    for c, v in commands(run, ("apk",)):
+        if c.command.start <= position:
+            continue
+        if _plain_update(v):
+            updates.append((c.list, c.index))
+        elif test(v) and not any(surely_runs_before(lst, i, c.command.start) for lst, i in updates):
+            return v
+    return None
 
 
 def _cache_observer(ctx: FileContext, run: RunView, start: int) -> Optional[str]:
