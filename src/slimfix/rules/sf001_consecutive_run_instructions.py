@@ -43,7 +43,8 @@ class ConsecutiveRunInstructions(Rule):
     Both are shell-form `RUN`s with the same flags and no heredoc, under a
     POSIX shell; the second is a single `&&` chain (so a failure of the first
     still stops the build with the same status) and the first ends cleanly (no
-    trailing `;`, `&` or comment). The first `RUN` must leave nothing behind
+    trailing `;` or `&`; a comment after its last command, on its last line,
+    moves to a comment line of its own inside the joined `RUN`). The first `RUN` must leave nothing behind
     that the second could see, and this is checked against an allow-list, not
     a list of known-bad cases: every command that runs in the first `RUN`'s
     own shell is an external program or a builtin listed as harmless in
@@ -133,7 +134,7 @@ class ConsecutiveRunInstructions(Rule):
             return "a heredoc is involved"
         if not a.shell_text.strip() or not b.shell_text.strip():
             return "an empty RUN"
-        if not ends_cleanly(a.script, a.shell_text):
+        if not ends_cleanly(a.script, a.shell_text) and _trailing_comment(ctx, first) is None:
             return "the first RUN ends with an operator or a comment"
         if b.script.has_opaque or not is_and_chain(b.script):
             return "the second RUN is not a single && chain"
@@ -167,9 +168,28 @@ class ConsecutiveRunInstructions(Rule):
             style = style.__class__(f" {style.escape}{head.newline}{indent}&& ", head.newline, style.escape, indent, True)
         comments = "".join(line.code for line in between if isinstance(line, Comment))
         comments += _comments_before(second, end - ctx.offset(second))
+        trailing = _trailing_comment(ctx, first)
+        if trailing is not None:  # `RUN a  # why`: the comment moves to a comment line of its own
+            start, comment = trailing
+            comments = style.indent + comment + head.newline + comments
         before, sep, after = style.joiner.rpartition(style.newline)
         joiner = before + sep + comments + after
         return Fix((Edit(start, end, joiner),), Applicability.SAFE, "join with the previous RUN", joins=True)
+
+
+def _trailing_comment(ctx: FileContext, instruction: Instruction) -> Optional[Tuple[int, str]]:
+    """(file offset of the blanks before it, the comment) when the RUN's last physical line ends
+    in a shell comment after its last command, with no operator between them."""
+    run = ctx.run(instruction)
+    body = run.script.body if run is not None else None
+    if body is None or not body.items or len(body.operators) >= len(body.items):
+        return None
+    start = run.file_offset(body.items[-1].end)
+    rest = ctx.text[start:ctx.offset(instruction) + len(instruction.code) - len(instruction.newline)]
+    comment = rest.strip()
+    if not comment.startswith("#") or "\n" in rest or "\r" in rest or run.style.escape in comment:
+        return None
+    return start, comment
 
 
 _INSTALLS = ("install", "upgrade")
