@@ -162,31 +162,30 @@ def _first_later(ctx: FileContext, run: RunView, position: int, key: str,
     found = _first_unrefreshed(run, position, test)
     if found is not None:
         return found
+    return _first_seeing(ctx, run, "apk-firsts:" + key, lambda other: _first_unrefreshed(other, -1, test))
+
+
+def _first_seeing(ctx: FileContext, run: RunView, key: str, answer: Callable[[RunView], object]):
+    """The first non-empty ``answer`` of an apk RUN that sees ``run``'s files (later in its stage or
+    in a stage built FROM it); each stage's answers are found once per file and ``key``."""
     stage = ctx.stage(run.instruction)
     if stage is None:
         return None
     at = ctx.offset(run.instruction)
     for member in ctx.family(stage):
-        offsets, views = _stage_firsts(ctx, member, key, test)
+        offsets, answers = _stage_answers(ctx, member, key, answer)
         k = bisect_right(offsets, at) if member is stage else 0
-        if k < len(views):
-            return views[k]
+        if k < len(answers):
+            return answers[k]
     return None
 
 
-def _stage_firsts(ctx: FileContext, stage, key: str, test) -> Tuple[List[int], List[CommandView]]:
-    """The offsets of the stage's RUNs that have a command passing ``test`` before their own
-    ``apk update``, and the first such command of each, in file order; found once per file and key."""
-    memo = ctx.memo.setdefault("apk-firsts:" + key, {})
+def _stage_answers(ctx: FileContext, stage, key: str, answer) -> Tuple[List[int], list]:
+    """The offsets of the stage's apk RUNs with a non-empty ``answer``, and those answers, in file order."""
+    memo = ctx.memo.setdefault(key, {})
     if stage.index not in memo:
-        offsets: List[int] = []
-        views: List[CommandView] = []
-        for other in _apk_runs(ctx).get(stage.index, ()):
-            v = _first_unrefreshed(other, -1, test)
-            if v is not None:
-                offsets.append(ctx.offset(other.instruction))
-                views.append(v)
-        memo[stage.index] = (offsets, views)
+        found = [(ctx.offset(other.instruction), answer(other)) for other in _apk_runs(ctx).get(stage.index, ())]
+        memo[stage.index] = ([at for at, got in found if got is not None], [got for _, got in found if got is not None])
     return memo[stage.index]
 
 
@@ -209,27 +208,8 @@ def _cache_observer(ctx: FileContext, run: RunView, start: int) -> Optional[str]
     RUN or a later one that sees its files, a command names the cache folder other than to
     remove it (``ls /var/cache/apk``), or an ``rm`` of it runs in a shell that reads what
     the last command expanded to (``echo "$_"``)."""
-    reason = _observes_cache(run, start)
-    stage = ctx.stage(run.instruction)
-    if reason is not None or stage is None:
-        return reason
-    at = ctx.offset(run.instruction)
-    for member in ctx.family(stage):
-        offsets, reasons = _stage_observers(ctx, member)
-        k = bisect_right(offsets, at) if member is stage else 0
-        if k < len(reasons):
-            return reasons[k]
-    return None
-
-
-def _stage_observers(ctx: FileContext, stage) -> Tuple[List[int], List[str]]:
-    """The offsets of the stage's RUNs that show the cache folder, and why; found once per file."""
-    memo = ctx.memo.setdefault("apk-cache-observers", {})
-    if stage.index not in memo:
-        found = [(ctx.offset(other.instruction), _observes_cache(other, 0))
-                 for other in _apk_runs(ctx).get(stage.index, ())]
-        memo[stage.index] = ([at for at, why in found if why], [why for _, why in found if why])
-    return memo[stage.index]
+    return _observes_cache(run, start) or _first_seeing(
+        ctx, run, "apk-cache-observers", lambda other: _observes_cache(other, 0))
 
 
 def _observes_cache(run: RunView, start: int) -> Optional[str]:
