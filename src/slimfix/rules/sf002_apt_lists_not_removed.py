@@ -6,7 +6,7 @@ from typing import Iterable, List, Optional
 
 from ..semantics.context import FileContext
 from ..semantics.run import HeredocRunView, RunView
-from ..semantics.shellfacts import surely_runs_before
+from ..semantics.shellfacts import surely_ran_on_success, surely_runs_before
 from ..semantics.shellstate import effects_before
 from ..shell.rm import removes
 from ..syntax import Instruction
@@ -53,26 +53,21 @@ def reads_before_update(run: RunView) -> bool:
 
 def surely_refreshes(run: RunView) -> bool:
     """Whenever the RUN succeeds, an update has run in it, so a later RUN reads no lists of an
-    earlier one: an update is an item of the script's top-level list that starts a step (nothing,
-    ``;`` or a newline before it) or is joined to the end of the script by ``&&`` alone (a
-    failure there fails the RUN), nothing runs in the background, and nothing in the script's
-    own shell before the update can end it with success (``exec``, functions, ``eval``, an
+    earlier one: an update is an item of the script's top-level list that surely ran when the
+    list succeeded (``shellfacts.surely_ran_on_success``), and nothing in the script's own shell
+    before the update can end it with success (``exec``, functions, ``eval``, an
     ``exit`` that may be 0: only the variable, directory, mask and option changes of the
     allow-list, and ``exit`` with a literal failing status)."""
     script = run.script
     if "apt" not in run.shell_text or script is None or script.has_opaque:
         return False
     lst = script.body
-    ops = [op.op for op in lst.operators]
-    if "&" in ops:
-        return False
     for ctx, view in run.commands:
         if ctx.list is not lst or lst.items[ctx.index] is not ctx.command or not _refreshes(ctx, view, False):
             continue
-        i = ctx.index
-        if not all(_continues(effect) for effect in effects_before(script, i)):
+        if not all(_continues(effect) for effect in effects_before(script, ctx.index)):
             return False
-        if i == 0 or ops[i - 1] in (";", "\n") or (ops[i - 1] == "&&" and all(op == "&&" for op in ops[i:])):
+        if surely_ran_on_success(lst, ctx.index):
             return True
     return False
 

@@ -42,3 +42,14 @@ def surely_runs_before(lst: CommandList, index: int, position: int) -> bool:
     while step > 0 and ops[step - 1] == "&&":
         step -= 1
     return (step == 0 or ops[step - 1] in (";", "\n")) and all(op == "&&" for op in ops[step:later])
+
+
+def surely_ran_on_success(lst: CommandList, index: int) -> bool:
+    """Whether item ``index`` of ``lst`` has run whenever the list ends with success (when no
+    command ends the shell early): it starts a step (nothing, ``;`` or a newline before it), or
+    ``&&`` alone joins it to the end (a failure there fails the list); nothing runs in the background."""
+    ops = [op.op for op in lst.operators]
+    if "&" in ops:
+        return False
+    return index == 0 or ops[index - 1] in (";", "\n") or (
+        ops[index - 1] == "&&" and all(op == "&&" for op in ops[index:]))
