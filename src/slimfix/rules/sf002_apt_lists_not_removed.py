@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Iterable, List, Optional
 
 from ..semantics.context import FileContext
-from ..semantics.run import HeredocRunView, RunView
+from ..semantics.run import RunView
 from ..semantics.shellfacts import surely_ran_on_success, surely_runs_before
 from ..semantics.shellstate import effects_before
 from ..shell.rm import removes
@@ -29,7 +29,7 @@ def updates(run: RunView) -> bool:
 def needs_lists(run: RunView) -> bool:
     """An apt command of the RUN reads the lists; a RUN whose shell is not read in full (a heredoc
     body left unread, text slimfix cannot parse) that mentions apt anywhere may."""
-    if run.script.has_opaque or (run.has_heredoc and not isinstance(run, HeredocRunView)):
+    if not run.read_in_full:
         return "apt" in run.instruction.code
     return "apt" in run.shell_text and any(view.action in _NEEDS_LISTS for view in run.views("apt"))
 

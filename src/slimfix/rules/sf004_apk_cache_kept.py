@@ -155,7 +155,7 @@ def _reads_index(view: CommandView) -> bool:
 
 
 def _first_later(ctx: FileContext, run: RunView, position: int, key: str,
-                 test: Callable[[CommandView], bool]) -> Optional[CommandView]:
+                 test: Callable[[CommandView], bool]) -> Optional[str]:
     """The first apk command passing ``test`` that may read an index stored at ``position`` of
     ``run``: in the rest of ``run``, then in each later RUN that sees its files (later in its stage
     or in a stage built FROM it), unless an ``apk update`` of its own RUN surely runs before it."""
@@ -189,9 +189,12 @@ def _stage_answers(ctx: FileContext, stage, key: str, answer) -> Tuple[List[int]
     return memo[stage.index]
 
 
-def _first_unrefreshed(run: RunView, position: int, test) -> Optional[CommandView]:
+def _first_unrefreshed(run: RunView, position: int, test) -> Optional[str]:
     """The first apk command of ``run`` after ``position`` passing ``test`` that no ``apk update``
-    of the RUN surely runs before (one after ``||`` may not run: the old index is read)."""
+    of the RUN surely runs before (one after ``||`` may not run: the old index is read), quoted;
+    a RUN not read in full that mentions apk may hold one. The answer quotes it with its verb."""
+    if not run.read_in_full and "apk" in run.instruction.code:
+        return _unread(run)
     updates = []
     for c, v in commands(run, ("apk",)):
         if c.command.start <= position:
@@ -199,8 +202,12 @@ def _first_unrefreshed(run: RunView, position: int, test) -> Optional[CommandVie
         if _plain_update(v):
             updates.append((c.list, c.index))
         elif test(v) and not any(surely_runs_before(lst, i, c.command.start) for lst, i in updates):
-            return v
+            return f"`{v.command.code}` reads"
     return None
+
+
+def _unread(run: RunView) -> str:
+    return f"`{run.instruction.code.splitlines()[0].strip()}`, not read in full, mentions apk and may read"
 
 
 def _cache_observer(ctx: FileContext, run: RunView, start: int) -> Optional[str]:
@@ -213,6 +220,8 @@ def _cache_observer(ctx: FileContext, run: RunView, start: int) -> Optional[str]
 
 
 def _observes_cache(run: RunView, start: int) -> Optional[str]:
+    if not run.read_in_full and "apk" in run.instruction.code:
+        return f"{_unread(run)} or show the cache folder"
     if CACHE not in run.shell_text:
         return None
     for c, _ in run.commands:
@@ -227,13 +236,14 @@ def _observes_cache(run: RunView, start: int) -> Optional[str]:
 
 
 def _apk_runs(ctx: FileContext) -> Dict[int, List[RunView]]:
-    """The file's RUNs that mention apk by stage index, found once per file."""
+    """The file's RUNs that mention apk (in what they run, or anywhere when not read in full) by
+    stage index, found once per file."""
     found = ctx.memo.get("apk-runs")
     if found is None:
         found = ctx.memo["apk-runs"] = {}
         for run in ctx.runs():
             stage = ctx.stage(run.instruction)
-            if stage is not None and "apk" in run.shell_text:
+            if stage is not None and ("apk" in run.shell_text or not run.read_in_full and "apk" in run.instruction.code):
                 found.setdefault(stage.index, []).append(run)
     return found
 
@@ -247,7 +257,7 @@ def _index_reader(ctx: FileContext, run: RunView, targets: List[CommandView]) ->
            for c, v in commands(run, ("apk",)) if c.command.start < start):
         return None  # an update that surely runs before the install stores the index; --no-cache keeps it
     reader = _first_later(ctx, run, start, "reads-index", _reads_index)
-    return f"`{reader.command.code}` reads the index that `apk add` stores" if reader is not None else None
+    return f"{reader} the index that `apk add` stores" if reader is not None else None
 
 
 def _too_old(ctx: FileContext, instruction) -> Optional[str]:

@@ -126,6 +126,13 @@ class RunView:
         """Part of what runs is a heredoc body this view does not read."""
         return self.has_heredoc
 
+    @property
+    def read_in_full(self) -> bool:
+        """Everything the RUN runs is in this view's shell tree: no heredoc body left unread, no
+        text the shell parser could not read. Rules asking whether a RUN may do something treat
+        a RUN that is not read in full as doing it when its text names the tool."""
+        return not self.unread_heredoc and not self.script.has_opaque
+
     @cached_property
     def _shell(self) -> "_Shell":
         return _shell(self.shell_text)  # one entry for script and commands: they must agree
