@@ -143,13 +143,13 @@ def _unquote(value: str) -> str:
 class Sandboxes:
     """A few executor processes, each in its own private mount namespace."""
 
-    def __init__(self, count: int = 2) -> None:
+    def __init__(self, count: int = 2, program: str = SANDBOX) -> None:
         self.workers: List[subprocess.Popen] = []
         env = dict(os.environ, SLIMFIX_ORACLE_NAMESPACE="1")
         try:
             for _ in range(count):
                 proc = subprocess.Popen(
-                    ["unshare", "-m", "--propagation", "private", sys.executable, SANDBOX],
+                    ["unshare", "-m", "--propagation", "private", sys.executable, program],
                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env,
                 )
                 self.workers.append(proc)
@@ -173,17 +173,27 @@ class Sandboxes:
         return None
 
     def run(self, jobs: Sequence[Tuple[Tuple[Step, ...], Tuple[str, ...]]]) -> List[Dict[str, Outcome]]:
-        """Run each job (plan, shells); the jobs are spread over the workers."""
+        """Run each job (plan, shells); the jobs are spread over the workers. Consecutive jobs
+        whose plans begin with the same step stay together (a worker runs the shared steps once,
+        see ``sandbox.run_plans``) unless that would leave a worker idle."""
+        groups: List[List[int]] = []
+        for i, (p, shells) in enumerate(jobs):
+            if groups and jobs[groups[-1][-1]][1] == shells and p[:1] == jobs[groups[-1][-1]][0][:1]:
+                groups[-1].append(i)
+            else:
+                groups.append([i])
         n = len(self.workers)
-        shares = [list(jobs[i::n]) for i in range(n)]
+        if len(groups) < n:
+            groups = [[i] for i in range(len(jobs))]
+        shares = [[i for group in groups[w::n] for i in group] for w in range(n)]
         for worker, share in zip(self.workers, shares):
             if share:
-                send(worker.stdin, [(tuple(tuple(s) for s in p), shells) for p, shells in share])
-        replies = [receive(w.stdout) if share else [] for w, share in zip(self.workers, shares)]
+                send(worker.stdin, [(tuple(tuple(s) for s in jobs[i][0]), jobs[i][1]) for i in share])
         out: List[Dict[str, Outcome]] = [{}] * len(jobs)
-        for i, reply in enumerate(replies):
-            for j, result in enumerate(reply):
-                out[i + j * n] = {shell: Outcome(*o) for shell, o in result.items()}
+        for worker, share in zip(self.workers, shares):
+            if share:
+                for i, result in zip(share, receive(worker.stdout)):
+                    out[i] = {shell: Outcome(*o) for shell, o in result.items()}
         return out
 
     def cpu_seconds(self) -> float:
