@@ -53,6 +53,7 @@ BASELINE = (
 )
 RUN_TIMEOUT = 10.0
 MAX_CONTENT = 4096  # bytes of each file (and of the output) that are compared
+MAX_SAVED = 1 << 20  # bytes of a file the state saved between two plans may hold (see run_plans)
 
 
 class Step(NamedTuple):
@@ -140,16 +141,19 @@ def run_plan(plan: Tuple[Step, ...], shell: str, start: Optional[Saved] = None, 
 
 def _save(steps: Tuple[Step, ...], shell: str, out) -> Optional[Saved]:
     """The sandbox as ``steps`` left it, in full; None when ``_restore`` could not make it again
-    (a special file, a hard link, a folder that cannot be read)."""
+    (a special file, a hard link, a folder that cannot be read, a file too big to keep)."""
     files: List[Tuple[str, int, bytes]] = []
-    complete = all([_walk(root, files, -1) for root in ROOTS])
-    for path, mode, _ in files:
+    complete = all([_walk(root, files, MAX_SAVED + 1) for root in ROOTS])
+    for path, mode, content in files:
         if not (stat.S_ISDIR(mode) or stat.S_ISLNK(mode) or stat.S_ISREG(mode) and os.lstat(path).st_nlink == 1):
             complete = False
-    if not complete:
-        return None
+        elif len(content) > MAX_SAVED:
+            complete = False
     out.seek(0)
-    stdout = out.read()
+    stdout = out.read(MAX_SAVED + 1)
+    out.seek(0, os.SEEK_END)
+    if not complete or len(stdout) > MAX_SAVED:
+        return None
     files.sort()
     return Saved(steps, shell, tuple(files), stdout, None)
 

@@ -139,6 +139,9 @@ def test_known_differences_are_seen(sandboxes) -> None:
         ("RUN : ${X:=default}\nRUN echo \"$X\" > x\n", "RUN : ${X:=default} && echo \"$X\" > x\n"),
         ("RUN echo $((I=5))\nRUN echo \"$I\" > x\n", "RUN echo $((I=5)) && echo \"$I\" > x\n"),
         ("RUN command cd /tmp\nRUN touch here\n", "RUN command cd /tmp && touch here\n"),
+        # after a RUN both run (once, shared: see sandbox.run_plans)
+        ("RUN mkdir -p d && echo a > d/a\nRUN : ${X:=d}\nRUN echo \"$X\" > d/x\n",
+         "RUN mkdir -p d && echo a > d/a\nRUN : ${X:=d} && echo \"$X\" > d/x\n"),
     ]
     for before, after in pairs:
         head = "FROM debian:12\nWORKDIR /tmp/build\n"
