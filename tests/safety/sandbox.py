@@ -78,6 +78,7 @@ class Saved(NamedTuple):
     steps: Tuple[Step, ...]
     shell: str
     files: Tuple[Tuple[str, int, bytes], ...]
+    roots: Tuple[int, ...]  # the modes of ROOTS themselves
     stdout: bytes
     outcome: Optional[Outcome]
 
@@ -135,7 +136,7 @@ def run_plan(plan: Tuple[Step, ...], shell: str, start: Optional[Saved] = None, 
         stdout = out.read(MAX_CONTENT)
     outcome = Outcome(failed, status, stdout, snapshot())
     if save_at and failed is not None and failed < save_at:  # the next plan stops there too
-        saved = Saved(plan[:save_at], shell, (), b"", outcome)
+        saved = Saved(plan[:save_at], shell, (), (), b"", outcome)
     return outcome, saved
 
 
@@ -155,7 +156,7 @@ def _save(steps: Tuple[Step, ...], shell: str, out) -> Optional[Saved]:
     if not complete or len(stdout) > MAX_SAVED:
         return None
     files.sort()
-    return Saved(steps, shell, tuple(files), stdout, None)
+    return Saved(steps, shell, tuple(files), tuple(os.lstat(root).st_mode for root in ROOTS), stdout, None)
 
 
 def _restore(saved: Saved) -> bool:
@@ -187,6 +188,8 @@ def _restore(saved: Saved) -> bool:
                 finally:
                     os.close(fd)
             os.chmod(path, stat.S_IMODE(mode))  # as root: the folder's own mode stops nothing
+        for root, mode in zip(ROOTS, saved.roots):
+            os.chmod(root, stat.S_IMODE(mode))
     except OSError:
         return False
     return True
@@ -334,13 +337,17 @@ def _walk(folder: str, files: List[Tuple[str, int, bytes]], limit: int = MAX_CON
     with os.scandir(folder) as entries:
         for entry in entries:
             path = entry.path
-            mode = entry.stat(follow_symlinks=False).st_mode
+            info = entry.stat(follow_symlinks=False)
+            mode = info.st_mode
+            if info.st_uid or info.st_gid:  # not compared, and not what an empty sandbox has
+                complete = False
             if stat.S_ISREG(mode):
                 try:
                     with open(path, "rb") as handle:
                         content = handle.read(limit)
                 except OSError as exc:
                     content = f"<unreadable: {exc.strerror}>".encode()
+                    complete = False
             elif stat.S_ISLNK(mode):
                 content = os.readlink(path).encode()
             else:

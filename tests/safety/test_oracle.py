@@ -160,8 +160,9 @@ def test_runs_that_begin_alike_share_their_beginning(sandboxes) -> None:
     starts from what they left: ``date +%N`` is the same in both) and end as when run alone."""
     head = ("FROM debian:12\nWORKDIR /tmp/build\nRUN date +%N > t && echo out && mkdir -p d/e && chmod 700 d"
             " && ln -s t link && chmod 1777 /var/cache/apt && rm -rf /var/lib/apt/lists && touch /var/lib/apt/lists"
-            " && printf 'a\\0b' > bin && chmod 4751 bin\n")
-    tails = ["RUN cat t; ls -a d /var/lib/apt /var/cache/apt; cat link bin\n", "RUN ls -a d && exit 4\n"]
+            " && printf 'a\\0b' > bin && chmod 4751 bin && chmod 751 /home\n")
+    tails = ["RUN cat t; ls -a d /var/lib/apt /var/cache/apt; stat -c %a /home; cat link bin\n",
+             "RUN ls -a d /var/lib/apt && stat -c %a /home && cat bin && exit 4\n"]
     failing = ["FROM debian:12\nWORKDIR /tmp\nRUN echo one > one && false\nRUN echo {}\n".format(n) for n in (1, 2)]
     plans = [plan(head + tail) for tail in tails] + [plan(text) for text in failing]
     together = [result["dash"] for result in sandboxes.run([(p, ("dash",)) for p in plans])]
