@@ -17,7 +17,8 @@ import subprocess
 import sys
 from dataclasses import dataclass, field, replace
 from fnmatch import translate
-from typing import Dict, List, Optional, Sequence, Tuple
+from functools import lru_cache
+from typing import Dict, List, Optional, Sequence, Set, Tuple
 
 import dockerfile
 
@@ -59,6 +60,11 @@ _DESIGNED = re.compile("|".join(translate(q) for p in DESIGNED_REMOVALS for q in
 def _designed(path: str, content: bytes = b"") -> bool:
     if content.startswith(DOWNLOADED[0]) and path.endswith(DOWNLOADED[1]):
         return True
+    return _designed_path(path)
+
+
+@lru_cache(maxsize=1 << 16)
+def _designed_path(path: str) -> bool:
     return _DESIGNED.match(path) is not None
 
 
@@ -67,23 +73,26 @@ def compared(files: Sequence[Tuple[str, int, bytes]], other: Sequence[Tuple[str,
     """``files`` without the designed removals, nor folders that, in ``files`` or in ``other``
     (the outcome it is compared with), hold only designed removals."""
     kept = [f for f in files if not _designed(f[0], f[2])]
-    parents = {p for path, _, content in (*files, *other) if _designed(path, content) for p in _ancestors(path)}
+    parents: Set[str] = set()
+    for path, _, content in (*files, *other):
+        if _designed(path, content):
+            path = path.rpartition("/")[0]
+            while path and path not in parents:  # the folders above it
+                parents.add(path)
+                path = path.rpartition("/")[0]
+    candidates = {path for path, mode, _ in kept if path in parents and stat.S_ISDIR(mode)}
+    if not candidates:
+        return tuple(kept)
     children: Dict[str, List[str]] = {}
     for path, _, _ in kept:
-        children.setdefault(os.path.dirname(path), []).append(path)
-    dropped = set()
-    for path, mode, _ in sorted(kept, key=lambda f: -f[0].count("/")):  # deepest first
-        if path in parents and stat.S_ISDIR(mode) and all(c in dropped for c in children.get(path, ())):
+        parent = path.rpartition("/")[0]
+        if parent in candidates:
+            children.setdefault(parent, []).append(path)
+    dropped: Set[str] = set()
+    for path in sorted(candidates, key=lambda p: -p.count("/")):  # deepest first
+        if all(c in dropped for c in children.get(path, ())):
             dropped.add(path)
     return tuple(f for f in kept if f[0] not in dropped)
-
-
-def _ancestors(path: str):
-    while True:
-        path = os.path.dirname(path)
-        if path in ("/", ""):
-            return
-        yield path
 
 
 def plan(text: str) -> Tuple[Step, ...]:
@@ -143,13 +152,13 @@ def _unquote(value: str) -> str:
 class Sandboxes:
     """A few executor processes, each in its own private mount namespace."""
 
-    def __init__(self, count: int = 2) -> None:
+    def __init__(self, count: int = 2, program: str = SANDBOX) -> None:
         self.workers: List[subprocess.Popen] = []
         env = dict(os.environ, SLIMFIX_ORACLE_NAMESPACE="1")
         try:
             for _ in range(count):
                 proc = subprocess.Popen(
-                    ["unshare", "-m", "--propagation", "private", sys.executable, SANDBOX],
+                    ["unshare", "-m", "--propagation", "private", sys.executable, program],
                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env,
                 )
                 self.workers.append(proc)
@@ -173,17 +182,27 @@ class Sandboxes:
         return None
 
     def run(self, jobs: Sequence[Tuple[Tuple[Step, ...], Tuple[str, ...]]]) -> List[Dict[str, Outcome]]:
-        """Run each job (plan, shells); the jobs are spread over the workers."""
+        """Run each job (plan, shells); the jobs are spread over the workers. Consecutive jobs
+        whose plans begin with the same step stay together (a worker runs the shared steps once,
+        see ``sandbox.run_plans``) unless that would leave a worker idle."""
+        groups: List[List[int]] = []
+        for i, (p, shells) in enumerate(jobs):
+            if groups and jobs[groups[-1][-1]][1] == shells and p[:1] == jobs[groups[-1][-1]][0][:1]:
+                groups[-1].append(i)
+            else:
+                groups.append([i])
         n = len(self.workers)
-        shares = [list(jobs[i::n]) for i in range(n)]
+        if len(groups) < n:
+            groups = [[i] for i in range(len(jobs))]
+        shares = [[i for group in groups[w::n] for i in group] for w in range(n)]
         for worker, share in zip(self.workers, shares):
             if share:
-                send(worker.stdin, [(tuple(tuple(s) for s in p), shells) for p, shells in share])
-        replies = [receive(w.stdout) if share else [] for w, share in zip(self.workers, shares)]
+                send(worker.stdin, [(tuple(tuple(s) for s in jobs[i][0]), jobs[i][1]) for i in share])
         out: List[Dict[str, Outcome]] = [{}] * len(jobs)
-        for i, reply in enumerate(replies):
-            for j, result in enumerate(reply):
-                out[i + j * n] = {shell: Outcome(*o) for shell, o in result.items()}
+        for worker, share in zip(self.workers, shares):
+            if share:
+                for i, result in zip(share, receive(worker.stdout)):
+                    out[i] = {shell: Outcome(*o) for shell, o in result.items()}
         return out
 
     def cpu_seconds(self) -> float:
@@ -249,7 +268,7 @@ def _file(entry) -> str:
 
 def same(a: Outcome, b: Outcome) -> bool:
     return ((a.failed_run is None) == (b.failed_run is None) and a.status == b.status and a.stdout == b.stdout
-            and compared(a.files, b.files) == compared(b.files, a.files))
+            and (a.files == b.files or compared(a.files, b.files) == compared(b.files, a.files)))
 
 
 @dataclass
@@ -290,7 +309,7 @@ class Oracle:
     def outcomes(self, plans: Sequence[Tuple[Step, ...]], shells: Tuple[str, ...]) -> List[Dict[str, Outcome]]:
         """What each plan does under each shell: executed once per distinct (plan, shell), the
         last ``MEMO`` of them remembered (a plan's outcome depends on nothing else)."""
-        wanted = [(p, shell) for p in plans for shell in shells]
+        wanted = [(p, shell) for shell in shells for p in plans]  # a shell's plans together: see Sandboxes.run
         missing = list(dict.fromkeys(key for key in wanted if key not in self.memo))
         if missing:
             results = self.sandboxes.run([(p, (shell,)) for p, shell in missing])

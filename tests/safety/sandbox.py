@@ -5,8 +5,8 @@ Run as a program (``python sandbox.py``) inside a private mount namespace (``uns
 it makes the root file system read-only for itself, mounts a tmpfs over every path a
 RUN may write (``ROOTS``), installs the stand-ins for package managers and build tools
 (``stub.sh``, one script per tool) first on PATH, then serves requests on stdin: each a
-list of jobs ``(plan, shells)``, each answered with one ``Outcome`` per shell. Before every
-run each root gets a fresh tmpfs. Standard library only: it runs in its own process, away
+list of jobs ``(plan, shells)``, each answered with one ``Outcome`` per shell. Every run
+starts from the same empty sandbox (``reset``). Standard library only: it runs in its own process, away
 from the test's imports.
 """
 
@@ -22,7 +22,7 @@ import stat
 import struct
 import subprocess
 import sys
-from typing import Dict, List, NamedTuple, Optional, Tuple
+from typing import Dict, List, NamedTuple, Optional, Sequence, Tuple
 
 # Paths a RUN may write; each gets a fresh tmpfs, and all of them are compared.
 ROOTS = ("/tmp", "/var", "/root", "/home", "/run", "/opt")
@@ -53,6 +53,7 @@ BASELINE = (
 )
 RUN_TIMEOUT = 10.0
 MAX_CONTENT = 4096  # bytes of each file (and of the output) that are compared
+MAX_SAVED = 1 << 20  # bytes of a file the state saved between two plans may hold (see run_plans)
 
 
 class Step(NamedTuple):
@@ -70,19 +71,128 @@ class Outcome(NamedTuple):
     files: Tuple[Tuple[str, int, bytes], ...]  # (path, st_mode, content or link target) under ROOTS
 
 
-def run_plan(plan: Tuple[Step, ...], shell: str) -> Outcome:
-    reset()
-    out_path = PRIVATE + "/stdout"
+class Saved(NamedTuple):
+    """What the first ``len(steps)`` steps of a plan did under ``shell``: the files they left
+    (full contents) and their output; or, when one of them failed, the whole ``outcome``."""
+
+    steps: Tuple[Step, ...]
+    shell: str
+    files: Tuple[Tuple[str, int, bytes], ...]
+    roots: Tuple[int, ...]  # the modes of ROOTS themselves
+    stdout: bytes
+    outcome: Optional[Outcome]
+
+
+def run_plans(runs: Sequence[Tuple[Tuple[Step, ...], str]]) -> List[Outcome]:
+    """Each (plan, shell) run. A plan that begins with the same steps as the one before it
+    (same shell; the oracle's original and fixed Dockerfiles mostly do) starts from what those
+    steps left, saved when the plan before reached that point, instead of running them again:
+    each RUN is a fresh shell, and all that crosses RUNs is the files and the output."""
+    outcomes = []
+    saved: Optional[Saved] = None
+    for i, (plan, shell) in enumerate(runs):
+        after = runs[i + 1] if i + 1 < len(runs) else None
+        save_at = _common(plan, after[0]) if after is not None and after[1] == shell else 0
+        start = saved if saved is not None and saved.shell == shell and plan[:len(saved.steps)] == saved.steps else None
+        outcome, saved = run_plan(plan, shell, start, save_at)
+        outcomes.append(outcome)
+    return outcomes
+
+
+def _common(a: Tuple[Step, ...], b: Tuple[Step, ...]) -> int:
+    n = 0
+    while n < len(a) and n < len(b) and a[n] == b[n]:
+        n += 1
+    return n
+
+
+def run_plan(plan: Tuple[Step, ...], shell: str, start: Optional[Saved] = None, save_at: int = 0
+             ) -> Tuple[Outcome, Optional[Saved]]:
+    """The plan's outcome, run from an empty sandbox or from ``start`` (a saved beginning of it);
+    and, when ``save_at`` > 0, what its first ``save_at`` steps did."""
+    if start is not None and start.outcome is not None:  # a step of the beginning failed
+        return start.outcome, start
+    first = 0
+    if start is not None and (save_at >= len(start.steps) or save_at == 0) and _restore(start):
+        first = len(start.steps)
+    else:
+        reset()
+    saved = start if start is not None and first and save_at == first else None
     failed, status = None, 0
-    with open(out_path, "w+b") as out:
-        for index, step in enumerate(plan):
-            status = _run_step(step, shell, out)
+    with open(PRIVATE + "/stdout", "w+b") as out:
+        if first:
+            out.write(start.stdout)
+            out.flush()
+        for index in range(first, len(plan) + 1):
+            if save_at and index == save_at and saved is None:
+                saved = _save(plan[:index], shell, out)
+            if index == len(plan):
+                break
+            status = _run_step(plan[index], shell, out)
             if status != 0:
                 failed = index
                 break
         out.seek(0)
         stdout = out.read(MAX_CONTENT)
-    return Outcome(failed, status, stdout, snapshot())
+    outcome = Outcome(failed, status, stdout, snapshot())
+    if save_at and failed is not None and failed < save_at:  # the next plan stops there too
+        saved = Saved(plan[:save_at], shell, (), (), b"", outcome)
+    return outcome, saved
+
+
+def _save(steps: Tuple[Step, ...], shell: str, out) -> Optional[Saved]:
+    """The sandbox as ``steps`` left it, in full; None when ``_restore`` could not make it again
+    (a special file, a hard link, a folder that cannot be read, a file too big to keep)."""
+    files: List[Tuple[str, int, bytes]] = []
+    complete = all([_walk(root, files, MAX_SAVED + 1) for root in ROOTS])
+    for path, mode, content in files:
+        if not (stat.S_ISDIR(mode) or stat.S_ISLNK(mode) or stat.S_ISREG(mode) and os.lstat(path).st_nlink == 1):
+            complete = False
+        elif len(content) > MAX_SAVED:
+            complete = False
+    out.seek(0)
+    stdout = out.read(MAX_SAVED + 1)
+    out.seek(0, os.SEEK_END)
+    if not complete or len(stdout) > MAX_SAVED:
+        return None
+    files.sort()
+    return Saved(steps, shell, tuple(files), tuple(os.lstat(root).st_mode for root in ROOTS), stdout, None)
+
+
+def _restore(saved: Saved) -> bool:
+    """Make the sandbox hold what ``saved`` holds: names, types, modes, contents, link targets
+    (what no command looks at may differ: times, inode numbers, the order of folders)."""
+    reset()
+    global _left
+    _left = None  # until the run's snapshot: whatever happens, the next reset starts over
+    target = {path: mode for path, mode, _ in saved.files}
+    try:
+        for path, mode in reversed(list(_PRISTINE.items())):  # each folder after what is in it
+            if stat.S_IFMT(target.get(path, 0)) != stat.S_IFMT(mode):
+                os.rmdir(path)
+        for path, mode, content in saved.files:
+            kept = _PRISTINE.get(path)
+            if kept is not None and stat.S_IFMT(kept) == stat.S_IFMT(mode):
+                if kept != mode:
+                    os.chmod(path, stat.S_IMODE(mode))
+                continue
+            if stat.S_ISDIR(mode):
+                os.mkdir(path)
+            elif stat.S_ISLNK(mode):
+                os.symlink(content, path)
+                continue
+            else:
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+                try:
+                    os.write(fd, content)
+                finally:
+                    os.close(fd)
+            os.chmod(path, stat.S_IMODE(mode))  # as root: the folder's own mode stops nothing
+        for root, mode in zip(ROOTS, saved.roots):
+            os.chmod(root, stat.S_IMODE(mode))
+    except OSError:
+        return False
+    return True
 
 
 def _run_step(step: Step, shell: str, out) -> int:
@@ -130,17 +240,58 @@ _libc = ctypes.CDLL(None, use_errno=True)
 _MNT_DETACH = 2
 
 
+# The empty sandbox (path -> st_mode of each folder in it), and what the last run left there
+# (its snapshot, complete), for ``reset`` to undo.
+_PRISTINE: Dict[str, int] = {}
+_ROOT_MODES = {"/tmp": 0o1777, "/root": 0o700}
+_left: Optional[Tuple[Tuple[str, int, bytes], ...]] = None
+
+
 def reset() -> None:
-    """Empty the sandbox: a fresh tmpfs over each root (rmtree for roots that cannot be
-    remounted), then the baseline folders."""
+    """Empty the sandbox. What the last run left is undone: what it created is removed, the
+    folders of the empty sandbox it changed or removed are put back (far cheaper than new
+    mounts). The first time, and whenever the undo fails (the snapshot missed something),
+    each root gets a fresh tmpfs (rmtree for roots that cannot be remounted) instead."""
+    global _left
+    left, _left = _left, None
+    if left is not None and _PRISTINE:
+        try:
+            _undo(left)
+            return
+        except OSError:
+            pass
     for root in ROOTS:
         if not _fresh_tmpfs(root):
             _empty(root)
-    os.chmod("/tmp", 0o1777)
-    os.chmod("/root", 0o700)
     for path in BASELINE:
         os.makedirs(path, exist_ok=True)
     os.chmod("/var/tmp", 0o1777)
+    _chmod_roots()
+    if not _PRISTINE:
+        _PRISTINE.update((path, mode) for path, mode, _ in snapshot())
+        _left = None
+
+
+def _undo(files: Tuple[Tuple[str, int, bytes], ...]) -> None:
+    kept = set()
+    for path, mode, _ in reversed(files):  # sorted by path: each folder after what is in it
+        want = _PRISTINE.get(path)
+        if want is None or stat.S_IFMT(want) != stat.S_IFMT(mode):
+            (os.rmdir if stat.S_ISDIR(mode) else os.unlink)(path)  # root: no permission stops it
+            continue
+        if want != mode:
+            os.chmod(path, stat.S_IMODE(want))
+        kept.add(path)
+    for path, want in _PRISTINE.items():  # parents first
+        if path not in kept:
+            os.mkdir(path, stat.S_IMODE(want))
+            os.chmod(path, stat.S_IMODE(want))
+    _chmod_roots()
+
+
+def _chmod_roots() -> None:
+    for root in ROOTS:
+        os.chmod(root, _ROOT_MODES.get(root, 0o755))
 
 
 def _fresh_tmpfs(root: str) -> bool:
@@ -170,24 +321,33 @@ def _force(func, path, _exc) -> None:
 
 
 def snapshot() -> Tuple[Tuple[str, int, bytes], ...]:
+    """Every entry under ROOTS, sorted by path; kept for ``reset`` when it is complete."""
+    global _left
     files: List[Tuple[str, int, bytes]] = []
+    complete = True
     for root in ROOTS:
-        _walk(root, files)
+        complete = _walk(root, files) and complete
     files.sort()
+    _left = tuple(files) if complete else None
     return tuple(files)
 
 
-def _walk(folder: str, files: List[Tuple[str, int, bytes]]) -> None:
+def _walk(folder: str, files: List[Tuple[str, int, bytes]], limit: int = MAX_CONTENT) -> bool:
+    complete = True
     with os.scandir(folder) as entries:
         for entry in entries:
             path = entry.path
-            mode = entry.stat(follow_symlinks=False).st_mode
+            info = entry.stat(follow_symlinks=False)
+            mode = info.st_mode
+            if info.st_uid or info.st_gid:  # not compared, and not what an empty sandbox has
+                complete = False
             if stat.S_ISREG(mode):
                 try:
                     with open(path, "rb") as handle:
-                        content = handle.read(MAX_CONTENT)
+                        content = handle.read(limit)
                 except OSError as exc:
                     content = f"<unreadable: {exc.strerror}>".encode()
+                    complete = False
             elif stat.S_ISLNK(mode):
                 content = os.readlink(path).encode()
             else:
@@ -195,19 +355,21 @@ def _walk(folder: str, files: List[Tuple[str, int, bytes]]) -> None:
             files.append((path, mode, content))
             if stat.S_ISDIR(mode):
                 try:
-                    _walk(path, files)
-                except OSError:  # a folder without read permission: as os.walk, skip its content
-                    pass
+                    complete = _walk(path, files, limit) and complete
+                except OSError:  # a folder that cannot be read: as os.walk, skip its content
+                    complete = False
+    return complete
 
 
 def setup() -> None:
-    """Inside the private mount namespace: read-only root, tmpfs over the sandbox."""
+    """Inside the private mount namespace: read-only root, tmpfs over the sandbox. The
+    stand-ins are read first: the checkout itself may lie under one of the ROOTS (/tmp)."""
+    with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "stub.sh")) as handle:
+        scripts = split_stub(handle.read())
     _mount(["-o", "remount,bind,ro", "/"])
     for path in (PRIVATE,) + ROOTS:
         _mount(["-t", "tmpfs", "-o", "mode=755", "oracle", path])
     os.makedirs(STUBS)
-    with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "stub.sh")) as handle:
-        scripts = split_stub(handle.read())
     for name in STUB_NAMES:
         path = os.path.join(STUBS, name)
         with open(path, "w") as handle:
@@ -271,11 +433,10 @@ def serve() -> None:
             jobs = receive(stdin)
         except EOFError:
             return
-        replies: List[Dict[str, tuple]] = []
-        for plan, shells in jobs:  # plain tuples: this module is __main__ here
-            plan = tuple(Step(*step) for step in plan)
-            replies.append({shell: tuple(run_plan(plan, shell)) for shell in shells})
-        send(stdout, replies)
+        runs = [(tuple(Step(*step) for step in plan), shell) for plan, shells in jobs for shell in shells]
+        outcomes = iter(run_plans(runs))
+        # plain tuples: this module is __main__ here
+        send(stdout, [{shell: tuple(next(outcomes)) for shell in shells} for _, shells in jobs])
 
 
 if __name__ == "__main__":

@@ -139,6 +139,9 @@ def test_known_differences_are_seen(sandboxes) -> None:
         ("RUN : ${X:=default}\nRUN echo \"$X\" > x\n", "RUN : ${X:=default} && echo \"$X\" > x\n"),
         ("RUN echo $((I=5))\nRUN echo \"$I\" > x\n", "RUN echo $((I=5)) && echo \"$I\" > x\n"),
         ("RUN command cd /tmp\nRUN touch here\n", "RUN command cd /tmp && touch here\n"),
+        # after a RUN both run (once, shared: see sandbox.run_plans)
+        ("RUN mkdir -p d && echo a > d/a\nRUN : ${X:=d}\nRUN echo \"$X\" > d/x\n",
+         "RUN mkdir -p d && echo a > d/a\nRUN : ${X:=d} && echo \"$X\" > d/x\n"),
     ]
     for before, after in pairs:
         head = "FROM debian:12\nWORKDIR /tmp/build\n"
@@ -150,6 +153,48 @@ def test_known_differences_are_seen(sandboxes) -> None:
     bash = 'FROM debian:12\nSHELL ["/bin/bash", "-c"]\nWORKDIR /tmp/build\n'
     assert oracle.compare(bash + "RUN printf -v V hi\nRUN echo \"$V\"\n", bash + "RUN printf -v V hi && echo \"$V\"\n",
                           ("dash",)) is not None
+
+
+def test_runs_that_begin_alike_share_their_beginning(sandboxes) -> None:
+    """Plans that begin with the same RUNs, sent together, run those RUNs once (the second
+    starts from what they left: ``date +%N`` is the same in both) and end as when run alone."""
+    head = ("FROM debian:12\nWORKDIR /tmp/build\nRUN date +%N > t && echo out && mkdir -p d/e && chmod 700 d"
+            " && ln -s t link && chmod 1777 /var/cache/apt && rm -rf /var/lib/apt/lists && touch /var/lib/apt/lists"
+            " && printf 'a\\0b' > bin && chmod 4751 bin && chmod 751 /home\n")
+    tails = ["RUN cat t; ls -a d /var/lib/apt /var/cache/apt; stat -c %a /home; cat link bin\n",
+             "RUN ls -a d /var/lib/apt && stat -c %a /home && cat bin && exit 4\n"]
+    failing = ["FROM debian:12\nWORKDIR /tmp\nRUN echo one > one && false\nRUN echo {}\n".format(n) for n in (1, 2)]
+    plans = [plan(head + tail) for tail in tails] + [plan(text) for text in failing]
+    together = [result["dash"] for result in sandboxes.run([(p, ("dash",)) for p in plans])]
+    alone = [sandboxes.run([(p, ("dash",))])[0]["dash"] for p in plans]
+
+    def stamp(outcome) -> bytes:
+        return next((content for path, _, content in outcome.files if path == "/tmp/build/t"), b"-")
+
+    def without_stamp(outcome):
+        return outcome._replace(stdout=outcome.stdout.replace(stamp(outcome), b""),
+                                files=[f for f in outcome.files if f[0] != "/tmp/build/t"])
+
+    assert stamp(together[0]) == stamp(together[1]) != stamp(alone[1]), "the first RUN ran once for both plans"
+    assert [without_stamp(a) for a in together] == [without_stamp(b) for b in alone]
+    assert [(a.failed_run, a.status) for a in together] == [(None, 0), (1, 4), (0, 1), (0, 1)]
+    assert together[0].stdout.startswith(b"out\n") and together[0].stdout.endswith(b"a\0b")
+
+
+def test_sandbox_runs_from_a_checkout_under_tmp(tmp_path) -> None:
+    """The sandbox mounts a tmpfs over /tmp: it reads its stand-ins before."""
+    if Sandboxes.unavailable() is not None:
+        pytest.skip(Sandboxes.unavailable())
+    here = Path(__file__).resolve().parent
+    folder = Path("/tmp") / tmp_path.relative_to("/tmp") if str(tmp_path).startswith("/tmp/") else None
+    if folder is None:
+        pytest.skip("the temporary folder is not under /tmp")
+    for name in ("sandbox.py", "stub.sh"):
+        (folder / name).write_text((here / name).read_text())
+    with Sandboxes(1, program=str(folder / "sandbox.py")) as pool:
+        outcome = pool.run([(plan("FROM x\nRUN apt-get update && apk add curl\n"), ("dash",))])[0]["dash"]
+    assert outcome.failed_run is None
+    assert "/var/lib/installed/apk/curl" in {path for path, _, _ in outcome.files}
 
 
 STATE_HEADS = {
