@@ -220,6 +220,7 @@ def test_split_to_the_slim_base_installs_the_libraries_the_build_links(buildah, 
     smoke = buildah.run(linked_report.rewritten.image, ["python", "-c", "import linked; print(linked.libpq_version())"])
     assert smoke.returncode == 0 and int(smoke.output.split()[-1]) > 100000
     print(render_table(linked_report))
+    recheck("linked_app", linked_report.original.summary.total_size - linked_report.rewritten.summary.total_size)
 
 
 def test_split_without_the_runtime_libraries_is_breaking_by_the_library_check(buildah, linked_report):
@@ -230,6 +231,7 @@ def test_split_without_the_runtime_libraries_is_breaking_by_the_library_check(bu
     problems = {(p.kind, p.subject) for p in report.checks.problems}
     assert {("library", "libpq.so.5"), ("library", "libxml2.so.2"), ("python", "linked")} <= problems
     assert "shared library libpq.so.5 is missing (needed by /usr/local/lib/" in render_table(report)
+    print(render_table(report))
 
 
 @pytest.fixture(scope="module")
@@ -249,6 +251,7 @@ def test_node_split_keeps_the_dev_dependency_its_start_script_runs(buildah, node
     started = buildah.run(node_report.rewritten.image, ["npm", "start"])
     assert started.returncode == 0 and "7200000" in started.output, started.output
     print(render_table(node_report))
+    recheck("node_start_dev", node_report.original.summary.total_size - node_report.rewritten.summary.total_size)
 
 
 def test_pruning_the_dev_dependency_the_start_needs_is_breaking(buildah, node_report):
