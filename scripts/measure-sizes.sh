@@ -10,9 +10,8 @@
 #     downloads for it (`pip download`), as PyPI's Cache-Control headers make pip keep each one.
 #     Measured from the downloads because the proxy this machine reaches PyPI through strips
 #     those headers, which leaves pip's cache empty in any build here;
-#   npm cache: the same after `npm install NAME` in an empty project (node stand-in);
-#   yarn cache: the same after `yarn add NAME` (Yarn 1, Debian's yarnpkg, on the node stand-in).
-# Usage: measure-sizes.sh [lists|pip|npm|yarn]... (default: all); what is not measured again
+#   npm cache: the same after `npm install NAME` in an empty project (node stand-in).
+# Usage: measure-sizes.sh [lists|pip|npm]... (default: all); what is not measured again
 # keeps its figures. Writes src/slimfix/semantics/measured_sizes.toml.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,7 +32,7 @@ PIP_PACKAGES="requests flask django numpy pandas psycopg2-binary gunicorn fastap
 PIP_PROJECT="django gunicorn psycopg2-binary requests celery redis pillow whitenoise"
 NPM_PACKAGES="express lodash axios react react-dom typescript webpack eslint jest nodemon"
 NPM_PROJECT="express react react-dom axios lodash typescript webpack webpack-cli eslint jest"
-PARTS=${*:-lists pip npm yarn}
+PARTS=${*:-lists pip npm}
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -85,26 +84,11 @@ for p in $1; do size "$p" "$p"; done
 size project $2
 INNER
 
-cat > "$work/yarn.sh" <<'INNER'
-set -e
-export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq && apt-get install -y -qq --no-install-recommends yarnpkg >/dev/null
-size() {  # name, packages...
-  local name=$1; shift
-  rm -rf /tmp/project /tmp/cache && mkdir /tmp/project && cd /tmp/project
-  echo '{"name": "measure", "version": "1.0.0"}' > package.json
-  yarnpkg add --cache-folder /tmp/cache --silent --no-progress "$@" >/dev/null
-  echo "yarn $name $(du -sb /tmp/cache | cut -f1)"
-}
-for p in $1; do size "$p" "$p"; done
-size project $2
-INNER
-
 for part in $PARTS; do
     case $part in
         lists) measure localhost/slimfix-test/debian:bookworm "$work/lists.sh" "${SUITE_SETS[@]}" ;;
         pip) measure localhost/slimfix-test/python:3 "$work/pip.sh" "$PIP_PACKAGES" "$PIP_PROJECT" ;;
-        npm|yarn) measure localhost/slimfix-test/node:18-slim "$work/$part.sh" "$NPM_PACKAGES" "$NPM_PROJECT" ;;
+        npm) measure localhost/slimfix-test/node:18-slim "$work/npm.sh" "$NPM_PACKAGES" "$NPM_PROJECT" ;;
         *) echo "measure-sizes: unknown part $part" >&2; exit 2 ;;
     esac
 done | tee "$work/raw"
@@ -114,7 +98,7 @@ import datetime, os, sys, tomllib
 raw, out_path, pip_project, npm_project = sys.argv[1:]
 old = tomllib.load(open(out_path, "rb")) if os.path.exists(out_path) else {}
 lists = {}
-caches = {f"{tool}_cache": {} for tool in ("pip", "npm", "yarn")}
+caches = {f"{tool}_cache": {} for tool in ("pip", "npm")}
 for line in open(raw):
     kind, name, *rest = line.split()
     if kind == "lists":
@@ -122,7 +106,7 @@ for line in open(raw):
     else:
         caches[f"{kind}_cache"][name] = int(rest[0])
 lists = lists or old.get("apt_lists", {})
-projects = {"pip_cache": pip_project, "npm_cache": npm_project, "yarn_cache": npm_project}
+projects = {"pip_cache": pip_project, "npm_cache": npm_project}
 for key in caches:
     if caches[key]:
         caches[key] = {"project_packages": projects[key], **caches[key]}
@@ -133,8 +117,8 @@ out = [
     f"# measured {datetime.date.today().isoformat()}; bytes (du -sb).",
     "# [apt_lists.RELEASE]: /var/lib/apt/lists after `apt-get update` of the release's suite set",
     "# (compressed, without translations, as the official Debian and Ubuntu images keep them).",
-    "# [pip_cache] / [npm_cache] / [yarn_cache]: the cache one `pip install NAME` / `npm install NAME`",
-    "# / `yarn add NAME` leaves (pip's: the files it downloads, see the script);",
+    "# [pip_cache] / [npm_cache]: the cache one `pip install NAME` / `npm install NAME` leaves (pip's:",
+    "# the files it downloads, see the script);",
     "# `project`: the same for one typical web application's dependencies installed at once.",
 ]
 for release, entry in lists.items():
