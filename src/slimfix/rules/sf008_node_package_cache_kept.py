@@ -8,7 +8,7 @@ from typing import Iterable, List, Optional, Tuple
 from ..record import record
 from ..semantics.context import FileContext
 from ..semantics.run import RunView
-from ..semantics.savings import cache_size
+from ..semantics.savings import cache_size, typical
 from ..shell.commands import CommandView
 from ..syntax import Instruction
 from .base import Applicability, Diagnostic, Rule
@@ -34,17 +34,16 @@ class _Tool:
     paths: Tuple[str, ...]  # cache directories of root
     suffixes: Tuple[str, ...]  # cache directories under any home
     variables: Tuple[str, ...]  # environment variables that move the cache
-    savings: int  # per RUN, for the tools whose cache is not measured
 
 
 NPM = _Tool("npm", "npm cache clean --force", Applicability.SAFE, ("/root/.npm",), ("/.npm", "/.npm/_cacache"),
-            ("npm_config_cache", "NPM_CONFIG_CACHE"), 0)
+            ("npm_config_cache", "NPM_CONFIG_CACHE"))
 YARN = _Tool("yarn", "yarn cache clean", Applicability.UNSAFE,
              ("/usr/local/share/.cache/yarn", "/root/.yarn"), ("/.cache/yarn", "/.yarn-cache"),
-             ("YARN_CACHE_FOLDER", "yarn_cache_folder"), 150_000_000)
+             ("YARN_CACHE_FOLDER", "yarn_cache_folder"))
 PNPM = _Tool("pnpm", None, Applicability.DISPLAY_ONLY, ("/root/.local/share/pnpm", "/root/.cache/pnpm"),
              ("/pnpm/store", "/.pnpm-store", "/share/pnpm", "/.cache/pnpm", "/pnpm"),
-             ("npm_config_store_dir", "NPM_CONFIG_STORE_DIR", "PNPM_HOME"), 0)
+             ("npm_config_store_dir", "NPM_CONFIG_STORE_DIR", "PNPM_HOME"))
 TOOLS = (NPM, YARN, PNPM)
 
 _YARN_INSTALLS = frozenset({"install", "add", "global add"})
@@ -58,7 +57,7 @@ def _savings(tool: _Tool, found: List[CommandView]) -> int:
     """npm's measured cache of each named package (``express@4`` is ``express``), or of a typical
     application for an install of the project's dependencies; a typical figure for Yarn."""
     if tool is not NPM:
-        return tool.savings
+        return typical("yarn_cache")
     named = [_npm_name(w.value) if w.value else None for v in found for w in v.args]
     return cache_size("npm", named, sum(1 for v in found if not v.args))
 
@@ -156,8 +155,8 @@ class NodePackageCacheKept(Rule):
     installing it alone caches (the median of the measured packages for the
     others), and per install of a project's dependencies (`npm ci`, a bare
     `npm install`) what a typical web application's dependencies cache.
-    Yarn 1: 150 MB per `RUN` (unpacked copies, about the size of a typical
-    `node_modules`; not measured).
+    Yarn 1: 150 MB per `RUN` (`savings.toml`: unpacked copies, about the size
+    of a typical `node_modules`; not measured).
     """
 
     code = "SF008"
