@@ -51,7 +51,8 @@ class Planner:
         family = analysis.family if analysis.variant else None
         dropped = analysis.builder_packages - analysis.final_packages if analysis.manager else frozenset()
         if family and family.full_packages:
-            saved = packages_size("apt", dropped | {family.full_packages}, analysis.final_packages)
+            kept = analysis.final_packages.union(*(analysis.deps.runtime_for(n) or () for n in dropped))
+            saved = packages_size("apt", dropped | {family.full_packages}, kept)
         elif family:  # a full image whose packages are not measured: the official images' difference
             saved = family.saving_mb * 1_000_000 + packages_size(analysis.manager or "apt", dropped,
                                                                  full_image_packages())
