@@ -42,8 +42,10 @@ measure() {  # image, script, arguments...
     shift 2
     container=$(buildah from --pull=false "$image")
     buildah copy "$container" "$script" /measure.sh >/dev/null
-    buildah run --isolation chroot --network host "$container" -- bash /measure.sh "$@"
-    buildah rm "$container" >/dev/null
+    local status=0
+    buildah run --isolation chroot --network host "$container" -- bash /measure.sh "$@" || status=$?
+    buildah rm "$container" >/dev/null  # also when the measurement failed
+    return "$status"
 }
 
 cat > "$work/lists.sh" <<'INNER'
