@@ -4,11 +4,14 @@
 #   localhost/slimfix-test/python:3         python3 in a venv at /usr/local (laid out like the
 #                                           official python images), pip, the host's CA certificates;
 #                                           it stands in for the slim variant (python:3-slim)
-#   localhost/slimfix-test/python-full:3    the same plus what the full python image has from
-#                                           buildpack-deps: a compiler, headers and -dev libraries
-#                                           (libpq, libxml2) whose runtime libraries the slim lacks
+#   localhost/slimfix-test/python:3-full    the same plus what the full python image has under its
+#                                           Python: buildpack-deps:bookworm's packages (curl, scm and
+#                                           full layers: compilers, VCS tools, -dev libraries), the
+#                                           python image's own (libbluetooth-dev tk-dev uuid-dev) and
+#                                           python3-dev for the stand-in's Debian Python
 #   localhost/slimfix-test/node:18-slim     Debian's nodejs and npm (18) on the Debian image
-#   localhost/slimfix-test/node-full:18     the same plus a compiler, as the full node image has
+#   localhost/slimfix-test/node:18-full     the same plus buildpack-deps:bookworm's packages, as the
+#                                           full node image has
 #   localhost/slimfix-test/golang:1.19-bookworm  Debian's Go (1.19) with gcc for cgo, like golang:*-bookworm
 # Idempotent and quick when all is there. Built images are cached as archives in
 # $SLIMFIX_TEST_CACHE (default ${XDG_CACHE_HOME:-/var/cache}/slimfix-test), keyed by the host's
@@ -20,13 +23,15 @@ SETUP_VERSION=1
 SUITE=bookworm
 DEBIAN_IMAGE=localhost/slimfix-test/debian:bookworm
 PYTHON_IMAGE=localhost/slimfix-test/python:3
-PYTHON_FULL_IMAGE=localhost/slimfix-test/python-full:3
-# What the full stand-in adds, as buildpack-deps does for the official full images.
-FULL_PACKAGES="gcc libc6-dev make python3-dev libpq-dev libxml2-dev"
+PYTHON_FULL_IMAGE=localhost/slimfix-test/python:3-full
+. "$(dirname "${BASH_SOURCE[0]}")/buildpack-deps.sh"  # BUILDPACK_PACKAGES, PYTHON_FULL_EXTRAS
+# The full python image adds these to buildpack-deps; python3-dev gives the stand-in's Debian
+# Python the headers the official image has in /usr/local/include.
+FULL_PACKAGES="$BUILDPACK_PACKAGES $PYTHON_FULL_EXTRAS python3-dev"
 NODE_IMAGE=localhost/slimfix-test/node:18-slim
-NODE_FULL_IMAGE=localhost/slimfix-test/node-full:18
+NODE_FULL_IMAGE=localhost/slimfix-test/node:18-full
 NODE_PACKAGES="nodejs npm ca-certificates"
-NODE_FULL_PACKAGES="gcc g++ libc6-dev make"
+NODE_FULL_PACKAGES="$BUILDPACK_PACKAGES"
 GO_IMAGE=localhost/slimfix-test/golang:1.19-bookworm
 GO_PACKAGES="golang-go gcc libc6-dev ca-certificates"
 CACHE=${SLIMFIX_TEST_CACHE:-${XDG_CACHE_HOME:-/var/cache}/slimfix-test}
@@ -185,9 +190,9 @@ main() {
     go_key=$(echo "$debian_key $GO_PACKAGES" | sha256sum | cut -c1-16)
     restore_or_build "$DEBIAN_IMAGE" "$debian_key" "$CACHE/debian-$SUITE-$debian_key.tar" build_debian
     restore_or_build "$PYTHON_IMAGE" "$python_key" "$CACHE/python3-$python_key.tar" build_python
-    restore_or_build "$PYTHON_FULL_IMAGE" "$full_key" "$CACHE/python3-full-$full_key.tar" build_python_full
+    restore_or_build "$PYTHON_FULL_IMAGE" "$full_key" "$CACHE/python3-buildpack-$full_key.tar" build_python_full
     restore_or_build "$NODE_IMAGE" "$node_key" "$CACHE/node-$node_key.tar" build_node
-    restore_or_build "$NODE_FULL_IMAGE" "$node_full_key" "$CACHE/node-full-$node_full_key.tar" build_node_full
+    restore_or_build "$NODE_FULL_IMAGE" "$node_full_key" "$CACHE/node-buildpack-$node_full_key.tar" build_node_full
     restore_or_build "$GO_IMAGE" "$go_key" "$CACHE/golang-$go_key.tar" build_go
     find "$CACHE" -maxdepth 1 -name '*.tar' ! -name "*-$debian_key.tar" ! -name "*-$python_key.tar" \
         ! -name "*-$full_key.tar" ! -name "*-$node_key.tar" ! -name "*-$node_full_key.tar" \

@@ -13,7 +13,7 @@ ROOT=${SLIMFIX_DOCKER_ROOT:-/var/lib/slimfix-docker}
 RUN=${SLIMFIX_DOCKER_RUN:-/run/slimfix-docker}
 SOCKET=unix://$RUN/docker.sock
 PIDFILE=$RUN/docker.pid
-IMAGES="localhost/slimfix-test/debian:bookworm localhost/slimfix-test/python:3 localhost/slimfix-test/python-full:3"
+IMAGES="localhost/slimfix-test/debian:bookworm localhost/slimfix-test/python:3 localhost/slimfix-test/python:3-full"
 # overlay2 works on this kind of host; vfs is the fallback that works wherever dockerd does.
 DRIVERS=${SLIMFIX_DOCKER_DRIVERS:-overlay2 vfs}
 

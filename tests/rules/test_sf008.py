@@ -6,6 +6,7 @@ import pytest
 
 from slimfix.config import Settings
 from slimfix.fixer import fix_text
+from slimfix.semantics.savings import cache_size
 
 from .conftest import assert_fix_removes_hadolint_code
 
@@ -20,7 +21,13 @@ def test_npm_is_fixed_by_default_and_yarn_only_with_unsafe_fixes():
     assert default.output == "FROM node:20\nRUN npm ci && npm cache clean --force\nRUN yarn install\n"
     unsafe = _run(text, select=("node-package-cache-kept",), unsafe_fixes=True)
     assert unsafe.output.endswith("RUN yarn install && yarn cache clean\n")
-    assert unsafe.savings == 50_000_000 + 150_000_000
+    assert unsafe.savings == cache_size("npm", [], projects=1) + 150_000_000  # npm measured, Yarn typical
+
+
+def test_npm_savings_are_the_measured_cache_of_the_named_packages():
+    [fixed] = _run("FROM node:20\nRUN npm install express@4 lodash @types/node@20\n").fixed
+    assert fixed.savings == cache_size("npm", ["express", "lodash", "@types/node"])
+    assert cache_size("npm", ["express"]) < fixed.savings
 
 
 @pytest.mark.parametrize("text", [

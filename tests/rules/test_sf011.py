@@ -83,6 +83,18 @@ def test_alpine_python_splits_like_the_multi_stage_dockerfile(case):
     ]
 
 
+def test_the_estimate_is_what_the_runtime_stage_drops():
+    """The full image's measured packages with the build's own, each once, less what the runtime
+    stage installs (libpq5 for libpq-dev), plus the apt lists the original keeps."""
+    from slimfix.semantics.savings import apt_lists_size, packages_size
+
+    text = "FROM python:3.11\nRUN apt-get update\nRUN apt-get install -y libpq-dev gcc\nRUN pip install psycopg2\n"
+    [diagnostic] = fix_text(text, "Dockerfile", SF011).fixed
+    dropped = packages_size("apt", ["python-full", "libpq-dev", "gcc"], present=["libpq5"])
+    assert diagnostic.savings == dropped + apt_lists_size("python:3.11")
+    assert dropped < packages_size("apt", ["python-full"])  # libpq5 stays
+
+
 def test_full_debian_image_runs_on_its_slim_variant():
     result = fix_text(read("blog1-full-python-image.Dockerfile"), "Dockerfile", SF011)
     [diagnostic] = result.fixed

@@ -21,12 +21,13 @@ CEXT = FIXTURES / "cext_app"
 LINKED = FIXTURES / "linked_app"
 NODE = FIXTURES / "node_start_dev"
 GO = FIXTURES / "go_cgo"
+DEMO = FIXTURES / "demo_app"
 # Local stand-ins for the official images the fixtures name (no registry is reachable here).
 STAND_INS = {
     "python:3-slim": "localhost/slimfix-test/python:3",
-    "python:3": "localhost/slimfix-test/python-full:3",
+    "python:3": "localhost/slimfix-test/python:3-full",
     "node:18-slim": "localhost/slimfix-test/node:18-slim",
-    "node:18": "localhost/slimfix-test/node-full:18",
+    "node:18": "localhost/slimfix-test/node:18-full",
     "golang:1.19-bookworm": "localhost/slimfix-test/golang:1.19-bookworm",
     "debian:bookworm-slim": "localhost/slimfix-test/debian:bookworm",
 }
@@ -35,7 +36,8 @@ MB = 1_000_000
 
 
 # the rules whose rewrite each scenario proves
-SELECT = {"apt_client": ("SF001", "SF002"), "cext_app": ("SF011",), "linked_app": ("SF011",), "node_start_dev": ("SF011",), "go_cgo": ("SF011",)}
+SELECT = {"apt_client": ("SF001", "SF002"), "cext_app": ("SF011",), "linked_app": ("SF011",), "node_start_dev": ("SF011",), "go_cgo": ("SF011",),
+          "demo_app": ("SF011",)}
 
 
 def rewrite(scenario: Path) -> str:
@@ -218,6 +220,7 @@ def test_split_to_the_slim_base_installs_the_libraries_the_build_links(buildah, 
     smoke = buildah.run(linked_report.rewritten.image, ["python", "-c", "import linked; print(linked.libpq_version())"])
     assert smoke.returncode == 0 and int(smoke.output.split()[-1]) > 100000
     print(render_table(linked_report))
+    recheck("linked_app", linked_report.original.summary.total_size - linked_report.rewritten.summary.total_size)
 
 
 def test_split_without_the_runtime_libraries_is_breaking_by_the_library_check(buildah, linked_report):
@@ -228,6 +231,7 @@ def test_split_without_the_runtime_libraries_is_breaking_by_the_library_check(bu
     problems = {(p.kind, p.subject) for p in report.checks.problems}
     assert {("library", "libpq.so.5"), ("library", "libxml2.so.2"), ("python", "linked")} <= problems
     assert "shared library libpq.so.5 is missing (needed by /usr/local/lib/" in render_table(report)
+    print(render_table(report))
 
 
 @pytest.fixture(scope="module")
@@ -247,6 +251,7 @@ def test_node_split_keeps_the_dev_dependency_its_start_script_runs(buildah, node
     started = buildah.run(node_report.rewritten.image, ["npm", "start"])
     assert started.returncode == 0 and "7200000" in started.output, started.output
     print(render_table(node_report))
+    recheck("node_start_dev", node_report.original.summary.total_size - node_report.rewritten.summary.total_size)
 
 
 def test_pruning_the_dev_dependency_the_start_needs_is_breaking(buildah, node_report):
@@ -270,6 +275,20 @@ def test_go_cgo_binary_split_onto_the_debian_release_its_tag_names(buildah):
     finally:
         for image in (report.original, report.rewritten):
             buildah.remove(image.image)
+
+
+def test_the_demo_split_from_the_full_image_to_the_slim(buildah):
+    """examples/Dockerfile's shape on the full python stand-in (buildpack-deps' packages under it, as
+    the official image has), split onto the slim one: what the runtime stage drops, measured."""
+    text = rewrite(DEMO)
+    assert "FROM python:3-slim" in text and "apt-get install -y libpq5" in text
+    smoke = "cd /app && python -c 'import app.wsgi, psycopg2; print(psycopg2.__libpq_version__)'"
+    report = verify(local(original(DEMO)), local(text), DEMO, smoke=smoke, builder=buildah)
+    assert report.verdict == "smaller" and report.checks.passed and report.smoke.passed, render_table(report)
+    before, after = report.original.summary.total_size, report.rewritten.summary.total_size
+    print(f"demo split measured: {before} -> {after} ({before - after} bytes saved)")
+    print(render_table(report))
+    recheck("demo_app", before - after)
 
 
 def test_libraries_a_rewrite_loses_are_traced_to_their_packages_and_added(buildah, linked_report):

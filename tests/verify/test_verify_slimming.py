@@ -20,8 +20,8 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 MB = 1_000_000
 
 
-def _fixed(text: str, path: Path, code: str):
-    result = fix_text(text, str(path), Settings(select=(code,)))
+def _fixed(text: str, path: Path, code: str, unsafe: bool = False):
+    result = fix_text(text, str(path), Settings(select=(code,), unsafe_fixes=unsafe))
     assert result.fixed and not result.internal_error, result.internal_error
     return result
 
@@ -80,3 +80,30 @@ def test_a_deletion_moved_into_the_run_that_made_the_file(buildah, tmp_path):
     print(f"SF017 measured: {report.original.summary.total_size} -> {report.rewritten.summary.total_size} "
           f"({saved} bytes saved)")
     assert 19 * MB < saved < 21 * MB
+
+
+def test_recommended_packages_left_out(buildah):
+    scenario = FIXTURES / "apt_recommends"
+    text = (scenario / "before.Dockerfile").read_text()
+    result = _fixed(text, scenario / "before.Dockerfile", "SF003", unsafe=True)
+    assert "apt-get install --no-install-recommends -y curl git" in result.output
+    report = verify(text, result.output, scenario, smoke="git --version && curl --version", builder=buildah)
+    assert report.verdict == "smaller" and report.smoke.passed
+    saved = _saved(report)
+    print(f"SF003 measured: {report.original.summary.total_size} -> {report.rewritten.summary.total_size} "
+          f"({saved} bytes saved, estimated {result.savings})")
+    recheck("apt_recommends", saved)
+
+
+def test_npm_cache_cleaned_where_it_is_filled(buildah):
+    scenario = FIXTURES / "npm_tool"
+    text = (scenario / "before.Dockerfile").read_text()
+    result = _fixed(text, scenario / "before.Dockerfile", "SF008")
+    assert "RUN npm install express lodash && npm cache clean --force\n" in result.output
+    smoke = "cd /app && node -e \"require('express'); console.log(require('lodash').VERSION)\""
+    report = verify(text, result.output, scenario, smoke=smoke, builder=buildah)
+    assert report.verdict == "smaller" and report.smoke.passed
+    saved = _saved(report)
+    print(f"SF008 measured: {report.original.summary.total_size} -> {report.rewritten.summary.total_size} "
+          f"({saved} bytes saved, estimated {result.savings})")
+    recheck("npm_tool", saved)

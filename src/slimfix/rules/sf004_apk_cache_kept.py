@@ -9,6 +9,7 @@ from typing import Callable, Dict, Iterable, List, Optional, Tuple
 from ..semantics.context import FileContext
 from ..semantics.images import ImageRef
 from ..semantics.run import RunView
+from ..semantics.savings import typical
 from ..semantics.shellfacts import surely_runs_before
 from ..shell.commands import CommandView
 from ..shell.edit import remove_command
@@ -18,7 +19,6 @@ from .package_caches import cache_mounted, commands, insertions, plural, removes
 
 OPTION = "--no-cache"
 CACHE = "/var/cache/apk"
-SAVINGS = 3_000_000
 _FETCHING = frozenset({"install", "upgrade"})  # actions that read (and refresh) the index
 _WITHOUT_INDEX = frozenset({"install", "upgrade", "remove"})
 _COMMENT_LINE = re.compile(r"\n[ \t]*#")  # a comment line inside the instruction
@@ -133,7 +133,7 @@ class ApkCacheKept(Rule):
         if reason is not None or not edits:
             return self.diagnostic(instruction, f"{message} (no automatic fix: {reason})")
         start = min(c.command.start for c, _ in commands(run, ("apk",)))
-        savings = 0 if removes_any(run, start, (CACHE + "/*",)) else SAVINGS
+        savings = 0 if removes_any(run, start, (CACHE + "/*",)) else typical("apk_indexes")
         return self.diagnostic(instruction, message, fix=Fix(edits, Applicability.SAFE, " and ".join(done)),
                                savings=savings)
 

@@ -7,6 +7,7 @@ from typing import Iterable
 
 from ..semantics.context import FileContext
 from ..semantics.run import RunView
+from ..semantics.savings import cache_size
 from ..shell.commands import CommandView
 from ..syntax import Instruction
 from .base import Applicability, Diagnostic, Rule
@@ -14,8 +15,6 @@ from .package_caches import (abbreviates, cache_mounted, commands, earlier_match
                              plural, variable)
 
 OPTION = "--no-cache-dir"
-PACKAGE_SAVINGS = 5_000_000
-PROJECT_SAVINGS = 50_000_000
 # `pip config set global.no-cache-dir ...` (any section) turns the cache off for later commands
 _CONFIGURED = re.compile(r"\bpip[0-9.]*\s+config\s+(?:--\S+\s+)*set\s+\S*no-cache-dir\b")
 _CACHE_SUFFIXES = ("/.cache/pip", "/.cache")
@@ -33,15 +32,18 @@ def _cache_off(view: CommandView) -> bool:
 
 
 def _savings(view: CommandView) -> int:
+    """The measured cache of each named package (``Django[argon2]>=4`` is ``django``; a word known
+    only at build time counts a typical package) and of a typical project for each requirements
+    file, local project or editable install."""
     projects = len(view.option_values("requirement")) + len(view.option_values("editable"))
-    packages = 0
+    packages = []
     for word in view.args:
-        value = word.value or ""
-        if value.startswith((".", "/")) or value.endswith((".txt", ".toml")):
+        value = word.value
+        if value and (value.startswith((".", "/")) or value.endswith((".txt", ".toml"))):
             projects += 1
         else:
-            packages += 1
-    return max(PACKAGE_SAVINGS, packages * PACKAGE_SAVINGS + projects * PROJECT_SAVINGS)
+            packages.append(re.split(r"[\[<>=!~;@ ]", value, 1)[0].lower().replace("_", "-") if value else None)
+    return cache_size("pip", packages, projects)
 
 
 class PipCacheKept(Rule):
@@ -91,10 +93,11 @@ class PipCacheKept(Rule):
     `RUN`: the option is a word inserted in the script's line.
 
     ## Estimated savings
-    Per command: 5 MB per package named on the command line and 50 MB per
-    requirements file, local project or editable install (a rough size of
-    the downloaded wheels and sources a typical requirements file pulls in),
-    at least 5 MB.
+    The cache `pip install` leaves, measured (`measured_sizes.toml`, by
+    `scripts/measure-sizes.sh`): per package named on the command line, what
+    installing it alone caches (the median of the measured packages for the
+    others), and per requirements file, local project or editable install what
+    a typical web application's requirements cache.
     """
 
     code = "SF007"

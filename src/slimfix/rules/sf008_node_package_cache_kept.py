@@ -8,6 +8,7 @@ from typing import Iterable, List, Optional, Tuple
 from ..record import record
 from ..semantics.context import FileContext
 from ..semantics.run import RunView
+from ..semantics.savings import cache_size, typical
 from ..shell.commands import CommandView
 from ..syntax import Instruction
 from .base import Applicability, Diagnostic, Rule
@@ -33,17 +34,16 @@ class _Tool:
     paths: Tuple[str, ...]  # cache directories of root
     suffixes: Tuple[str, ...]  # cache directories under any home
     variables: Tuple[str, ...]  # environment variables that move the cache
-    savings: int
 
 
 NPM = _Tool("npm", "npm cache clean --force", Applicability.SAFE, ("/root/.npm",), ("/.npm", "/.npm/_cacache"),
-            ("npm_config_cache", "NPM_CONFIG_CACHE"), 50_000_000)
+            ("npm_config_cache", "NPM_CONFIG_CACHE"))
 YARN = _Tool("yarn", "yarn cache clean", Applicability.UNSAFE,
              ("/usr/local/share/.cache/yarn", "/root/.yarn"), ("/.cache/yarn", "/.yarn-cache"),
-             ("YARN_CACHE_FOLDER", "yarn_cache_folder"), 150_000_000)
+             ("YARN_CACHE_FOLDER", "yarn_cache_folder"))
 PNPM = _Tool("pnpm", None, Applicability.DISPLAY_ONLY, ("/root/.local/share/pnpm", "/root/.cache/pnpm"),
              ("/pnpm/store", "/.pnpm-store", "/share/pnpm", "/.cache/pnpm", "/pnpm"),
-             ("npm_config_store_dir", "NPM_CONFIG_STORE_DIR", "PNPM_HOME"), 0)
+             ("npm_config_store_dir", "NPM_CONFIG_STORE_DIR", "PNPM_HOME"))
 TOOLS = (NPM, YARN, PNPM)
 
 _YARN_INSTALLS = frozenset({"install", "add", "global add"})
@@ -51,6 +51,19 @@ _YARN_INSTALLS = frozenset({"install", "add", "global add"})
 _BERRY_OPTIONS = frozenset({"--immutable", "--immutable-cache", "--check-cache", "--inline-builds", "--mode"})
 _BERRY_SCRIPT = re.compile(r"\byarn(?:pkg)?\s+(?:set\s+version|dlx|workspaces\s+focus)\b|\bcorepack\b|--immutable\b")
 _BERRY_FILES = (".yarnrc.yml", ".yarn/", ".pnp.")
+
+
+def _savings(tool: _Tool, found: List[CommandView]) -> int:
+    """npm's measured cache of each named package (``express@4`` is ``express``), or of a typical
+    application for an install of the project's dependencies; a typical figure for Yarn."""
+    if tool is not NPM:
+        return typical("yarn_cache")
+    named = [_npm_name(w.value) if w.value else None for v in found for w in v.args]
+    return cache_size("npm", named, sum(1 for v in found if not v.args))
+
+
+def _npm_name(spec: str) -> str:
+    return spec[:1] + spec[1:].split("@", 1)[0]
 
 
 def _installs(tool: _Tool, view: CommandView) -> bool:
@@ -137,9 +150,13 @@ class NodePackageCacheKept(Rule):
     script's exit status (no fix after a final comment line or `exit`).
 
     ## Estimated savings
-    Per `RUN`: 50 MB for npm (compressed tarballs, about a third of a typical
-    application's 150 MB `node_modules`) and 150 MB for Yarn 1 (unpacked
-    copies, about the size of `node_modules`).
+    For npm, the cache measured on npm 9 (`measured_sizes.toml`, by
+    `scripts/measure-sizes.sh`): per package named on the command line, what
+    installing it alone caches (the median of the measured packages for the
+    others), and per install of a project's dependencies (`npm ci`, a bare
+    `npm install`) what a typical web application's dependencies cache.
+    Yarn 1: 150 MB per `RUN` (`savings.toml`: unpacked copies, about the size
+    of a typical `node_modules`; not measured).
     """
 
     code = "SF008"
@@ -182,4 +199,4 @@ class NodePackageCacheKept(Rule):
         if fix is None:
             reason = run.cannot_append() or "the RUN cannot be extended safely"
             return self.diagnostic(instruction, f"{message} (no automatic fix: {reason})")
-        return self.diagnostic(instruction, f"{message}; append `{command}`", fix=fix, savings=tool.savings)
+        return self.diagnostic(instruction, f"{message}; append `{command}`", fix=fix, savings=_savings(tool, found))

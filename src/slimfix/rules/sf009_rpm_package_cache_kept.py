@@ -7,6 +7,7 @@ from typing import FrozenSet, Iterable, List, Optional, Tuple
 from ..record import record
 from ..semantics.context import FileContext
 from ..semantics.run import RunView
+from ..semantics.savings import typical
 from ..shell.commands import CommandView
 from ..syntax import Instruction
 from .base import Applicability, Diagnostic, Rule
@@ -27,13 +28,13 @@ class _Family:
     caches: Tuple[str, ...]  # cache directories
     clean_all: bool  # only `clean all` empties the cache (yum, dnf); any `zypper clean` counts
     cleanup: str  # appended, after the program name
-    savings: int
+    size: str  # savings.toml's [typical] entry of its metadata
 
 
 YUM_DNF = _Family(frozenset({"yum", "dnf"}), ("/var/cache/yum", "/var/cache/dnf", "/var/cache/libdnf5"), True,
-                  "clean all", 100_000_000)
-MICRODNF = _Family(frozenset({"microdnf"}), ("/var/cache/yum", "/var/cache/dnf"), True, "clean all", 30_000_000)
-ZYPPER = _Family(frozenset({"zypper"}), ("/var/cache/zypp",), False, "clean --all", 60_000_000)
+                  "clean all", "yum_dnf_metadata")
+MICRODNF = _Family(frozenset({"microdnf"}), ("/var/cache/yum", "/var/cache/dnf"), True, "clean all", "microdnf_metadata")
+ZYPPER = _Family(frozenset({"zypper"}), ("/var/cache/zypp",), False, "clean --all", "zypper_metadata")
 FAMILIES = (YUM_DNF, MICRODNF, ZYPPER)
 
 _FILLS_CACHE = frozenset({"install", "upgrade"})
@@ -155,4 +156,4 @@ class RpmPackageCacheKept(Rule):
         if fix is None:
             reason = run.cannot_append() or "the RUN cannot be extended safely"
             return self.diagnostic(instruction, f"{message} (no automatic fix: {reason})")
-        return self.diagnostic(instruction, f"{message}; append `{command}`", fix=fix, savings=family.savings)
+        return self.diagnostic(instruction, f"{message}; append `{command}`", fix=fix, savings=typical(family.size))

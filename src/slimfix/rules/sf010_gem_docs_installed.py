@@ -8,13 +8,13 @@ from typing import Iterable
 from ..semantics.context import FileContext
 from ..semantics.images import ImageRef, family_of
 from ..semantics.run import RunView
+from ..semantics.savings import typical
 from ..shell.commands import CommandView
 from ..syntax import Instruction
 from .base import Applicability, Diagnostic, Rule
 from .package_caches import abbreviates, commands, earlier_match, option_finding, plural
 
 OPTION = "--no-document"
-SAVINGS_PER_GEM = 5_000_000
 # `gem: --no-document` (or `install: ...`, or the old `--no-rdoc --no-ri`) in a script that names a gemrc
 _GEMRC_LINE = re.compile(r"\b(?:gem|install):\s*[^\n'\"]*--no-(?:document|doc|rdoc|ri)\b")
 
@@ -29,7 +29,7 @@ def _documents(view: CommandView) -> bool:
 
 
 def _savings(view: CommandView) -> int:
-    return SAVINGS_PER_GEM * max(1, len(view.args))
+    return typical("gem_docs") * max(1, len(view.args))
 
 
 class GemDocsInstalled(Rule):

@@ -10,12 +10,12 @@ from typing import Iterable, List, Optional, Tuple
 from ..semantics.archives import NO, YES, PathRef, downloaded_path, same_file, unpacked_paths
 from ..semantics.context import FileContext
 from ..semantics.run import RunView
+from ..semantics.savings import typical
 from ..syntax import Instruction
 from .base import Applicability, Diagnostic, Fix, Rule
 from .package_caches import lineage_mentions
 from .shell_paths import changes_directory, mention_in
 
-SAVINGS = 20_000_000
 # Programs that read the working directory when no path is given
 _LISTERS = frozenset({"ls", "find", "du", "tree", "dir"})
 _LISTER_WORD = re.compile(r"(^|[\s;&|(`\"'\[,])(" + "|".join(sorted(_LISTERS)) + r")(?=$|[\s;&|)`\"',\]])")
@@ -102,7 +102,7 @@ class DownloadedArchiveKept(Rule):
     def _diagnose(self, run: RunView, instruction: Instruction, kept, later: Tuple[Instruction, ...]) -> Diagnostic:
         names = ", ".join(f"`{ref.written}`" for ref, _, _, _ in kept)
         message = f"the downloaded {names} stays in the layer after it is unpacked; remove it in the same RUN"
-        savings = SAVINGS * len(kept)
+        savings = typical("downloaded_archive") * len(kept)
         level = Applicability.SAFE
         paths = []
         for ref, remove_as, end, unsure in kept:

@@ -86,6 +86,7 @@ class Family:
     ecosystem: str
     python_prefix: Optional[str]
     saving_mb: int
+    full_packages: Optional[str]  # apt_sizes.toml's install of what the full image has over the variant
     runtime: Tuple[VariantRule, ...]
 
     def runtime_image(self, ref: ImageRef, tag: Optional[str] = None) -> Optional[str]:
@@ -121,6 +122,7 @@ def load_images() -> ImageTable:
             ecosystem=entry["ecosystem"],
             python_prefix=entry.get("python_prefix"),
             saving_mb=int(entry.get("saving_mb", 0)),
+            full_packages=entry.get("full_packages"),
             runtime=tuple(
                 VariantRule(_expand(rule["tag"], named), rule.get("to"), rule.get("image"))
                 for rule in entry.get("runtime", ())

@@ -1,11 +1,14 @@
-"""Sizes behind the rules' savings estimates (``savings.toml``, ``apt_sizes.toml``), measured
-where possible."""
+"""Sizes behind the rules' savings estimates: measured where possible (``apt_sizes.toml`` by
+scripts/measure-packages.sh, ``measured_sizes.toml`` by scripts/measure-sizes.sh), typical figures
+in ``savings.toml`` for the rest."""
 
 from __future__ import annotations
 
 import os
+import re
 from functools import lru_cache
-from typing import Iterable
+from statistics import median
+from typing import Iterable, Optional
 
 from ..datafiles import load_table
 from .images import ImageRef
@@ -22,14 +25,25 @@ def _table(name: str = "savings.toml") -> dict:
 
 
 def apt_lists_size(image: str) -> int:
-    """Bytes of apt's package lists in an image built from ``image`` (the root image of the stage)."""
-    sizes = _table()["apt_lists"]
-    name = ImageRef.parse(image).path.rsplit("/", 1)[-1].lower() if image else ""
-    if name == "ubuntu":
-        return int(sizes["ubuntu"]["bytes"])
-    if name == "debian" or name in _DEBIAN_BASED:
-        return int(sizes["debian"]["bytes"])
-    return int(sizes["default"]["bytes"])
+    """Bytes of apt's package lists after ``apt-get update`` in an image built from ``image`` (the
+    root image of the stage): measured for the suite set of the release its tag names, else of its
+    distribution's default release (Debian's for images of unknown distribution)."""
+    measured = _table("measured_sizes.toml")["apt_lists"]
+    return int(measured[_release(image, measured)]["bytes"])
+
+
+def _release(image: str, measured: dict) -> str:
+    ref = ImageRef.parse(image) if image else None
+    name = ref.path.rsplit("/", 1)[-1].lower() if ref else ""
+    family = "ubuntu" if name == "ubuntu" else "debian"  # Debian's derivatives and unknown images too
+    settings = _table()["apt_lists"]
+    tag = ref.tag.lower() if ref else ""
+    for version, release in settings["ubuntu_versions"].items():
+        if family == "ubuntu" and (tag == version or tag.startswith(version + "-")):
+            return release
+    words = set(re.split(r"[-_.]", tag))
+    named = [r for r, entry in measured.items() if entry["family"] == family and r in words]
+    return named[0] if named else settings["default_release"][family]
 
 
 def packages_size(tool: str, names: Iterable[str], present: Iterable[str] = ()) -> int:
@@ -55,3 +69,38 @@ def _typical(names: Iterable[str]) -> int:
 def full_image_packages() -> frozenset:
     """Packages the full official images (buildpack-deps underneath) already have."""
     return frozenset(_table()["full_image_packages"]["names"])
+
+
+def recommends_size(names: Iterable[Optional[str]]) -> int:
+    """Bytes apt's recommended packages add to an install of ``names`` (None: a word not known
+    before the build) on Debian 12: measured per install (``apt_sizes.toml``, [recommends] less
+    [installs]), each package once; a name not measured counts the median of the measured ones."""
+    table = _table("apt_sizes.toml")
+    recommends, installs, sizes = table["recommends"], table["installs"], table["bytes"]
+    names = set(names)
+    known = names & set(recommends)
+    extra = set().union(*(recommends[n] for n in known)) - set().union(*(installs[n] for n in known))
+    return sum(sizes[p] for p in extra) + len(names - known) * _median_recommends()
+
+
+@lru_cache(maxsize=None)
+def _median_recommends() -> int:
+    table = _table("apt_sizes.toml")
+    extras = [set(table["recommends"][n]) - set(table["installs"][n]) for n in table["recommends"]]
+    return int(median(sum(table["bytes"][p] for p in extra) for extra in extras))
+
+
+def cache_size(tool: str, packages: Iterable[Optional[str]], projects: int = 0) -> int:
+    """Bytes the cache of ``tool`` (pip, npm) keeps after installing ``packages`` by name (None: a
+    word not known before the build) and ``projects`` (requirements files, package.json, local
+    projects): measured per package (``measured_sizes.toml``), the median of the measured ones for
+    other names, a typical application's dependencies for each project."""
+    table = _table("measured_sizes.toml")[f"{tool}_cache"]
+    sizes = {name: size for name, size in table.items() if name not in ("project", "project_packages")}
+    typical = int(median(sizes.values()))
+    return int(sum(sizes.get(name, typical) if name else typical for name in packages) + projects * table["project"])
+
+
+def typical(name: str) -> int:
+    """A typical size no build here measures (``savings.toml``, [typical.NAME])."""
+    return int(_table()["typical"][name]["bytes"])

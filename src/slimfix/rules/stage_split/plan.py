@@ -44,15 +44,20 @@ class Planner:
         return SplitRewrite(start, len(analysis.ctx.text), text, analysis.variant, self._savings())
 
     def _savings(self) -> int:
-        """What the runtime stage drops: the full image's extra size when it changes image, the
-        build-only packages (but those a full image has anyway), the apt lists the stage left."""
+        """What the runtime stage drops: the build-only packages and, when it changes image, what
+        the full image has over its runtime variant (each package once, less what the runtime
+        stage installs), and the apt lists the stage left."""
         analysis = self.analysis
-        saved, present = 0, frozenset()
-        if analysis.variant and analysis.family:
-            saved, present = analysis.family.saving_mb * 1_000_000, full_image_packages()
-        if analysis.manager:
-            dropped = analysis.builder_packages - analysis.final_packages
-            saved += packages_size(analysis.manager, dropped, present)
+        family = analysis.family if analysis.variant else None
+        dropped = analysis.builder_packages - analysis.final_packages if analysis.manager else frozenset()
+        if family and family.full_packages:
+            kept = analysis.final_packages.union(*(analysis.deps.runtime_for(n) or () for n in dropped))
+            saved = packages_size("apt", dropped | {family.full_packages}, kept)
+        elif family:  # a full image whose packages are not measured: the official images' difference
+            saved = family.saving_mb * 1_000_000 + packages_size(analysis.manager or "apt", dropped,
+                                                                 full_image_packages())
+        else:
+            saved = packages_size(analysis.manager, dropped) if analysis.manager else 0
         if self._leaves_apt_lists():
             saved += apt_lists_size(analysis.stage.base_image)
         return saved
