@@ -28,6 +28,10 @@ def workdir_step(cwd: Optional[str], instruction: Instruction) -> Optional[str]:
     return None if "$" in target else posixpath.normpath(posixpath.join(cwd, target))
 
 
+def _copies_step(copied: bool, instruction: Instruction) -> bool:
+    return copied or instruction.keyword in ("COPY", "ADD")
+
+
 def _script_paths(run, cwd: Optional[str]) -> List[str]:
     """Absolute paths of the scripts the RUN's top-level commands run."""
     out = []
@@ -83,6 +87,8 @@ def _copied_from_context(ctx, lineage: List[Instruction], target: str) -> Option
 
 def run_scripts(ctx, instruction: Instruction, run) -> List[str]:
     """The texts of the build-context scripts the RUN ``instruction`` runs (see the module docstring)."""
+    if not ctx.lineage_fold(instruction, "copies-before", _copies_step, False):
+        return []  # nothing was copied in: no script to read (and no need to parse the RUN)
     texts = []
     paths = _script_paths(run, ctx.lineage_fold(instruction, "workdir-from-root", workdir_step, "/"))
     lineage = ctx.lineage(instruction) if paths else []
