@@ -38,15 +38,17 @@ def _script_paths(run, cwd: Optional[str]) -> List[str]:
     for c, _ in run.commands:
         if c.in_substitution or c.in_function:
             continue
-        words = [w.value for w in c.command.words]
-        if not words or words[0] is None:
+        words = c.command.words
+        program = words[0].value if words else None
+        if program is None:
             continue
         path = None
-        if posixpath.basename(words[0]) in _SHELLS:
-            rest = [w for w in words[1:] if w is None or not w.startswith("-")]
-            path = rest[0] if rest and "-c" not in words[1:] else None
-        elif "/" in words[0]:
-            path = words[0]
+        if posixpath.basename(program) in _SHELLS:  # the other words are read only here
+            values = [w.value for w in words[1:]]
+            rest = [w for w in values if w is None or not w.startswith("-")]
+            path = rest[0] if rest and "-c" not in values else None
+        elif "/" in program:
+            path = program
         if path is None:
             continue
         if not path.startswith("/"):
