@@ -21,7 +21,6 @@ from typing import Any, Callable, Dict, Optional, Tuple
 __all__ = ["FrozenError", "Field", "as_dict", "cached_property", "field", "fields", "record", "replace"]
 
 _MISSING: Any = object()
-_set = object.__setattr__
 
 
 class FrozenError(AttributeError):
@@ -94,8 +93,7 @@ class cached_property:  # noqa: N801 - named like functools.cached_property, whi
     def __get__(self, instance: Any, owner: Optional[type] = None) -> Any:
         if instance is None:
             return self
-        value = self.func(instance)
-        _set(instance, self.name, value)  # not through __dict__: see _compile_init
+        value = instance.__dict__[self.name] = self.func(instance)
         return value
 
 
@@ -160,9 +158,7 @@ def _lazy_init(cls: type) -> Callable[..., None]:
 
 
 def _compile_init(cls: type) -> Callable[..., None]:
-    """``object.__setattr__`` stores the fields in the instance's inline values; touching
-    ``self.__dict__`` would make a real dictionary, and every later read twice as slow."""
-    namespace: Dict[str, Any] = {"_MISSING": _MISSING, "_s": _set}
+    namespace: Dict[str, Any] = {"_MISSING": _MISSING}
     params, body = ["self"], []
     for i, (name, spec) in enumerate(cls.__record_fields__.items()):  # type: ignore[attr-defined]
         if spec.default is not _MISSING:
@@ -174,8 +170,8 @@ def _compile_init(cls: type) -> Callable[..., None]:
             body.append(f" if {name} is _MISSING: {name} = _f{i}()")
         else:
             params.append(name)
-        body.append(f" _s(self, {name!r}, {name})")
-    source = f"def __init__({', '.join(params)}):\n" + ("\n".join(body) or " pass") + "\n"
+        body.append(f" d[{name!r}] = {name}")
+    source = f"def __init__({', '.join(params)}):\n d = self.__dict__\n" + "\n".join(body) + "\n"
     exec(compile(source, f"<record {cls.__qualname__}>", "exec"), namespace)
     init = namespace["__init__"]
     init.__qualname__ = f"{cls.__qualname__}.__init__"
