@@ -21,9 +21,8 @@ from .rules import (
     Edit,
     Rule,
     all_rules,
-    explicitly_selected,
     hadolint_map,
-    select_rules,
+    selection,
 )
 from .semantics.context import FileContext
 from .linemap import LineMap, input_positions
@@ -86,11 +85,7 @@ def fix_text(source: str, path: str = "", settings: Settings = Settings(), fix: 
 
     The fixes' diagnostics name the input's lines; the remaining ones name the output's,
     or with ``input_lines`` (the file is not rewritten) the input's too."""
-    rules = select_rules(settings.select, settings.ignore)
-    if settings.extend_select:
-        extra = [r for r in select_rules(settings.extend_select, settings.ignore) if r not in rules]
-        rules = sorted(rules + extra, key=lambda rule: rule.code)
-    explicit = explicitly_selected((settings.select or ()) + settings.extend_select)
+    rules, explicit = selection(settings.select, settings.ignore, settings.extend_select)
     unsafe = Applicability.UNSAFE
     safe = Applicability.UNSAFE if settings.unsafe_fixes else Applicability.SAFE
 

@@ -105,6 +105,7 @@ class Catalog:
     wrappers: Mapping[str, WrapperSpec]
     launchers: Tuple[LauncherSpec, ...]
     _by_program: Dict[str, Optional[ToolSpec]] = field(default_factory=dict, repr=False, compare=False)
+    _launcher_by_program: Dict[str, Optional[LauncherSpec]] = field(default_factory=dict, repr=False, compare=False)
 
     def tool(self, name: str) -> ToolSpec:
         for t in self.tools:
@@ -121,7 +122,11 @@ class Catalog:
             return found
 
     def launcher_for(self, program: str) -> Optional[LauncherSpec]:
-        return _by_program(self.launchers, program)
+        try:  # asked for every program that runs no known tool: kept as ``tool_for`` keeps its answers
+            return self._launcher_by_program[program]
+        except KeyError:
+            found = self._launcher_by_program[program] = _by_program(self.launchers, program)
+            return found
 
 
 def _by_program(specs, program: str):

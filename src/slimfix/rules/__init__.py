@@ -5,11 +5,11 @@ from __future__ import annotations
 import importlib
 import os
 from functools import lru_cache
-from typing import Dict, FrozenSet, Iterable, List, Optional, Set
+from typing import Dict, FrozenSet, Iterable, List, Optional, Set, Tuple
 
 from .base import Applicability, Diagnostic, Edit, Fix, Rule
 
-__all__ = ["Applicability", "Diagnostic", "Edit", "Fix", "Rule", "all_rules", "get_rule", "hadolint_map", "matches", "select_rules"]
+__all__ = ["Applicability", "Diagnostic", "Edit", "Fix", "Rule", "all_rules", "get_rule", "hadolint_map", "matches", "select_rules", "selection"]
 
 
 @lru_cache(maxsize=None)
@@ -75,6 +75,22 @@ def select_rules(select: Optional[Iterable[str]] = None, ignore: Iterable[str] =
         if picked and not any(matches(rule, s) for s in ignore):
             chosen.append(rule)
     return chosen
+
+
+def selection(select: Optional[Tuple[str, ...]], ignore: Tuple[str, ...] = (),
+              extend_select: Tuple[str, ...] = ()) -> Tuple[Tuple[Rule, ...], FrozenSet[str]]:
+    """The rules the settings run (``select_rules``, plus ``extend_select``'s, in code order) and
+    the codes selected explicitly; worked out once per selection, not once per file."""
+    return _selection(select, ignore, extend_select, all_rules())  # tests add rules to the registry
+
+
+@lru_cache(maxsize=64)
+def _selection(select, ignore, extend_select, registry) -> Tuple[Tuple[Rule, ...], FrozenSet[str]]:
+    rules = select_rules(select, ignore)
+    if extend_select:
+        extra = [r for r in select_rules(extend_select, ignore) if r not in rules]
+        rules = sorted(rules + extra, key=lambda rule: rule.code)
+    return tuple(rules), explicitly_selected((select or ()) + extend_select)
 
 
 def explicitly_selected(select: Optional[Iterable[str]]) -> FrozenSet[str]:

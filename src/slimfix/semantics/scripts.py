@@ -28,21 +28,27 @@ def workdir_step(cwd: Optional[str], instruction: Instruction) -> Optional[str]:
     return None if "$" in target else posixpath.normpath(posixpath.join(cwd, target))
 
 
+def _copies_step(copied: bool, instruction: Instruction) -> bool:
+    return copied or instruction.keyword in ("COPY", "ADD")
+
+
 def _script_paths(run, cwd: Optional[str]) -> List[str]:
     """Absolute paths of the scripts the RUN's top-level commands run."""
     out = []
     for c, _ in run.commands:
         if c.in_substitution or c.in_function:
             continue
-        words = [w.value for w in c.command.words]
-        if not words or words[0] is None:
+        words = c.command.words
+        program = words[0].value if words else None
+        if program is None:
             continue
         path = None
-        if posixpath.basename(words[0]) in _SHELLS:
-            rest = [w for w in words[1:] if w is None or not w.startswith("-")]
-            path = rest[0] if rest and "-c" not in words[1:] else None
-        elif "/" in words[0]:
-            path = words[0]
+        if posixpath.basename(program) in _SHELLS:  # the other words are read only here
+            values = [w.value for w in words[1:]]
+            rest = [w for w in values if w is None or not w.startswith("-")]
+            path = rest[0] if rest and "-c" not in values else None
+        elif "/" in program:
+            path = program
         if path is None:
             continue
         if not path.startswith("/"):
@@ -83,6 +89,8 @@ def _copied_from_context(ctx, lineage: List[Instruction], target: str) -> Option
 
 def run_scripts(ctx, instruction: Instruction, run) -> List[str]:
     """The texts of the build-context scripts the RUN ``instruction`` runs (see the module docstring)."""
+    if not ctx.lineage_fold(instruction, "copies-before", _copies_step, False):
+        return []  # nothing was copied in: no script to read (and no need to parse the RUN)
     texts = []
     paths = _script_paths(run, ctx.lineage_fold(instruction, "workdir-from-root", workdir_step, "/"))
     lineage = ctx.lineage(instruction) if paths else []
