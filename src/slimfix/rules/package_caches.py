@@ -327,12 +327,14 @@ def old_release(ctx: FileContext, instruction: Instruction) -> Optional[str]:
 
 
 def option_finding(rule, ctx: FileContext, instruction: Instruction, run: RunView, found, message: str,
-                   option: str, tool: str, savings: int, level: Applicability = Applicability.SAFE):
+                   option: str, tool: str, savings: int, level: Applicability = Applicability.SAFE,
+                   modern: bool = False):
     """The diagnostic for ``found`` commands that lack ``option``: with a fix of ``level`` that
-    inserts it, or without a fix on a release whose ``tool`` may not know the option, or when
-    part of the RUN cannot be read."""
+    inserts it, or without a fix on a release whose ``tool`` may not know the option (unless
+    ``modern``: the commands are known to run a newer ``tool`` than the release's), or when part
+    of the RUN cannot be read."""
     old = old_release(ctx, instruction)
-    if old is not None:
+    if old is not None and not modern:
         return rule.diagnostic(instruction, f"{message} (no automatic fix: the {tool} of {old} may not know it)")
     edits = insertions(run, found, option)
     if edits is None:

@@ -10,8 +10,9 @@ from ..semantics.run import RunView
 from ..shell.commands import CommandView
 from ..syntax import Instruction
 from .base import Applicability, Diagnostic, Rule
-from .package_caches import (abbreviates, cache_mounted, commands, earlier_match, home_exists, option_finding,
-                             plural, variable)
+from .package_caches import (abbreviates, cache_mounted, commands, earlier_match, home_exists, old_release,
+                             option_finding, plural, variable)
+from .pip_upgrade import modern_pip
 
 OPTION = "--no-cache-dir"
 PACKAGE_SAVINGS = 5_000_000
@@ -84,7 +85,15 @@ class PipCacheKept(Rule):
     `--dry-run`, `pip download` and `pip wheel` are not reported, nor
     commands inside `$(...)`. No fix is offered when part of the `RUN` cannot
     be read, or on Ubuntu 14.04, Debian 8, CentOS 6 and older, whose packaged
-    pip predates `--no-cache-dir` (and has no cache either).
+    pip predates `--no-cache-dir` (and has no cache either), unless a modern
+    pip surely replaced it earlier in the same `RUN`: on Debian and Ubuntu,
+    `python get-pip.py` (a get-pip.py downloaded from bootstrap.pypa.io) or
+    `pip install --upgrade pip` joined to the install by `&&` alone, with
+    nothing that could send the new pip elsewhere or make the shell find
+    the old one (no `USER`, `COPY`, `ADD`, `SHELL`, no `ENV` of `PATH`,
+    `PYTHON*` or `PIP_*`, no pip or distutils configuration, no earlier
+    mention of the install's `pip` command in the `RUN`, no variable set
+    before it; the full list is in `rules/pip_upgrade.py`).
 
     `RUN <<EOF` scripts (a `RUN` whose command is one heredoc, with no `#!`
     line or a POSIX shell's) and `ONBUILD RUN` are checked and fixed like any
@@ -108,15 +117,27 @@ class PipCacheKept(Rule):
             instruction = run.instruction
             if cache_mounted(run, ("/root/.cache/pip",), _CACHE_SUFFIXES):
                 continue
-            found = [v for c, v in commands(run, ("pip",)) if self._keeps_cache(ctx, instruction, run, v)]
-            if not found:
+            pairs = [(c, v) for c, v in commands(run, ("pip",)) if self._keeps_cache(ctx, instruction, run, v)]
+            if not pairs:
                 continue
-            message = f"pip keeps its cache in the layer ({plural(len(found), 'command')}); add `{OPTION}`"
-            savings = sum(_savings(v) for v in found)
-            # without its cache, pip no longer creates a missing HOME that later commands may enter
-            sure = all(home_exists(ctx, instruction, run, v) for v in found)
-            level = Applicability.SAFE if sure else Applicability.UNSAFE
-            yield option_finding(self, ctx, instruction, run, found, message, OPTION, "pip", savings, level)
+            # on a release whose own pip predates the option, a pip the RUN installed first knows it
+            # (the release's own pip has no cache either): those are fixed, the others only reported
+            groups = [([v for _, v in pairs], False)]
+            if old_release(ctx, instruction) is not None:
+                modern = [modern_pip(ctx, instruction, run, c, v) for c, v in pairs]
+                groups = [([v for (_, v), m in zip(pairs, modern) if m == want], want) for want in (True, False)]
+            for found, known_modern in groups:
+                if found:
+                    yield self._finding(ctx, instruction, run, found, known_modern)
+
+    def _finding(self, ctx: FileContext, instruction: Instruction, run: RunView, found, modern: bool) -> Diagnostic:
+        message = f"pip keeps its cache in the layer ({plural(len(found), 'command')}); add `{OPTION}`"
+        savings = sum(_savings(v) for v in found)
+        # without its cache, pip no longer creates a missing HOME that later commands may enter
+        sure = all(home_exists(ctx, instruction, run, v) for v in found)
+        level = Applicability.SAFE if sure else Applicability.UNSAFE
+        return option_finding(self, ctx, instruction, run, found, message, OPTION, "pip", savings, level,
+                              modern=modern)
 
     @staticmethod
     def _keeps_cache(ctx: FileContext, instruction: Instruction, run: RunView, view: CommandView) -> bool:
