@@ -7,7 +7,7 @@ import pytest
 from slimfix.config import Settings
 from slimfix.fixer import fix_text
 
-from slimfix.rules import Applicability
+from slimfix.rules import Applicability, all_rules
 
 from .conftest import FIXTURES, assert_fix_removes_hadolint_code
 
@@ -138,3 +138,20 @@ def test_an_upgrade_not_proven_to_have_replaced_the_pip_that_runs_gives_no_fix(t
     result = _run(text)
     assert result.output == text and result.diagnostics
     assert all(d.fix is None and "may not know it" in d.message for d in result.diagnostics)
+
+
+def test_the_default_run_fixes_where_home_is_proven_and_only_there():
+    """Each proof of HOME (``rules/home_folder.py``) makes the fix safe; where none holds (HOME
+    changed since its WORKDIR, a user made without a home, a proof that may have failed or been
+    undone, a sourced file or eval before pip) the default run leaves the RUN alone."""
+    default = Settings(ignore=tuple(r.code for r in all_rules() if r.code != "SF007"))  # safe fixes only
+    proven = (FIXTURES / "SF007" / "home-proven.Dockerfile").read_text()
+    result = fix_text(proven, "Dockerfile", default)
+    assert result.output == (FIXTURES / "SF007" / "home-proven.fixed.Dockerfile").read_text()
+    assert not [d for d in result.diagnostics if d.code == "SF007"]
+    unproven = (FIXTURES / "SF007" / "unsafe-home-not-proven.Dockerfile").read_text()
+    result = fix_text(unproven, "Dockerfile", default)
+    assert result.output == unproven
+    found = [d for d in result.diagnostics if d.code == "SF007"]
+    assert len(found) == unproven.count("RUN pip") + unproven.count("; pip") + unproven.count("&& pip")
+    assert all(d.fix is not None and d.fix.applicability == Applicability.UNSAFE for d in found)

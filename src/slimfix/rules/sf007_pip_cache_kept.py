@@ -10,8 +10,9 @@ from ..semantics.run import RunView
 from ..shell.commands import CommandView
 from ..syntax import Instruction
 from .base import Applicability, Diagnostic, Rule
-from .package_caches import (abbreviates, cache_mounted, commands, earlier_match, home_exists, old_release,
-                             option_finding, plural, variable)
+from .home_folder import home_exists
+from .package_caches import (abbreviates, cache_mounted, commands, earlier_match, old_release, option_finding,
+                             plural, variable)
 from .pip_upgrade import modern_pip
 
 OPTION = "--no-cache-dir"
@@ -68,12 +69,18 @@ class PipCacheKept(Rule):
     ```
 
     ## Fix safety
-    Safe when HOME is known to exist where pip runs (root's `/root`, or an
-    `ENV HOME` that a `WORKDIR` created): the option then only stops pip
-    from writing its cache. Otherwise (an `ENV HOME` no instruction is known
-    to create, a `USER` other than root, a `RUN` that names `HOME` other
-    than to read `$HOME`) the cache folder may be what creates HOME, which a
-    later `cd` or `ls ~` sees, and the fix is unsafe. Nothing is
+    Safe when HOME is known to exist where pip runs: root's `/root`; an
+    `ENV HOME` that a `WORKDIR` created (also `WORKDIR $HOME`); the home of a
+    `USER` that an earlier `RUN` surely created with it (`useradd -m`, or
+    BusyBox's `adduser` on Alpine); or a command earlier in the `RUN` that
+    fails without HOME or makes it (`mkdir -p $HOME`, `cd`, `chown ... $HOME`),
+    joined by `&&` alone with only reading commands between. The option then
+    only stops pip from writing its cache. Otherwise (an `ENV HOME` no
+    instruction is known to create, another `USER`, a `RUN` that names
+    `HOME` other than to read `$HOME`, or sources a file or runs `eval`
+    before pip, but a venv's own `activate`) the cache folder may be what
+    creates HOME, which a later `cd` or `ls ~` sees, and the fix is unsafe
+    (the full list is in `rules/home_folder.py`). Nothing is
     reported when the cache is already off or elsewhere: `--cache-dir` (or
     the `--no-cache` abbreviation) on the command, `PIP_NO_CACHE_DIR` set by
     `ENV` (in the stage or one it is built from), by an `ARG` default of the
