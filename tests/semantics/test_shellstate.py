@@ -50,7 +50,11 @@ def test_known_harmless_scripts_leave_nothing(text: str):
         ("sleep 1 &", "other", ""),
         ("f() { :; }", "other", ""),
         ("$CMD", "other", ""),
-        ("echo x | read v", "other", ""),
+        ("echo x | read v", "variable", "v"),  # zsh and ksh run the last stage in the shell
+        ("read -r a b < f", "variable", "a"),
+        ("read < f", "variable", "REPLY"),
+        ("read -a words < f", "other", ""),
+        ("read -p x v", "other", ""),
         ("setopt nullglob", "other", ""),
     ],
 )

@@ -207,33 +207,6 @@ def _exports(run: RunView, before: int) -> Dict[str, str]:
     return out
 
 
-# Folders every image has: root's home (HOME when the file sets neither HOME nor USER) and /tmp.
-_ALWAYS_THERE = frozenset({"/", "/root", "/tmp"})
-_HOME_READ = re.compile(r"\$HOME\b|\$\{HOME\}")
-_ROOT_USERS = frozenset({"root", "0", "root:root", "0:0"})
-
-
-def home_exists(ctx: FileContext, instruction: Instruction, run: RunView, view: CommandView) -> bool:
-    """HOME is known to be an existing folder when ``view`` runs (an allow-list: root's ``/root``,
-    or an ``ENV HOME`` that is ``/tmp`` or a folder a ``WORKDIR`` created). A cache under HOME that
-    an edit stops a tool from writing would otherwise have been what created HOME, which later
-    commands (``cd``, ``ls ~``) see."""
-    if view.env_value("HOME") is not None or "HOME" in _HOME_READ.sub("", run.shell_text):
-        return False  # the RUN sets, unsets or reads HOME into something slimfix does not follow
-    home = env_value(ctx, instruction, "HOME")
-    if home is None:
-        users = [i.value[0] for i in ctx.lineage(instruction) if i.keyword == "USER" and i.value]
-        return not users or users[-1] in _ROOT_USERS
-    home = home.strip("\"'")
-    if not home.startswith("/") or any(c in home for c in "$`\\"):
-        return False
-    home = posixpath.normpath(home)
-    if home in _ALWAYS_THERE:
-        return True
-    made = {ctx.workdir(i) for i in (*ctx.lineage(instruction), instruction)}
-    return any(d == home or (d or "").startswith(home + "/") for d in made)
-
-
 def cache_mounted(run: RunView, paths: Iterable[str] = (), suffixes: Iterable[str] = ()) -> bool:
     """A cache or tmpfs mount covers one of ``paths``, or has a target ending with one of
     ``suffixes`` (for caches under a home directory: ``/.npm``)."""
@@ -327,12 +300,14 @@ def old_release(ctx: FileContext, instruction: Instruction) -> Optional[str]:
 
 
 def option_finding(rule, ctx: FileContext, instruction: Instruction, run: RunView, found, message: str,
-                   option: str, tool: str, savings: int, level: Applicability = Applicability.SAFE):
+                   option: str, tool: str, savings: int, level: Applicability = Applicability.SAFE,
+                   modern: bool = False):
     """The diagnostic for ``found`` commands that lack ``option``: with a fix of ``level`` that
-    inserts it, or without a fix on a release whose ``tool`` may not know the option, or when
-    part of the RUN cannot be read."""
+    inserts it, or without a fix on a release whose ``tool`` may not know the option (unless
+    ``modern``: the commands are known to run a newer ``tool`` than the release's), or when part
+    of the RUN cannot be read."""
     old = old_release(ctx, instruction)
-    if old is not None:
+    if old is not None and not modern:
         return rule.diagnostic(instruction, f"{message} (no automatic fix: the {tool} of {old} may not know it)")
     edits = insertions(run, found, option)
     if edits is None:

@@ -178,18 +178,8 @@ class ConsecutiveRunInstructions(Rule):
 
 
 def _trailing_comment(ctx: FileContext, instruction: Instruction) -> Optional[Tuple[int, str]]:
-    """(file offset of the blanks before it, the comment) when the RUN's last physical line ends
-    in a shell comment after its last command, with no operator between them."""
     run = ctx.run(instruction)
-    body = run.script.body if run is not None else None
-    if body is None or not body.items or len(body.operators) >= len(body.items):
-        return None
-    start = run.file_offset(body.items[-1].end)
-    rest = ctx.text[start:ctx.offset(instruction) + len(instruction.code) - len(instruction.newline)]
-    comment = rest.strip()
-    if not comment.startswith("#") or "\n" in rest or "\r" in rest or run.style.escape in comment:
-        return None
-    return start, comment
+    return None if run is None else run.trailing_comment()
 
 
 _INSTALLS = ("install", "upgrade")

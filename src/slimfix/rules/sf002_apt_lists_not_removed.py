@@ -148,7 +148,8 @@ class AptListsNotRemoved(Rule):
     A `RUN` that does nothing but `apt-get update` and that no later `RUN`
     reads the lists of gets no fix either (the cleanup would leave a layer
     that does nothing): SF013 removes it. No fix is offered when the `RUN`
-    cannot be extended safely: a trailing `&`, `;` or comment,
+    cannot be extended safely: a trailing `&` or `;` (a comment after the
+    last command stays last, after the cleanup),
     shell text slimfix cannot read, a final `exit`, or a command before the
     end that could change what the appended `rm` does. That is checked
     against an allow-list (`shell_state.toml`): only a directory change,

@@ -11,8 +11,10 @@ from ..semantics.savings import cache_size
 from ..shell.commands import CommandView
 from ..syntax import Instruction
 from .base import Applicability, Diagnostic, Rule
-from .package_caches import (abbreviates, cache_mounted, commands, earlier_match, home_exists, option_finding,
+from .home_folder import home_exists
+from .package_caches import (abbreviates, cache_mounted, commands, earlier_match, old_release, option_finding,
                              plural, variable)
+from .pip_upgrade import modern_pip
 
 OPTION = "--no-cache-dir"
 # `pip config set global.no-cache-dir ...` (any section) turns the cache off for later commands
@@ -69,12 +71,18 @@ class PipCacheKept(Rule):
     ```
 
     ## Fix safety
-    Safe when HOME is known to exist where pip runs (root's `/root`, or an
-    `ENV HOME` that a `WORKDIR` created): the option then only stops pip
-    from writing its cache. Otherwise (an `ENV HOME` no instruction is known
-    to create, a `USER` other than root, a `RUN` that names `HOME` other
-    than to read `$HOME`) the cache folder may be what creates HOME, which a
-    later `cd` or `ls ~` sees, and the fix is unsafe. Nothing is
+    Safe when HOME is known to exist where pip runs: root's `/root`; an
+    `ENV HOME` that a `WORKDIR` created (also `WORKDIR $HOME`); the home of a
+    `USER` that an earlier `RUN` surely created with it (`useradd -m`, or
+    BusyBox's `adduser` on Alpine); or a command earlier in the `RUN` that
+    fails without HOME or makes it (`mkdir -p $HOME`, `cd`, `chown ... $HOME`),
+    joined by `&&` alone with only reading commands between. The option then
+    only stops pip from writing its cache. Otherwise (an `ENV HOME` no
+    instruction is known to create, another `USER`, a `RUN` that names
+    `HOME` other than to read `$HOME`, or sources a file or runs `eval`
+    before pip, but a venv's own `activate`) the cache folder may be what
+    creates HOME, which a later `cd` or `ls ~` sees, and the fix is unsafe
+    (the full list is in `rules/home_folder.py`). Nothing is
     reported when the cache is already off or elsewhere: `--cache-dir` (or
     the `--no-cache` abbreviation) on the command, `PIP_NO_CACHE_DIR` set by
     `ENV` (in the stage or one it is built from), by an `ARG` default of the
@@ -86,7 +94,15 @@ class PipCacheKept(Rule):
     `--dry-run`, `pip download` and `pip wheel` are not reported, nor
     commands inside `$(...)`. No fix is offered when part of the `RUN` cannot
     be read, or on Ubuntu 14.04, Debian 8, CentOS 6 and older, whose packaged
-    pip predates `--no-cache-dir` (and has no cache either).
+    pip predates `--no-cache-dir` (and has no cache either), unless a modern
+    pip surely replaced it earlier in the same `RUN`: on Debian and Ubuntu,
+    `python get-pip.py` (a get-pip.py downloaded from bootstrap.pypa.io) or
+    `pip install --upgrade pip` joined to the install by `&&` alone, with
+    nothing that could send the new pip elsewhere or make the shell find
+    the old one (no `USER`, `COPY`, `ADD`, `SHELL`, no `ENV` of `PATH`,
+    `PYTHON*` or `PIP_*`, no pip or distutils configuration, no earlier
+    mention of the install's `pip` command in the `RUN`, no variable set
+    before it; the full list is in `rules/pip_upgrade.py`).
 
     `RUN <<EOF` scripts (a `RUN` whose command is one heredoc, with no `#!`
     line or a POSIX shell's) and `ONBUILD RUN` are checked and fixed like any
@@ -111,15 +127,27 @@ class PipCacheKept(Rule):
             instruction = run.instruction
             if cache_mounted(run, ("/root/.cache/pip",), _CACHE_SUFFIXES):
                 continue
-            found = [v for c, v in commands(run, ("pip",)) if self._keeps_cache(ctx, instruction, run, v)]
-            if not found:
+            pairs = [(c, v) for c, v in commands(run, ("pip",)) if self._keeps_cache(ctx, instruction, run, v)]
+            if not pairs:
                 continue
-            message = f"pip keeps its cache in the layer ({plural(len(found), 'command')}); add `{OPTION}`"
-            savings = sum(_savings(v) for v in found)
-            # without its cache, pip no longer creates a missing HOME that later commands may enter
-            sure = all(home_exists(ctx, instruction, run, v) for v in found)
-            level = Applicability.SAFE if sure else Applicability.UNSAFE
-            yield option_finding(self, ctx, instruction, run, found, message, OPTION, "pip", savings, level)
+            # on a release whose own pip predates the option, a pip the RUN installed first knows it
+            # (the release's own pip has no cache either): those are fixed, the others only reported
+            groups = [([v for _, v in pairs], False)]
+            if old_release(ctx, instruction) is not None:
+                modern = [modern_pip(ctx, instruction, run, c, v) for c, v in pairs]
+                groups = [([v for (_, v), m in zip(pairs, modern) if m == want], want) for want in (True, False)]
+            for found, known_modern in groups:
+                if found:
+                    yield self._finding(ctx, instruction, run, found, known_modern)
+
+    def _finding(self, ctx: FileContext, instruction: Instruction, run: RunView, found, modern: bool) -> Diagnostic:
+        message = f"pip keeps its cache in the layer ({plural(len(found), 'command')}); add `{OPTION}`"
+        savings = sum(_savings(v) for v in found)
+        # without its cache, pip no longer creates a missing HOME that later commands may enter
+        sure = all(home_exists(ctx, instruction, run, v) for v in found)
+        level = Applicability.SAFE if sure else Applicability.UNSAFE
+        return option_finding(self, ctx, instruction, run, found, message, OPTION, "pip", savings, level,
+                              modern=modern)
 
     @staticmethod
     def _keeps_cache(ctx: FileContext, instruction: Instruction, run: RunView, view: CommandView) -> bool:

@@ -141,7 +141,8 @@ class NodePackageCacheKept(Rule):
     (`--cache`, `--cache-folder`, `--store-dir`, `npm_config_cache`,
     `YARN_CACHE_FOLDER`, an inline `HOME=`), or for commands inside `$(...)`.
     No fix is offered when the `RUN` cannot be extended safely (a
-    trailing `&`, `;` or comment, unreadable shell text) or when the install
+    trailing `&` or `;`, unreadable shell text; a comment after the last
+    command stays last, after the cleanup) or when the install
     runs as another user (`gosu`, `sudo -u`); a bare `sudo` is repeated
     before the cleanup.
 

@@ -111,8 +111,8 @@ class RpmPackageCacheKept(Rule):
     `--cache-dir`), or commands inside `$(...)`. Installs into another root
     (`--installroot`, zypper's `--root`) must be cleaned in that root: they
     are reported without a fix, as are installs run as another user and
-    `RUN`s that cannot be extended safely (a trailing `&`, `;` or
-    comment, unreadable shell text). A bare `sudo` is repeated before the
+    `RUN`s that cannot be extended safely (a trailing `&` or `;`,
+    unreadable shell text; a comment after the last command stays last). A bare `sudo` is repeated before the
     cleanup.
 
     `RUN <<EOF` scripts run by a POSIX shell, and `ONBUILD RUN`, count as well:

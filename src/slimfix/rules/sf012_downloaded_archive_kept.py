@@ -72,8 +72,9 @@ class DownloadedArchiveKept(Rule):
     working directory without naming it (`ls`, `find`, `du`) counts as a use
     of a relative path, and in a later `RUN` (whose working directory may
     hold the file) as a use of any path. No fix is offered when
-    the `RUN` cannot be extended safely (a trailing `&`, `;` or
-    comment, or shell text slimfix cannot read). Names held in variables
+    the `RUN` cannot be extended safely (a trailing `&` or `;`, or
+    shell text slimfix cannot read; a comment after the last command
+    stays last). Names held in variables
     are not followed: `tar -xf "$ARCHIVE"` is not reported.
 
     Heredoc scripts (`RUN <<EOF` run by the shell) and `ONBUILD RUN` are read

@@ -146,7 +146,8 @@ class BuildToolCacheKept(Rule):
     `alias`, `source`, `eval`, a `PATH` set without `$PATH`, a change of
     `HOME`) or when the program is a relative path (`./mvnw`) and the
     working directory changes after it. No fix is offered when the `RUN`
-    cannot be extended safely (trailing `&`, `;` or comment).
+    cannot be extended safely (trailing `&` or `;`; a comment after the
+    last command stays last, after the cleanup).
 
     Also in `RUN <<EOF` scripts of a POSIX shell and in `ONBUILD RUN`: the
     cleanup commands join the script's last command with `&&`, keeping its

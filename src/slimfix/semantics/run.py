@@ -208,13 +208,28 @@ class RunView:
             return "a heredoc is involved"
         if self.script.has_opaque:
             return "part of the RUN cannot be read"
-        if not ends_cleanly(self.script, self.shell_text):
+        if not ends_cleanly(self.script, self.shell_text) and self.trailing_comment() is None:
             return "the RUN ends with an operator or a comment"
         last = self.script.body.items[-1]
         if getattr(last, "name", None) in ("exit", "return"):
             return f"the RUN ends with '{last.name}', so nothing added after it would run"
         reason = append_blocker(self.state)
         return None if reason is None else f"{reason}, and a command added at the end would run after it"
+
+    def trailing_comment(self) -> Optional[Tuple[int, str]]:
+        """(file offset of the blanks before it, the comment) when the RUN's last physical line
+        ends in a shell comment after its last command, with no operator between them (an
+        addition then goes before the blanks: ``RUN a && added  # why``)."""
+        body = self.script.body
+        if not body.items or len(body.operators) >= len(body.items):
+            return None
+        start = self.file_offset(body.items[-1].end)
+        code = self.instruction.code
+        rest = code[start - self.offset:len(code) - len(self.instruction.newline)]
+        comment = rest.strip()
+        if not comment.startswith("#") or "\n" in rest or "\r" in rest or self.style.escape in comment:
+            return None
+        return start, comment
 
     def append(self, addition: str):
         """An edit that runs ``addition`` (literal words, absolute paths) after everything else
@@ -272,6 +287,9 @@ class HeredocRunView(RunView):
     @property
     def unread_heredoc(self) -> bool:
         return False
+
+    def trailing_comment(self) -> Optional[Tuple[int, str]]:
+        return None  # the body's last line is not the instruction's
 
     def file_offset(self, shell_pos: int, after_break: bool = False) -> int:
         return self.offset + self.body_start + shell_pos

@@ -53,3 +53,21 @@ def surely_ran_on_success(lst: CommandList, index: int) -> bool:
         return False
     return index == 0 or ops[index - 1] in (";", "\n") or (
         ops[index - 1] == "&&" and all(op == "&&" for op in ops[index:]))
+
+
+def surely_succeeded_before(lst: CommandList, index: int, position: int) -> bool:
+    """Whether item ``index`` of ``lst`` has run and succeeded whenever the command at ``position``
+    (inside a later item of ``lst``) runs: it surely runs before (``surely_runs_before``) and
+    ``&&`` alone joins it to the command's item, so its failure skips the command."""
+    later = next((j for j, item in enumerate(lst.items) if item.start <= position < item.end), None)
+    if later is None or not surely_runs_before(lst, index, position):
+        return False
+    return all(op.op == "&&" for op in lst.operators[index:later])
+
+
+def surely_succeeded_on_success(lst: CommandList, index: int) -> bool:
+    """Whether item ``index`` of ``lst`` has run and succeeded whenever the list ends with success
+    (when no command ends the shell early): it surely ran (``surely_ran_on_success``) and ``&&``
+    alone joins it to the last item, so its failure fails the list."""
+    last = len(lst.items) - 1
+    return surely_ran_on_success(lst, index) and all(op.op == "&&" for op in lst.operators[index:last])

@@ -54,7 +54,7 @@ from ..packages import DATA_DIR
 class Effect:
     """One piece of state a script leaves for later commands of its shell."""
 
-    kind: str  # "cwd", "umask", "variable", "option" or "other"
+    kind: str  # "cwd", "umask", "variable", "option", "positional", "exit", "hash" or "other"
     detail: str  # the variable or option, else ""
     reason: str  # for messages: "'cd' changes the working directory"
 
@@ -291,10 +291,29 @@ def _stateful(name: str, words: Sequence[Word]) -> Iterator[Effect]:
     elif name in ("exit", "return", "logout"):
         status = args[0] if name != "logout" and len(args) == 1 and args[0] and args[0].isdigit() else ""
         yield Effect("exit", status, f"'{name}' ends the shell")  # detail: a literal status, if any
+    elif name == "read":
+        yield from _read_builtin(args)
+    elif name == "hash":  # where the shell finds programs: blocks what "other" blocks, sets no variable
+        yield Effect("hash", "", "'hash' changes the shell's state")
     elif name in (".", "source") and len(args) == 1 and args[0] in tables().plain_sourced_files:
         yield Effect("variable", args[0], f"'{name} {args[0]}' sets variables")
     else:
         yield _other(f"'{name}' changes the shell's state")
+
+
+def _read_builtin(args: Sequence[Optional[str]]) -> Iterator[Effect]:
+    """``read [-r] [NAME...]`` sets the NAMEs (REPLY when none is given); any other option
+    (``-a``, ``-p``, ``-u``, ``-d``...) or word is not followed."""
+    names: List[str] = []
+    for arg in args:
+        if arg == "-r" and not names:
+            continue
+        if arg is None or not re.fullmatch(_NAME, arg):
+            yield _other("'read' changes the shell's state")
+            return
+        names.append(arg)
+    for name in names or ["REPLY"]:
+        yield Effect("variable", name, f"'read' sets {name}")
 
 
 def _variable_builtin(name: str, words: Sequence[Word]) -> Iterator[Effect]:
@@ -379,12 +398,13 @@ def analyse(script: Script, commands: Sequence[tuple], text: Optional[str] = Non
     )
 
 
-def effects_before(script: Script, index: int) -> Tuple[Effect, ...]:
+def effects_before(script: Script, index: int, skip: FrozenSet[int] = frozenset()) -> Tuple[Effect, ...]:
     """The effects of the first ``index`` items of the script's top-level list: what its shell
-    has done when item ``index`` starts."""
+    has done when item ``index`` starts (but for the items whose indexes are in ``skip``)."""
     walker = _Walker(tables())
-    for item in script.body.items[:index]:
-        walker.node(item, True)
+    for at, item in enumerate(script.body.items[:index]):
+        if at not in skip:
+            walker.node(item, True)
     return tuple(walker.effects)
 
 
