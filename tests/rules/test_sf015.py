@@ -26,6 +26,9 @@ def test_every_cleanup_in_the_table_is_plain_shell():
     "FROM golang:1\nRUN go mod download\nCOPY . .\nRUN go build ./...\n",
     "FROM maven:3\nRUN ./mvnw package && cd target && ls\n",
     "FROM golang:1\nRUN export HOME=/tmp && go build ./...\n",
+    # the cleanup reads $HOME, which the RUN unsets (found by the oracle's long run)
+    "FROM debian:12\nRUN <<EOF\nset -u && mvn -q package && unset HOME\nEOF\nCMD [\"app\"]\n",
+    "FROM golang:1\nRUN go build ./... && read -r GOCACHE < /dev/null\nCMD [\"app\"]\n",
 ])
 def test_unsure_fixes_are_unsafe(text):
     [diagnostic] = [d for d in _diagnostics(text) if d.fix is not None][:1]

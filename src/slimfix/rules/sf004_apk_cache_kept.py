@@ -272,8 +272,9 @@ def _removal(text: str, run: RunView, update: CommandContext) -> Tuple[Optional[
 
     Only an update that the RUN's outcome cannot depend on goes: a plain command (no redirection,
     no assignment) of the RUN's top-level list, not its last, joined by ``&&``, ``;`` or a
-    newline on both sides (no ``||``), so that what runs after it, and the RUN's status, are
-    as they were (bar a failing download, which ``apk add --no-cache`` meets as well)."""
+    newline on both sides (no ``||``), and not ending an ``&&`` chain, so that what runs after
+    it, and the RUN's status, are as they were (bar a failing download, which ``apk add
+    --no-cache`` meets as well)."""
     if update.pipeline is not None:
         return None, "`apk update` is part of a pipeline"
     lst, index = update.list, update.index
@@ -287,6 +288,10 @@ def _removal(text: str, run: RunView, update: CommandContext) -> Tuple[Optional[
         return None, "what the RUN does next, or its status, depends on `apk update`"
     if run.state.history is not None:  # `$_`, `type`, `hash`...: the update is part of what they read
         return None, run.state.history
+    if before is not None and before.op == "&&" and after_.op != "&&":
+        # `a && apk update; b` -> `a; b`: `a` would end its chain, and `set -e` (from SHELL, too)
+        # stops the RUN where `a` fails at the end of a chain but not inside one
+        return None, "the command before `apk update` would end its `&&` chain, where `set -e` treats its failure otherwise"
     candidates = [run.file_edit(remove_command(run.script, update.command))]
     ops = lst.operators
     if 0 < index < len(ops) and ops[index - 1].op == ops[index].op:  # either joiner can go

@@ -224,7 +224,7 @@ class BuildToolCacheKept(Rule):
             command = cache.clean.replace("{program}", program)
             if command not in commands:
                 commands.append(command)
-        if _sets_home(run):
+        if _changes_variables(run):
             level = Applicability.UNSAFE
         edit = run.append(" && ".join(commands)) if len(commands) == 1 else _append_all(run, commands)
         if edit is None:
@@ -276,7 +276,12 @@ def _moves_after(run: RunView, c: CommandContext) -> bool:
     return any(changes_directory(other) for other, _ in run.commands if other.command.start > c.command.start)
 
 
-def _sets_home(run: RunView) -> bool:
+def _changes_variables(run: RunView) -> bool:
+    """The RUN may leave a variable changed for the appended cleanup, which reads HOME and the
+    tools' own variables (`$HOME/.m2`, `$(go env GOCACHE)`): any variable the shell-state
+    allow-list sees set or unset, or HOME set on a command."""
+    if any(effect.kind == "variable" for effect in run.state.effects):
+        return True
     for c, view in run.commands:
         if any(a.name == "HOME" for a in c.command.assignments):
             return True
