@@ -106,7 +106,8 @@ def cleans(run: RunView) -> bool:
                if v is not None and v.tool == "rm" and c.command.start > last)
 
 
-class AptListsNotRemoved(Rule):
+class AptListsNotRemoved(Rule, summary="apt package lists are left in the image",
+                               hadolint=("DL3009",), fix_applicability=Applicability.SAFE):
     """
     ## What it does
     Finds a `RUN` that downloads apt's package lists (`apt-get update`, or a
@@ -174,12 +175,6 @@ class AptListsNotRemoved(Rule):
     updates and security suites, kept compressed as Debian images do); 45 MB
     for Ubuntu (not measured: uncompressed, with universe); 20 MB otherwise.
     """
-
-    code = "SF002"
-    name = "apt-lists-not-removed"
-    summary = "apt package lists are left in the image"
-    hadolint = ("DL3009",)
-    fix_applicability = Applicability.SAFE
 
     def check(self, ctx: FileContext) -> Iterable[Diagnostic]:
         for stage_index, runs in _lineage_runs(ctx):

@@ -26,7 +26,8 @@ def _decides_recommends(view: CommandView) -> bool:
     return any(_RECOMMENDS_OPTION.search(value or "") for value in view.option_values("config"))
 
 
-class AptInstallRecommends(Rule):
+class AptInstallRecommends(Rule, summary="apt installs recommended packages",
+                                 hadolint=("DL3015",), fix_applicability=Applicability.UNSAFE):
     """
     ## What it does
     Finds `apt-get install` and `apt install` commands that do not say
@@ -69,12 +70,6 @@ class AptInstallRecommends(Rule):
     add to typical Debian and Ubuntu installs (from nothing for libraries to
     hundreds of megabytes for language toolchains).
     """
-
-    code = "SF003"
-    name = "apt-install-recommends"
-    summary = "apt installs recommended packages"
-    hadolint = ("DL3015",)
-    fix_applicability = Applicability.UNSAFE
 
     def check(self, ctx: FileContext) -> Iterable[Diagnostic]:
         for run in ctx.runs():

@@ -44,7 +44,8 @@ def _savings(view: CommandView) -> int:
     return max(PACKAGE_SAVINGS, packages * PACKAGE_SAVINGS + projects * PROJECT_SAVINGS)
 
 
-class PipCacheKept(Rule):
+class PipCacheKept(Rule, summary="pip keeps its cache in the layer",
+                         hadolint=("DL3042",), fix_applicability=Applicability.SAFE):
     """
     ## What it does
     Finds `pip install` commands (`pip`, `pip3`, `pip3.12`, `python -m pip`,
@@ -96,12 +97,6 @@ class PipCacheKept(Rule):
     the downloaded wheels and sources a typical requirements file pulls in),
     at least 5 MB.
     """
-
-    code = "SF007"
-    name = "pip-cache-kept"
-    summary = "pip keeps its cache in the layer"
-    hadolint = ("DL3042",)
-    fix_applicability = Applicability.SAFE
 
     def check(self, ctx: FileContext) -> Iterable[Diagnostic]:
         for run in ctx.runs():

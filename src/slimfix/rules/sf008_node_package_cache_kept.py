@@ -86,7 +86,8 @@ def _berry(ctx: FileContext, instruction: Instruction, run: RunView, views: List
                        lambda i: i.keyword in ("COPY", "ADD") and any(f in i.original for f in _BERRY_FILES))
 
 
-class NodePackageCacheKept(Rule):
+class NodePackageCacheKept(Rule, summary="npm or Yarn keep their package cache in the layer",
+                                 hadolint=("DL3060",), fix_applicability=Applicability.SAFE):
     """
     ## What it does
     Finds a `RUN` that installs packages with npm (`npm install`, `npm ci`,
@@ -141,12 +142,6 @@ class NodePackageCacheKept(Rule):
     application's 150 MB `node_modules`) and 150 MB for Yarn 1 (unpacked
     copies, about the size of `node_modules`).
     """
-
-    code = "SF008"
-    name = "node-package-cache-kept"
-    summary = "npm or Yarn keep their package cache in the layer"
-    hadolint = ("DL3060",)
-    fix_applicability = Applicability.SAFE
 
     def check(self, ctx: FileContext) -> Iterable[Diagnostic]:
         for run in ctx.runs():

@@ -9,7 +9,8 @@ from ..semantics.context import FileContext
 from .base import Applicability, Diagnostic, Fix, Rule
 
 
-class SingleStageBuild(Rule):
+class SingleStageBuild(Rule, summary="Build tooling ships in a single-stage image",
+                             fix_applicability=Applicability.UNSAFE, explicit_only=True):
     """
     ## What it does
     Finds a single-stage Dockerfile that installs build tooling (compilers,
@@ -100,12 +101,6 @@ class SingleStageBuild(Rule):
     full image already has; and apt's package lists (`savings.toml`) when
     the original stage leaves them.
     """
-
-    code = "SF011"
-    name = "single-stage-build"
-    summary = "Build tooling ships in a single-stage image"
-    fix_applicability = Applicability.UNSAFE
-    explicit_only = True
 
     def check(self, ctx: FileContext) -> Iterable[Diagnostic]:
         from .stage_split import analyse  # only when selected: spares the start-up of every run

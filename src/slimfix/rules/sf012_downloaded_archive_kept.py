@@ -24,7 +24,8 @@ _LISTERS = frozenset({"ls", "find", "du", "tree", "dir"})
 _LISTER_WORD = re.compile(r"(^|[\s;&|(`\"'\[,])(" + "|".join(sorted(_LISTERS)) + r")(?=$|[\s;&|)`\"',\]])")
 
 
-class DownloadedArchiveKept(Rule):
+class DownloadedArchiveKept(Rule, summary="A downloaded archive stays in the layer after it is unpacked",
+                                  fix_applicability=Applicability.SAFE):
     """
     ## What it does
     Finds a `RUN` that downloads an archive or package with `curl -o`,
@@ -86,11 +87,6 @@ class DownloadedArchiveKept(Rule):
     20 MB per archive: the size of a download is not known before the build,
     and 20 MB is a typical release archive of a language runtime or tool.
     """
-
-    code = "SF012"
-    name = "downloaded-archive-kept"
-    summary = "A downloaded archive stays in the layer after it is unpacked"
-    fix_applicability = Applicability.SAFE
 
     def check(self, ctx: FileContext) -> Iterable[Diagnostic]:
         instructions = ctx.tree.instructions
