@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Dict, List, Optional, Tuple, Union
+from typing import Any, Dict, List, Optional, Tuple, Union
 
 from .config import ConfigError, Settings, load_settings, nearest_config
 from .constants import EXIT_ERROR, EXIT_FINDINGS, EXIT_INTERRUPTED, EXIT_OK, exit_code
@@ -127,45 +127,31 @@ def _split(values: Tuple[str, ...]) -> Optional[Tuple[str, ...]]:
     return tuple(out)
 
 
-def fix_options(*, paths, mode, fail_on_findings, select, ignore, extend_select, unsafe_fixes, exclude,
-                force_exclude, no_respect_gitignore, config_path, max_file_size, stdin_filename, output_format,
-                output_file, show_fixes, statistics, quiet, workers, color, progress, no_cache, cache_dir, explain,
-                verify, verify_context, verify_smoke):
-    """The FixOptions for the fix command's parameters (``explain`` is handled before); the
-    click command line and the click-free one (``argv``) both build them here."""
-    return FixOptions(
-        paths=tuple(paths) or (".",),
-        mode=mode or "fix",
-        fail_on_findings=fail_on_findings,
-        overrides=dict(
-            select=_split(select),
-            ignore=_split(ignore),
-            extend_select=_split(extend_select),
-            unsafe_fixes=unsafe_fixes,
-            respect_gitignore=False if no_respect_gitignore else None,
-        ),
-        config_path=config_path,
-        stdin_filename=stdin_filename,
-        max_file_size=max_file_size * 1024 * 1024,
-        output_format=output_format,
-        output_file=output_file,
-        show_fixes=show_fixes,
-        statistics=statistics,
-        quiet=quiet,
-        force_exclude=force_exclude,
-        workers=workers or None,
-        color={"auto": None, "always": True, "never": False}[color],
-        progress=progress,
-        extra_exclude=_split(exclude) or (),
-        verify=verify,
-        verify_context=verify_context,
-        verify_smoke=verify_smoke,
-        cache=not no_cache,
-        cache_dir=cache_dir,
-    )
-
-
 SELECTOR_KEYS = ("select", "ignore", "extend_select")
+
+
+def fix_options(**params: Any) -> FixOptions:
+    """The FixOptions for the fix command's parameters (``explain`` is handled before); the
+    click command line and the click-free one (``argv``) both build them here. Parameters named
+    as a field of FixOptions are passed as they are; these are read into other fields."""
+    rest = dict(params)
+    del rest["explain"]
+    selectors = {key: _split(rest.pop(key)) for key in SELECTOR_KEYS}
+    return FixOptions(
+        paths=tuple(rest.pop("paths")) or (".",),
+        mode=rest.pop("mode") or "fix",
+        overrides=dict(
+            **selectors,
+            unsafe_fixes=rest.pop("unsafe_fixes"),
+            respect_gitignore=False if rest.pop("no_respect_gitignore") else None,
+        ),
+        max_file_size=rest.pop("max_file_size") * 1024 * 1024,
+        workers=rest.pop("workers") or None,
+        color={"auto": None, "always": True, "never": False}[rest.pop("color")],
+        extra_exclude=_split(rest.pop("exclude")) or (),
+        cache=not rest.pop("no_cache"),
+        **rest,
+    )
 
 
 def _unknown_selectors(options: FixOptions) -> List[str]:

@@ -92,29 +92,8 @@ def _logging(secrets: Secrets, verbose: bool) -> Iterator[None]:
     help="Keep an issue with the findings left and the savings; ticking a box opts that fix in.",
 )
 @click.option("-v", "--verbose", is_flag=True, help="Log each git command and API call (credentials redacted).")
-def bot_command(
-    repos,
-    repos_file,
-    autodiscover,
-    include,
-    exclude,
-    shard,
-    jobs,
-    state_file,
-    reports,
-    forge,
-    branch,
-    base,
-    remote,
-    dry_run,
-    verify,
-    api_url,
-    project,
-    author,
-    docs_url,
-    dashboard,
-    verbose,
-) -> None:
+def bot_command(repos, repos_file, autodiscover, include, exclude, shard, jobs, state_file, reports, verbose,
+                **options) -> None:
     """Open (or update, or close) a merge request with slimmer Dockerfiles.
 
     Each REPO is a local checkout (default: .) or a clone URL; each is
@@ -124,19 +103,7 @@ def bot_command(
     --forge none pushes the branch only, to any git remote.
     """
     secrets = Secrets()
-    options = BotOptions(
-        forge=forge,
-        branch=branch,
-        base=base,
-        remote=remote,
-        dry_run=dry_run,
-        verify=verify,
-        api_url=api_url,
-        project=project,
-        author=author,
-        docs_url=docs_url,
-        dashboard=dashboard,
-    )
+    options = BotOptions(**options)  # the other options are BotOptions' fields, by name
     err = lambda text: click.echo(text, err=True)  # noqa: E731
     with _logging(secrets, verbose):
         try:
@@ -145,7 +112,7 @@ def bot_command(
 
             chosen = parse_shard(shard) if shard else None
             targets = _targets(repos, repos_file, autodiscover, include, exclude, chosen, options, secrets)
-            if project and len(targets) > 1:
+            if options.project and len(targets) > 1:
                 raise BotError("--project names one repository: leave it out with several")
             if not targets:
                 click.echo("slimfix bot: no repository to handle (see --include, --exclude, --shard)")
