@@ -11,10 +11,17 @@ import os
 import sys
 from typing import Any, Dict, List, Optional, Tuple, Union
 
-from .config import ConfigError, Settings, load_settings, nearest_config
+from .cache import open_cache
+from .config import ConfigError, Settings, load_settings, locate, nearest_config
 from .constants import EXIT_ERROR, EXIT_FINDINGS, EXIT_INTERRUPTED, EXIT_OK, exit_code
+from .files import MAX_FILE_SIZE, SourceError, decode, discover, is_excluded, size_error
+from .output.findings import error_message
+from .output.render import render
 from .paths import RealPaths
 from .record import field, record
+from .result import FileResult, with_path
+from .rules import unknown_selectors
+from .runner import Job, run_jobs
 
 PROGRESS_MIN_FILES = 50  # show a progress bar on a terminal from this many files
 
@@ -111,7 +118,7 @@ def run_fix(options: FixOptions) -> int:
             pass
         return EXIT_ERROR
     except Exception as exc:  # a bug in slimfix: exit 2, never 1 ("changes needed")
-        import traceback  # only on a bug
+        import traceback  # lazy: start-up (only on a bug)
 
         traceback.print_exc()
         _err(f"slimfix: internal error: {type(exc).__name__}: {exc}")
@@ -157,17 +164,12 @@ def fix_options(**params: Any) -> FixOptions:
 def _unknown_selectors(options: FixOptions) -> List[str]:
     if not any(options.overrides.get(key) for key in SELECTOR_KEYS):
         return []  # no selector to check: the rules need not load
-    from .rules import unknown_selectors
-
     return [f"slimfix: error: --{key.replace('_', '-')}: no rule matches {selector!r} (see `slimfix rules`)"
             for key in SELECTOR_KEYS for selector in unknown_selectors(options.overrides.get(key) or ())]
 
 
 def _check_selectors(settings: Settings) -> None:
     """Raise ConfigError for the first rule selector in a config file that matches no rule."""
-    from .config import locate
-    from .rules import unknown_selectors
-
     for key in SELECTOR_KEYS:
         for selector in unknown_selectors(getattr(settings, key) or ()):
             where = locate(settings.source, f'"{selector}"') if settings.source else "configuration"
@@ -175,9 +177,6 @@ def _check_selectors(settings: Settings) -> None:
 
 
 def _run_fix(options: FixOptions) -> int:
-    from .files import discover
-    from .runner import Job
-
     unknown = _unknown_selectors(options)
     if unknown:
         for message in unknown:
@@ -209,14 +208,12 @@ def _run_fix(options: FixOptions) -> int:
         except ConfigError:
             skipped += 1
 
-    from .result import FileResult
-
     results: List[FileResult] = []
     if "-" in files:
         results.append(_run_stdin(options, finder))
     results.extend(_run_jobs(jobs, options))
     if options.verify:
-        from .verified import VerifyOptions, verify_results
+        from .verified import VerifyOptions, verify_results  # lazy: start-up (only with --verify)
 
         verify_results(results, VerifyOptions(options.verify_context, options.verify_smoke, options.mode == "fix"))
 
@@ -228,31 +225,24 @@ def _run_fix(options: FixOptions) -> int:
 
 
 def _run_jobs(jobs, options: FixOptions):
-    from .cache import open_cache
-    from .runner import run_jobs
-
     cache = open_cache(options.cache_dir, options.cache) if jobs else None
     show = options.progress
     if show is None:
         show = not options.quiet and len(jobs) >= PROGRESS_MIN_FILES and sys.stderr.isatty()
     if not show or not jobs:
         return run_jobs(jobs, options.workers, cache=cache)
-    from .output.progress import ProgressBar
+    from .output.progress import ProgressBar  # lazy: start-up (only with a progress bar)
 
     with ProgressBar(len(jobs), sys.stderr, erase=sys.stderr.isatty()) as bar:
         return run_jobs(jobs, options.workers, progress=bar.update, cache=cache)
 
 
 def _max_size(options: FixOptions) -> int:
-    from .files import MAX_FILE_SIZE
-
     return options.max_file_size or MAX_FILE_SIZE
 
 
 def _run_stdin(options: FixOptions, finder: SettingsFinder):
-    from .files import SourceError, decode, is_excluded, size_error
-    from .fixer import FileResult, fix_text
-    from .result import with_path
+    from .fixer import fix_text  # lazy: start-up (a run answered from the cache never loads the analysis)
 
     name = options.stdin_filename or "-"
     raw = sys.stdin.buffer.read(_max_size(options) + 1)  # bounded: /dev/zero must not fill the memory
@@ -300,16 +290,13 @@ def _use_color(options: FixOptions) -> bool:
 
 
 def _report(results, options: FixOptions, config_failed: bool, read_stdin: bool) -> int:
-    from .output.findings import error_message
-    from .output.render import render
-
     errors = [message for message in map(error_message, results) if message]
     for message in errors:
         _err(message)
 
     stdout_is_product = options.mode == "diff" or (options.mode == "fix" and read_stdin)
     if options.mode == "diff":
-        from .output.diff import colorize, unified_diff
+        from .output.diff import colorize, unified_diff  # lazy: start-up (only with --diff)
 
         diff = "".join(unified_diff(r.source, r.output, r.path) for r in results if r.changed and not r.error)
         if diff:

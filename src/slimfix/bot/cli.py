@@ -17,6 +17,9 @@ from typing import Iterator
 import click
 
 from ..constants import EXIT_ERROR, EXIT_OK
+from . import fleet, report
+from .campaign import State, run_campaign
+from .discover import discover
 from .errors import BotError
 from .remote import FORGES
 from .run import DEFAULT_AUTHOR, DEFAULT_BRANCH, BotOptions
@@ -107,10 +110,7 @@ def bot_command(repos, repos_file, autodiscover, include, exclude, shard, jobs, 
     err = lambda text: click.echo(text, err=True)  # noqa: E731
     with _logging(secrets, verbose):
         try:
-            from .campaign import State, run_campaign
-            from .fleet import parse_shard
-
-            chosen = parse_shard(shard) if shard else None
+            chosen = fleet.parse_shard(shard) if shard else None
             targets = _targets(repos, repos_file, autodiscover, include, exclude, chosen, options, secrets)
             if options.project and len(targets) > 1:
                 raise BotError("--project names one repository: leave it out with several")
@@ -130,13 +130,9 @@ def bot_command(repos, repos_file, autodiscover, include, exclude, shard, jobs, 
 
 
 def _targets(repos, repos_file, autodiscover, include, exclude, chosen, options: BotOptions, secrets: Secrets):
-    from . import fleet
-
     names = list(repos) + (fleet.read_repos_file(repos_file) if repos_file else [])
     targets = fleet.from_names(names)
     if autodiscover:
-        from .discover import discover
-
         targets += fleet.from_listing(discover(autodiscover, options, secrets))
     if not targets and not repos_file and not autodiscover:
         targets = fleet.from_names(["."])
@@ -147,8 +143,6 @@ def _targets(repos, repos_file, autodiscover, include, exclude, chosen, options:
 
 
 def _write_report(path: str, outcomes) -> None:
-    from . import report
-
     text = report.to_json(outcomes) if path.endswith(".json") else report.to_html(outcomes)
     try:
         with open(path, "w", encoding="utf-8") as handle:

@@ -127,7 +127,7 @@ class Rule:
 
     @classmethod
     def documentation(cls) -> str:
-        import inspect  # slow to import; only rule pages need it
+        import inspect  # lazy: start-up (only rule pages need it)
 
         return inspect.cleandoc(cls.__doc__ or "")
 

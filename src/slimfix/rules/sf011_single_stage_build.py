@@ -103,7 +103,7 @@ class SingleStageBuild(Rule, summary="Build tooling ships in a single-stage imag
     """
 
     def check(self, ctx: FileContext) -> Iterable[Diagnostic]:
-        from .stage_split import analyse  # only when selected: spares the start-up of every run
+        from .stage_split import analyse  # lazy: start-up (only when SF011 is selected)
 
         finding = analyse(ctx)
         if finding is None:
