@@ -1,6 +1,6 @@
 """The command line: ``slimfix [OPTIONS] [PATH]...`` and its commands.
 
-Only click is imported up front; rules, parser and reports load when a
+Click and the run (``app``) are imported up front; the rules, the parser and the reports load when a
 command needs them, so ``--help`` and ``--version`` start fast.
 """
 
