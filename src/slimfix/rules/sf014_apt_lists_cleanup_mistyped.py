@@ -58,9 +58,9 @@ class AptListsCleanupMistyped(Rule, summary="An rm meant for apt's package lists
     """
 
     def check(self, ctx: FileContext) -> Iterable[Diagnostic]:
-        for instruction in ctx.tree.instructions:
-            run = ctx.run(instruction)
-            if run is None or "apt" not in run.shell_text:
+        for run in ctx.runs():
+            instruction = run.instruction
+            if "apt" not in run.shell_text:
                 continue
             found = mistyped_cleanups(run)
             if not found:

@@ -93,9 +93,9 @@ class PackageInstallsSplit(Rule, summary="One package manager installs twice in 
     """
 
     def check(self, ctx: FileContext) -> Iterable[Diagnostic]:
-        for instruction in ctx.tree.instructions:
-            run = ctx.run(instruction)
-            if run is None or run.script.has_opaque:
+        for run in ctx.runs():
+            instruction = run.instruction
+            if run.script.has_opaque:
                 continue
             pairs = _pairs(run)
             if not pairs:
