@@ -8,7 +8,6 @@ from typing import Iterable, List, Optional
 
 from ..output.findings import human_bytes
 from ..rules import get_rule
-from ..verify import render_markdown
 from .changes import ChangeSet, FileChange
 
 TITLE = "Slim Dockerfiles with slimfix"
@@ -73,6 +72,8 @@ def _measured(report) -> str:
 
 
 def _verify_markdown(report) -> str:
+    from ..verify import render_markdown  # lazy: start-up (only when the images were built)
+
     return render_markdown(report).strip()
 
 

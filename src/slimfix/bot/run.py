@@ -17,7 +17,6 @@ from .errors import BotError, Skipped
 from .forges import Forge, Issue
 from .forges.make import make_forge
 from .gitcmd import GitError
-from .measure import measure
 from .outcome import Outcome
 from .plan import Action, Plan, decide
 from .remote import FORGES, api_url, detect_forge, looks_like_url, parse_remote
@@ -147,6 +146,8 @@ class _Run:
         for warning in changes.warnings:
             self.out.warn(warning)
         if self.o.verify and changes:
+            from .measure import measure  # lazy: start-up (the verifier loads only with --verify)
+
             measure(changes, self.ws.path, self.out.say)
         tree = self._stage(changes)
         state = inspect_branch(self.git, base_commit, branch_commit, tree) if branch_commit else BranchState()
