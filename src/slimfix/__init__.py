@@ -15,7 +15,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 def __getattr__(name: str):
     if name in ("Dockerfile", "Instruction", "ParseError", "parse"):
-        from . import syntax
+        from . import syntax  # lazy: start-up (`import slimfix` loads no parser)
 
         return getattr(syntax, name)
     raise AttributeError(f"module 'slimfix' has no attribute {name!r}")

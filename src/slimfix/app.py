@@ -9,12 +9,19 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Dict, List, Optional, Tuple, Union
+from typing import Any, Dict, List, Optional, Tuple, Union
 
-from .config import ConfigError, Settings, load_settings, nearest_config
+from .cache import open_cache
+from .config import ConfigError, Settings, load_settings, locate, nearest_config
 from .constants import EXIT_ERROR, EXIT_FINDINGS, EXIT_INTERRUPTED, EXIT_OK, exit_code
+from .files import MAX_FILE_SIZE, SourceError, decode, discover, is_excluded, size_error
+from .output.findings import error_message
+from .output.render import render
 from .paths import RealPaths
 from .record import field, record
+from .result import FileResult, with_path
+from .rules import unknown_selectors
+from .runner import Job, run_jobs
 
 PROGRESS_MIN_FILES = 50  # show a progress bar on a terminal from this many files
 
@@ -111,7 +118,7 @@ def run_fix(options: FixOptions) -> int:
             pass
         return EXIT_ERROR
     except Exception as exc:  # a bug in slimfix: exit 2, never 1 ("changes needed")
-        import traceback  # only on a bug
+        import traceback  # lazy: start-up (only on a bug)
 
         traceback.print_exc()
         _err(f"slimfix: internal error: {type(exc).__name__}: {exc}")
@@ -127,61 +134,42 @@ def _split(values: Tuple[str, ...]) -> Optional[Tuple[str, ...]]:
     return tuple(out)
 
 
-def fix_options(*, paths, mode, fail_on_findings, select, ignore, extend_select, unsafe_fixes, exclude,
-                force_exclude, no_respect_gitignore, config_path, max_file_size, stdin_filename, output_format,
-                output_file, show_fixes, statistics, quiet, workers, color, progress, no_cache, cache_dir, explain,
-                verify, verify_context, verify_smoke):
-    """The FixOptions for the fix command's parameters (``explain`` is handled before); the
-    click command line and the click-free one (``argv``) both build them here."""
-    return FixOptions(
-        paths=tuple(paths) or (".",),
-        mode=mode or "fix",
-        fail_on_findings=fail_on_findings,
-        overrides=dict(
-            select=_split(select),
-            ignore=_split(ignore),
-            extend_select=_split(extend_select),
-            unsafe_fixes=unsafe_fixes,
-            respect_gitignore=False if no_respect_gitignore else None,
-        ),
-        config_path=config_path,
-        stdin_filename=stdin_filename,
-        max_file_size=max_file_size * 1024 * 1024,
-        output_format=output_format,
-        output_file=output_file,
-        show_fixes=show_fixes,
-        statistics=statistics,
-        quiet=quiet,
-        force_exclude=force_exclude,
-        workers=workers or None,
-        color={"auto": None, "always": True, "never": False}[color],
-        progress=progress,
-        extra_exclude=_split(exclude) or (),
-        verify=verify,
-        verify_context=verify_context,
-        verify_smoke=verify_smoke,
-        cache=not no_cache,
-        cache_dir=cache_dir,
-    )
-
-
 SELECTOR_KEYS = ("select", "ignore", "extend_select")
+
+
+def fix_options(**params: Any) -> FixOptions:
+    """The FixOptions for the fix command's parameters (``explain`` is handled before); the
+    click command line and the click-free one (``argv``) both build them here. Parameters named
+    as a field of FixOptions are passed as they are; these are read into other fields."""
+    rest = dict(params)
+    del rest["explain"]
+    selectors = {key: _split(rest.pop(key)) for key in SELECTOR_KEYS}
+    return FixOptions(
+        paths=tuple(rest.pop("paths")) or (".",),
+        mode=rest.pop("mode") or "fix",
+        overrides=dict(
+            **selectors,
+            unsafe_fixes=rest.pop("unsafe_fixes"),
+            respect_gitignore=False if rest.pop("no_respect_gitignore") else None,
+        ),
+        max_file_size=rest.pop("max_file_size") * 1024 * 1024,
+        workers=rest.pop("workers") or None,
+        color={"auto": None, "always": True, "never": False}[rest.pop("color")],
+        extra_exclude=_split(rest.pop("exclude")) or (),
+        cache=not rest.pop("no_cache"),
+        **rest,
+    )
 
 
 def _unknown_selectors(options: FixOptions) -> List[str]:
     if not any(options.overrides.get(key) for key in SELECTOR_KEYS):
         return []  # no selector to check: the rules need not load
-    from .rules import unknown_selectors
-
     return [f"slimfix: error: --{key.replace('_', '-')}: no rule matches {selector!r} (see `slimfix rules`)"
             for key in SELECTOR_KEYS for selector in unknown_selectors(options.overrides.get(key) or ())]
 
 
 def _check_selectors(settings: Settings) -> None:
     """Raise ConfigError for the first rule selector in a config file that matches no rule."""
-    from .config import locate
-    from .rules import unknown_selectors
-
     for key in SELECTOR_KEYS:
         for selector in unknown_selectors(getattr(settings, key) or ()):
             where = locate(settings.source, f'"{selector}"') if settings.source else "configuration"
@@ -189,9 +177,6 @@ def _check_selectors(settings: Settings) -> None:
 
 
 def _run_fix(options: FixOptions) -> int:
-    from .files import discover
-    from .runner import Job
-
     unknown = _unknown_selectors(options)
     if unknown:
         for message in unknown:
@@ -223,14 +208,12 @@ def _run_fix(options: FixOptions) -> int:
         except ConfigError:
             skipped += 1
 
-    from .result import FileResult
-
     results: List[FileResult] = []
     if "-" in files:
         results.append(_run_stdin(options, finder))
     results.extend(_run_jobs(jobs, options))
     if options.verify:
-        from .verified import VerifyOptions, verify_results
+        from .verified import VerifyOptions, verify_results  # lazy: start-up (only with --verify)
 
         verify_results(results, VerifyOptions(options.verify_context, options.verify_smoke, options.mode == "fix"))
 
@@ -242,31 +225,24 @@ def _run_fix(options: FixOptions) -> int:
 
 
 def _run_jobs(jobs, options: FixOptions):
-    from .cache import open_cache
-    from .runner import run_jobs
-
     cache = open_cache(options.cache_dir, options.cache) if jobs else None
     show = options.progress
     if show is None:
         show = not options.quiet and len(jobs) >= PROGRESS_MIN_FILES and sys.stderr.isatty()
     if not show or not jobs:
         return run_jobs(jobs, options.workers, cache=cache)
-    from .output.progress import ProgressBar
+    from .output.progress import ProgressBar  # lazy: start-up (only with a progress bar)
 
     with ProgressBar(len(jobs), sys.stderr, erase=sys.stderr.isatty()) as bar:
         return run_jobs(jobs, options.workers, progress=bar.update, cache=cache)
 
 
 def _max_size(options: FixOptions) -> int:
-    from .files import MAX_FILE_SIZE
-
     return options.max_file_size or MAX_FILE_SIZE
 
 
 def _run_stdin(options: FixOptions, finder: SettingsFinder):
-    from .files import SourceError, decode, is_excluded, size_error
-    from .fixer import FileResult, fix_text
-    from .result import with_path
+    from .fixer import fix_text  # lazy: start-up (a run answered from the cache never loads the analysis)
 
     name = options.stdin_filename or "-"
     raw = sys.stdin.buffer.read(_max_size(options) + 1)  # bounded: /dev/zero must not fill the memory
@@ -314,16 +290,13 @@ def _use_color(options: FixOptions) -> bool:
 
 
 def _report(results, options: FixOptions, config_failed: bool, read_stdin: bool) -> int:
-    from .output.findings import error_message
-    from .output.render import render
-
     errors = [message for message in map(error_message, results) if message]
     for message in errors:
         _err(message)
 
     stdout_is_product = options.mode == "diff" or (options.mode == "fix" and read_stdin)
     if options.mode == "diff":
-        from .output.diff import colorize, unified_diff
+        from .output.diff import colorize, unified_diff  # lazy: start-up (only with --diff)
 
         diff = "".join(unified_diff(r.source, r.output, r.path) for r in results if r.changed and not r.error)
         if diff:

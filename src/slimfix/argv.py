@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import sys
 from typing import Dict, List, Optional, Sequence, Tuple
+from .constants import FORMATS, __version__
 
-FORMATS = ("text", "json", "sarif", "github", "gitlab")
 COLORS = ("auto", "always", "never")
 COMMANDS = frozenset({"fix", "rules", "rule", "verify", "bot"})
 
@@ -113,17 +113,15 @@ def parse_common(args: Sequence[str]) -> Optional[Dict[str, object]]:
 def main(args: Optional[Sequence[str]] = None) -> None:
     given = sys.argv[1:] if args is None else args
     if list(given) == ["--version"]:
-        from .constants import __version__
-
         sys.stdout.write(f"slimfix, version {__version__}\n")  # as click's version_option words it
         return
     params = parse_common(given)
     if params is None:
-        from .cli import main as click_main
+        from .cli import main as click_main  # lazy: start-up (click only for what this reader leaves)
 
         click_main(args=None if args is None else list(args), prog_name="slimfix")
         return
-    from .app import fix_options, run_fix
+    from .app import fix_options, run_fix  # lazy: start-up (`--version` needs no run)
 
     sys.exit(run_fix(fix_options(**params)))
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 import marshal
 import os
 import sys
+import time
 try:
     from _blake2 import blake2b  # hashlib itself loads OpenSSL first: ~10 ms of a cold start
 except ImportError:  # pragma: no cover - an interpreter without the built-in module
@@ -29,6 +30,7 @@ from typing import Dict, List, Optional, Tuple
 
 from .constants import __version__
 from .config import Settings
+from .datafiles import cache_dir
 from .result import FileResult
 from .rules import Applicability, Diagnostic, Edit, Fix
 
@@ -45,8 +47,6 @@ def open_cache(folder: Optional[str] = None, enabled: bool = True) -> Optional["
     if not enabled or os.environ.get("SLIMFIX_NO_CACHE", "") not in ("", "0"):
         return None
     if folder is None:
-        from .datafiles import cache_dir
-
         folder = cache_dir()
     return ResultCache(folder) if folder else None
 
@@ -134,8 +134,6 @@ class ResultCache:
 
     def prune(self, now: Optional[float] = None) -> int:
         """Remove the oldest entries when there are too many (at most once an hour); how many went."""
-        import time
-
         now = time.time() if now is None else now
         stamp = os.path.join(self.folder, ".pruned")
         try:

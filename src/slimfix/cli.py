@@ -1,15 +1,17 @@
 """The command line: ``slimfix [OPTIONS] [PATH]...`` and its commands.
 
-Only click is imported up front; rules, parser and reports load when a
+Click and the run (``app``) are imported up front; the rules, the parser and the reports load when a
 command needs them, so ``--help`` and ``--version`` start fast.
 """
 
 from __future__ import annotations
 
+import importlib
 import sys
 
 import click
 
+from . import app
 from .constants import EXIT_ERROR, EXIT_HELP, FORMATS, __version__
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -42,8 +44,6 @@ class _DefaultGroup(click.Group):
 
     def get_command(self, ctx, name):
         if name in self.lazy:
-            import importlib
-
             module, _, attr = self.lazy[name].partition(":")
             try:
                 return getattr(importlib.import_module(module), attr)
@@ -109,17 +109,14 @@ def fix_command(**params) -> None:
     if params["explain"]:
         _print_rule(params["explain"])
         return
-    from .app import fix_options, run_fix
-
-    options = fix_options(**params)
-    sys.exit(run_fix(options))
+    sys.exit(app.run_fix(app.fix_options(**params)))
 
 
 @main.command("rules", context_settings=CONTEXT)
 @click.option("--output-format", type=click.Choice(("text", "json")), default="text", show_default=True)
 def rules_command(output_format: str) -> None:
     """List every rule: code, name, fix safety."""
-    from .docs import rules_table
+    from .docs import rules_table  # lazy: start-up (`--help` loads no rules)
 
     click.echo(rules_table(output_format))
 
@@ -132,8 +129,8 @@ def rule_command(code: str) -> None:
 
 
 def _print_rule(code: str) -> None:
-    from .docs import rule_page
-    from .rules import get_rule
+    from .docs import rule_page  # lazy: start-up (`--help` loads no rules)
+    from .rules import get_rule  # lazy: start-up (`--help` loads no rules)
 
     rule = get_rule(code)
     if rule is None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 from typing import TYPE_CHECKING, Dict, List, Optional, Tuple, Union
 
@@ -40,7 +41,7 @@ class Settings:
 def find_config(start: PathLike) -> Optional["Path"]:
     """The nearest config file at or above ``start``: .slimfix.toml, or a
     pyproject.toml that has a [tool.slimfix] table."""
-    from pathlib import Path  # start-up: only when a config file is looked for
+    from pathlib import Path  # lazy: start-up (only when a config file is looked for)
 
     start = Path(start).resolve()
     found = nearest_config(str(start if start.is_dir() else start.parent))
@@ -94,8 +95,6 @@ def _strings(value, key: str, path: PathLike) -> Tuple[str, ...]:
 def _toml_error(path: PathLike, exc: Exception, text: str) -> str:
     """``path:line:col: invalid TOML: message`` from tomllib's "(at line L, column C)"
     or "(at end of document)"."""
-    import re
-
     message = str(exc)
     where = re.search(r"\s*\((?:at line (\d+), column (\d+)|at end of document)\)", message)
     if where is None:
@@ -125,9 +124,9 @@ def load_settings(path: Optional[PathLike]) -> Settings:
     if path is None:
         return Settings()
     if sys.version_info >= (3, 11):  # only when a config file is read
-        import tomllib
+        import tomllib  # lazy: start-up (only when a config file is read)
     else:  # pragma: no cover - exercised on 3.9/3.10
-        import tomli as tomllib
+        import tomli as tomllib  # lazy: optional (Python < 3.11)
     try:
         with open(path, encoding="utf-8") as handle:
             text = handle.read()

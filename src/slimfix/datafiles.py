@@ -45,9 +45,9 @@ def load_table(path: str) -> Dict[str, Any]:
         except Exception:  # missing, stale format, truncated: parse again
             pass
     if sys.version_info >= (3, 11):  # only on a cache miss
-        import tomllib
+        import tomllib  # lazy: start-up (only on a cache miss)
     else:  # pragma: no cover - exercised on Python 3.9/3.10
-        import tomli as tomllib
+        import tomli as tomllib  # lazy: optional (Python < 3.11)
     with open(path, "rb") as handle:
         data = tomllib.load(handle)
     if cached is not None:
@@ -56,7 +56,7 @@ def load_table(path: str) -> Dict[str, Any]:
 
 
 def _save(target: str, value: Any) -> None:
-    import tempfile  # only when the cache is written
+    import tempfile  # lazy: start-up (only when the cache is written)
 
     try:
         os.makedirs(os.path.dirname(target), exist_ok=True)

@@ -7,6 +7,7 @@ import os
 import stat
 from typing import Dict, Iterable, List, Optional, Sequence
 
+from .paths import RealPaths
 from .record import record
 
 DOCKERFILE_PATTERNS = ("Dockerfile", "Dockerfile.*", "*.Dockerfile", "*.dockerfile", "Containerfile", "Containerfile.*")
@@ -55,7 +56,7 @@ def is_excluded(path: str, patterns: Sequence[str]) -> bool:
 def _git_listing(folder: str) -> Optional[List[str]]:
     """Files git would show in ``folder`` (tracked, plus untracked that no
     ignore rule excludes), relative to it; None outside a git work tree."""
-    import subprocess  # only in a git work tree
+    import subprocess  # lazy: start-up (only in a git work tree)
 
     try:
         proc = subprocess.run(
@@ -122,8 +123,6 @@ def discover(
     taken as they are (``-`` is standard input) unless ``force_exclude`` and
     an exclude pattern matches them, as pre-commit needs.
     """
-    from .paths import RealPaths
-
     errors = [] if errors is None else errors
     real = RealPaths()
     out: Dict[str, str] = {}  # real path -> path as shown
@@ -236,7 +235,7 @@ def write_atomic(source: Source, text: str) -> None:
     if source.nlink > 1:
         _write_in_place(source, target, text.encode("utf-8"))
         return
-    import tempfile  # only when a file is written
+    import tempfile  # lazy: start-up (only when a file is written)
 
     try:
         fd, tmp = tempfile.mkstemp(
@@ -273,7 +272,7 @@ def _write_in_place(source: Source, target: str, data: bytes) -> None:
     backup next to the file; only then is the file overwritten, truncated and synced, and the
     backup removed. A crash in between leaves ``.NAME.*.slimfix.bak`` with the original text;
     a failed write is undone from memory."""
-    import tempfile
+    import tempfile  # lazy: start-up (only when a file is written)
 
     try:
         fd, backup = tempfile.mkstemp(

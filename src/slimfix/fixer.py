@@ -149,7 +149,7 @@ def fix_text(source: str, path: str = "", settings: Settings = Settings(), fix: 
 
 def internal_error() -> str:
     """The message for the exception being handled: a bug, with its traceback."""
-    import traceback  # only on this path: it is slow to import
+    import traceback  # lazy: start-up (only on a bug)
 
     return "internal error:\n" + traceback.format_exc()
 

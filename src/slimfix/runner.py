@@ -10,6 +10,7 @@ import gc
 import os
 import sys
 from contextlib import contextmanager
+from functools import partial
 from typing import TYPE_CHECKING, Callable, Iterator, List, Optional, Sequence
 
 from .config import Settings
@@ -40,13 +41,13 @@ def default_workers() -> int:
 
 def fix_text(text: str, path: str, settings: Settings, fix: bool = True, input_lines: bool = False) -> FileResult:
     """``slimfix.fixer.fix_text``, imported on first use: a run answered from the cache never loads the analysis."""
-    from .fixer import fix_text as fix_text_
+    from .fixer import fix_text as fix_text_  # lazy: start-up (a run answered from the cache never loads the analysis)
 
     return fix_text_(text, path, settings, fix, input_lines=input_lines)
 
 
 def internal_error() -> str:
-    from .fixer import internal_error as internal_error_
+    from .fixer import internal_error as internal_error_  # lazy: start-up (as above)
 
     return internal_error_()
 
@@ -95,7 +96,7 @@ def warm_up() -> None:
 
 def _pool_context():
     # fork shares the warmed-up parser and rules; elsewhere use the default
-    import multiprocessing
+    import multiprocessing  # lazy: start-up (only for a parallel run)
 
     if sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("fork")
@@ -156,9 +157,8 @@ def _run_jobs(jobs: Sequence[Job], workers: Optional[int], progress: Optional[Ca
     workers = min(workers or default_workers(), max(1, len(jobs)))
     results: List[FileResult] = []
     if workers > 1 and len(jobs) >= PARALLEL_THRESHOLD:
-        from concurrent.futures import ProcessPoolExecutor  # only for a parallel run
-        from concurrent.futures.process import BrokenProcessPool
-        from functools import partial
+        from concurrent.futures import ProcessPoolExecutor  # lazy: start-up (only for a parallel run)
+        from concurrent.futures.process import BrokenProcessPool  # lazy: start-up (as above)
 
         warm_up()
         chunk = max(1, min(64, len(jobs) // (workers * 8)))

@@ -27,7 +27,7 @@ class VerifyOptions:
 
 def verify_results(results: List[FileResult], options: VerifyOptions) -> List[FileResult]:
     """Verify every changed result; a rejected rewrite is reverted (and not written)."""
-    from .verify import (  # only with --verify
+    from .verify import (  # lazy: start-up (only with --verify)
         BuilderError,
         BuilderLimitError,
         ImageReadError,

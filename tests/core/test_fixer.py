@@ -14,24 +14,16 @@ from slimfix.rules import Applicability, Diagnostic, Edit, Fix, Rule
 SOURCE = "FROM debian:bookworm\nRUN apt-get update\nRUN apt-get install -y curl\n"
 
 
-class _Append(Rule):
+class _Append(Rule, code="SF900", name="test-never-settles", summary="test"):
     """Appends text to the end of the file every round (never settles)."""
-
-    code = "SF900"
-    name = "test-never-settles"
-    summary = "test"
 
     def check(self, ctx) -> Iterable[Diagnostic]:
         end = len(ctx.text)
         yield self.diagnostic(ctx.tree.instructions[0], "grow", Fix((Edit.insert(end, "# more\n"),), Applicability.SAFE))
 
 
-class _Break(Rule):
+class _Break(Rule, code="SF901", name="test-breaks-parsing", summary="test"):
     """A fix whose output no longer parses (an unterminated heredoc)."""
-
-    code = "SF901"
-    name = "test-breaks-parsing"
-    summary = "test"
 
     def check(self, ctx) -> Iterable[Diagnostic]:
         first = ctx.tree.instructions[0]
@@ -40,21 +32,12 @@ class _Break(Rule):
         yield self.diagnostic(first, "break", Fix((Edit.insert(len(ctx.text), "RUN cat <<EOF\n"),), Applicability.SAFE))
 
 
-class _Crash(Rule):
-    code = "SF902"
-    name = "test-crashes"
-    summary = "test"
-
+class _Crash(Rule, code="SF902", name="test-crashes", summary="test"):
     def check(self, ctx) -> Iterable[Diagnostic]:
         raise RuntimeError("boom")
 
 
-class _Unsafe(Rule):
-    code = "SF903"
-    name = "test-unsafe"
-    summary = "test"
-    fix_applicability = Applicability.UNSAFE
-
+class _Unsafe(Rule, code="SF903", name="test-unsafe", summary="test", fix_applicability=Applicability.UNSAFE):
     def check(self, ctx) -> Iterable[Diagnostic]:
         if "# unsafe\n" in ctx.text:
             return

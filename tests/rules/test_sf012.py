@@ -161,3 +161,63 @@ def test_curl_overwrites_a_name_that_is_already_there():
     text = "FROM debian\nWORKDIR /w\nRUN rm -f a.tgz; curl -o a.tgz https://e.com/a.tgz && tar -xzf a.tgz\n"
     [diagnostic] = _diagnostics(text)
     assert diagnostic.fix.applicability == Applicability.SAFE
+
+
+def _later_use_one_by_one(ref, instructions, index):
+    """What SF012 answers for the instructions after ``index`` by asking each in turn."""
+    from slimfix.rules.sf012_downloaded_archive_kept import _LISTER_WORD
+    from slimfix.rules.shell_paths import mention_in
+
+    sure = True
+    for instruction in instructions[index + 1:]:
+        lister = _LISTER_WORD.search(instruction.code) if instruction.effective_keyword == "RUN" else None
+        if lister is not None:
+            return f"line {instruction.start_line} lists a folder that may hold it (`{lister.group(2)}`)", False
+        seen, text = mention_in(ref, instruction)
+        if seen == YES:
+            return f"line {instruction.start_line} may use it (`{text}`)", False
+        sure = sure and seen == NO
+    return None, sure
+
+
+LATER = """\
+FROM alpine AS base
+RUN echo start
+COPY --from=base /tmp/ /opt/
+RUN cat ../..
+COPY --from=base $SRC /x
+RUN tar -tf /opt/*.tgz
+WORKDIR /srv
+RUN cp dl/a.tgz /backup
+RUN echo /etc/hosts
+ENV A=b.tgz
+RUN rm -f "/tmp/c?.zip"
+RUN cat 'dl/[ab].tgz' <<EOF
+x.deb
+EOF
+RUN cat tmp
+RUN du -sh /
+COPY --from=base ${LIB}/ /lib/
+RUN cat /etc/motd
+RUN echo done
+"""
+
+
+def test_later_uses_answer_as_each_instruction_asked_in_turn():
+    from slimfix.rules.sf012_downloaded_archive_kept import _LaterUses
+    from slimfix.syntax import parse
+
+    instructions = parse(LATER).instructions
+    uses = _LaterUses(instructions)
+    refs = [PathRef(written, absolute) for written, absolute in [
+        ("/tmp/a.tgz", "/tmp/a.tgz"), ("a.tgz", None), ("dl/a.tgz", None), ("dl/a.tgz", "/srv/dl/a.tgz"),
+        ("/tmp/c1.zip", "/tmp/c1.zip"), ("x.deb", None), ("/opt/z.tgz", "/opt/z.tgz"), ("q.whl", None),
+        ("/var/q.whl", "/var/q.whl"), ("dir/", None), ("/srv/b.tgz", "/srv/b.tgz")]]
+    kinds = set()
+    for ref in refs:
+        for index in range(-1, len(instructions)):
+            expected = _later_use_one_by_one(ref, instructions, index)
+            assert uses.after(ref, index) == expected, (ref, index)
+            kinds.add(("listed" if "lists" in expected[0] else "used") if expected[0] else f"sure={expected[1]}")
+    # every kind of answer is among those compared
+    assert kinds == {"listed", "used", "sure=True", "sure=False"}

@@ -17,6 +17,9 @@ from typing import Iterator
 import click
 
 from ..constants import EXIT_ERROR, EXIT_OK
+from . import fleet, report
+from .campaign import State, run_campaign
+from .discover import discover
 from .errors import BotError
 from .remote import FORGES
 from .run import DEFAULT_AUTHOR, DEFAULT_BRANCH, BotOptions
@@ -92,29 +95,8 @@ def _logging(secrets: Secrets, verbose: bool) -> Iterator[None]:
     help="Keep an issue with the findings left and the savings; ticking a box opts that fix in.",
 )
 @click.option("-v", "--verbose", is_flag=True, help="Log each git command and API call (credentials redacted).")
-def bot_command(
-    repos,
-    repos_file,
-    autodiscover,
-    include,
-    exclude,
-    shard,
-    jobs,
-    state_file,
-    reports,
-    forge,
-    branch,
-    base,
-    remote,
-    dry_run,
-    verify,
-    api_url,
-    project,
-    author,
-    docs_url,
-    dashboard,
-    verbose,
-) -> None:
+def bot_command(repos, repos_file, autodiscover, include, exclude, shard, jobs, state_file, reports, verbose,
+                **options) -> None:
     """Open (or update, or close) a merge request with slimmer Dockerfiles.
 
     Each REPO is a local checkout (default: .) or a clone URL; each is
@@ -124,28 +106,13 @@ def bot_command(
     --forge none pushes the branch only, to any git remote.
     """
     secrets = Secrets()
-    options = BotOptions(
-        forge=forge,
-        branch=branch,
-        base=base,
-        remote=remote,
-        dry_run=dry_run,
-        verify=verify,
-        api_url=api_url,
-        project=project,
-        author=author,
-        docs_url=docs_url,
-        dashboard=dashboard,
-    )
+    options = BotOptions(**options)  # the other options are BotOptions' fields, by name
     err = lambda text: click.echo(text, err=True)  # noqa: E731
     with _logging(secrets, verbose):
         try:
-            from .campaign import State, run_campaign
-            from .fleet import parse_shard
-
-            chosen = parse_shard(shard) if shard else None
+            chosen = fleet.parse_shard(shard) if shard else None
             targets = _targets(repos, repos_file, autodiscover, include, exclude, chosen, options, secrets)
-            if project and len(targets) > 1:
+            if options.project and len(targets) > 1:
                 raise BotError("--project names one repository: leave it out with several")
             if not targets:
                 click.echo("slimfix bot: no repository to handle (see --include, --exclude, --shard)")
@@ -163,13 +130,9 @@ def bot_command(
 
 
 def _targets(repos, repos_file, autodiscover, include, exclude, chosen, options: BotOptions, secrets: Secrets):
-    from . import fleet
-
     names = list(repos) + (fleet.read_repos_file(repos_file) if repos_file else [])
     targets = fleet.from_names(names)
     if autodiscover:
-        from .discover import discover
-
         targets += fleet.from_listing(discover(autodiscover, options, secrets))
     if not targets and not repos_file and not autodiscover:
         targets = fleet.from_names(["."])
@@ -180,8 +143,6 @@ def _targets(repos, repos_file, autodiscover, include, exclude, chosen, options:
 
 
 def _write_report(path: str, outcomes) -> None:
-    from . import report
-
     text = report.to_json(outcomes) if path.endswith(".json") else report.to_html(outcomes)
     try:
         with open(path, "w", encoding="utf-8") as handle:

@@ -72,7 +72,7 @@ def _measured(report) -> str:
 
 
 def _verify_markdown(report) -> str:
-    from ..verify import render_markdown  # only when the images were built
+    from ..verify import render_markdown  # lazy: start-up (only when the images were built)
 
     return render_markdown(report).strip()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 from typing import List, Mapping, Optional
+from urllib.parse import urlsplit
 
 from .credentials import find_credentials
 from .errors import BotError
@@ -28,8 +29,6 @@ def discover(
     if name == "gitlab" and env.get("CI_SERVER_HOST"):
         host = Remote("", env["CI_SERVER_HOST"].lower(), "")
     if name == "github" and env.get("GITHUB_SERVER_URL"):
-        from urllib.parse import urlsplit
-
         host = Remote("", (urlsplit(env["GITHUB_SERVER_URL"]).hostname or "").lower(), "")
     credentials = find_credentials(name, host, env)
     if not credentials.api_token:

@@ -1,26 +1,19 @@
-"""``--verify``: build each changed Dockerfile before and after (slimfix.verify,
-imported only here) and keep the rewrites that still build."""
+"""``--verify``: build each changed Dockerfile before and after (slimfix.verify) and keep the
+rewrites that still build."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Callable
 
+from .. import verify as verifier
 from .changes import ChangeSet
 from .errors import BotError
 
 
 def measure(changes: ChangeSet, root: Path, note: Callable[[str], None]) -> None:
     """Attach a verify report to each change; put back the files whose rewrite breaks."""
-    try:
-        from .. import verify as verifier
-    except ImportError as exc:
-        raise BotError(f"--verify needs slimfix.verify, which is not available: {exc}") from None
-    cannot = tuple(
-        getattr(verifier, name)
-        for name in ("NoBuilderError", "BuilderLimitError", "BuilderError", "ImageReadError")
-        if hasattr(verifier, name)
-    )
+    cannot = (verifier.NoBuilderError, verifier.BuilderLimitError, verifier.BuilderError, verifier.ImageReadError)
     kept = []
     for change in changes.files:
         path = root / change.path

@@ -146,7 +146,7 @@ class _Run:
         for warning in changes.warnings:
             self.out.warn(warning)
         if self.o.verify and changes:
-            from .measure import measure  # only with --verify
+            from .measure import measure  # lazy: start-up (the verifier loads only with --verify)
 
             measure(changes, self.ws.path, self.out.say)
         tree = self._stage(changes)

@@ -4,21 +4,12 @@ from __future__ import annotations
 
 import difflib
 import os
-from typing import List
 
+from ..syntax.prelex import split_lines  # on "\n" only, as git does: a "\r" stays in its line
 from . import posix_path
 
 NO_NEWLINE = "\\ No newline at end of file\n"
 _COLORS = (("+++", "\x1b[1m"), ("---", "\x1b[1m"), ("+", "\x1b[32m"), ("-", "\x1b[31m"), ("@@", "\x1b[36m"))
-
-
-def _lines(text: str) -> List[str]:
-    # split on "\n" only, as git does: a "\r" stays part of its line
-    lines = text.split("\n")
-    out = [line + "\n" for line in lines[:-1]]
-    if lines[-1]:
-        out.append(lines[-1])
-    return out
 
 
 def _header_name(prefix: str, name: str) -> str:
@@ -44,7 +35,7 @@ def unified_diff(before: str, after: str, path: str) -> str:
         return ""
     name = diff_name(path)
     out = []
-    for line in difflib.unified_diff(_lines(before), _lines(after), _header_name("a", name), _header_name("b", name), n=3):
+    for line in difflib.unified_diff(split_lines(before), split_lines(after), _header_name("a", name), _header_name("b", name), n=3):
         out.append(line)
         if not line.endswith("\n"):
             out.append("\n" + NO_NEWLINE)

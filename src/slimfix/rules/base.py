@@ -70,11 +70,18 @@ _SECTION = re.compile(r"^## (.+)$", re.M)
 DOC_SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead", "Fix safety", "Estimated savings")
 
 
+_RULE_MODULE = re.compile(r"\.(sf\d{3})_(\w+)$")
+_ATTRIBUTES = frozenset({"code", "name", "summary", "hadolint", "fix_applicability", "explicit_only"})
+
+
 class Rule:
     """A rule: one module, a stable code, a name for the problem it flags.
 
-    Subclasses set the class attributes and implement ``check``. The class
-    docstring is the rule's documentation, in the sections of DOC_SECTIONS.
+    A rule's module ``sfNNN_<name>.py`` gives its code and name; the class takes
+    the rest as keywords (``class AptListsNotRemoved(Rule, summary=...,
+    hadolint=("DL3009",), fix_applicability=Applicability.SAFE)``) and implements
+    ``check``. The class docstring is the rule's documentation, in the sections
+    of DOC_SECTIONS.
     """
 
     code: ClassVar[str]
@@ -83,6 +90,16 @@ class Rule:
     hadolint: ClassVar[Tuple[str, ...]] = ()
     fix_applicability: ClassVar[Applicability] = Applicability.SAFE
     explicit_only: ClassVar[bool] = False  # runs only when selected by its code
+
+    def __init_subclass__(cls, **attributes: object) -> None:
+        super().__init_subclass__()
+        named = _RULE_MODULE.search(cls.__module__)
+        if named is not None:
+            cls.code, cls.name = named.group(1).upper(), named.group(2).replace("_", "-")
+        for key, value in attributes.items():
+            if key not in _ATTRIBUTES:
+                raise TypeError(f"{cls.__name__}: a rule has no attribute {key!r}")
+            setattr(cls, key, value)
 
     def check(self, ctx: "FileContext") -> Iterable[Diagnostic]:
         raise NotImplementedError
@@ -110,7 +127,7 @@ class Rule:
 
     @classmethod
     def documentation(cls) -> str:
-        import inspect  # slow to import; only rule pages need it
+        import inspect  # lazy: start-up (only rule pages need it)
 
         return inspect.cleandoc(cls.__doc__ or "")
 

@@ -20,6 +20,7 @@ from ..packages import BuildDeps, build_deps, load_catalog
 from ..record import record
 from ..semantics.context import FileContext
 from ..semantics.run import MAX_LINE, RunView
+from ..semantics.savings import packages_size
 from ..semantics.shellfacts import ends_cleanly, is_and_chain
 from ..semantics.shellstate import join_blocker
 from ..shell import parse_shell
@@ -740,8 +741,6 @@ def _move_and_join(ctx: FileContext, f: KeptBuildDeps, joiner: str) -> Optional[
 
 def estimate_savings(tool: str, names: Sequence[str]) -> int:
     """What the build-only packages add to the image (``semantics/savings.py``)."""
-    from ..semantics.savings import packages_size
-
     return packages_size(tool, names)
 
 

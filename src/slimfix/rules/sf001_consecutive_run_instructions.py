@@ -13,7 +13,8 @@ from ..syntax import BlankLine, Comment, ContinuationComment, Directive, Instruc
 from .base import Applicability, Diagnostic, Edit, Fix, Rule
 
 
-class ConsecutiveRunInstructions(Rule):
+class ConsecutiveRunInstructions(Rule, summary="Consecutive RUN instructions can be one layer",
+                                       hadolint=("DL3059",), fix_applicability=Applicability.SAFE):
     """
     ## What it does
     Finds a `RUN` that directly follows another `RUN` (only comments or blank
@@ -79,12 +80,6 @@ class ConsecutiveRunInstructions(Rule):
     None by itself (a few hundred bytes of layer metadata); it lets the
     cleanup rules remove in the same layer what an earlier one added.
     """
-
-    code = "SF001"
-    name = "consecutive-run-instructions"
-    summary = "Consecutive RUN instructions can be one layer"
-    hadolint = ("DL3059",)
-    fix_applicability = Applicability.SAFE
 
     def check(self, ctx: FileContext) -> Iterable[Diagnostic]:
         body = ctx.tree.body

@@ -106,7 +106,8 @@ def cleans(run: RunView) -> bool:
                if v is not None and v.tool == "rm" and c.command.start > last)
 
 
-class AptListsNotRemoved(Rule):
+class AptListsNotRemoved(Rule, summary="apt package lists are left in the image",
+                               hadolint=("DL3009",), fix_applicability=Applicability.SAFE):
     """
     ## What it does
     Finds a `RUN` that downloads apt's package lists (`apt-get update`, or a
@@ -179,12 +180,6 @@ class AptListsNotRemoved(Rule):
     13, Ubuntu 24.04), as do the images built on Debian and those of unknown
     distribution.
     """
-
-    code = "SF002"
-    name = "apt-lists-not-removed"
-    summary = "apt package lists are left in the image"
-    hadolint = ("DL3009",)
-    fix_applicability = Applicability.SAFE
 
     def check(self, ctx: FileContext) -> Iterable[Diagnostic]:
         for stage_index, runs in _lineage_runs(ctx):

@@ -33,7 +33,8 @@ def _decides_recommends(view: CommandView) -> bool:
     return any(_RECOMMENDS_OPTION.search(value or "") for value in view.option_values("config"))
 
 
-class AptInstallRecommends(Rule):
+class AptInstallRecommends(Rule, summary="apt installs recommended packages",
+                                 hadolint=("DL3015",), fix_applicability=Applicability.UNSAFE):
     """
     ## What it does
     Finds `apt-get install` and `apt install` commands that do not say
@@ -77,12 +78,6 @@ class AptInstallRecommends(Rule):
     `scripts/measure-packages.sh`: 9.3 MB for `wget`, 15.1 MB for `git`, 88 MB
     for `gcc`); a package not measured counts the median of the measured ones.
     """
-
-    code = "SF003"
-    name = "apt-install-recommends"
-    summary = "apt installs recommended packages"
-    hadolint = ("DL3015",)
-    fix_applicability = Applicability.UNSAFE
 
     def check(self, ctx: FileContext) -> Iterable[Diagnostic]:
         for run in ctx.runs():

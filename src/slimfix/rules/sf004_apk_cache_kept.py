@@ -44,7 +44,8 @@ def _plain_update(view: CommandView) -> bool:
             and all(o.known and o.value_word is None for o in view.options))
 
 
-class ApkCacheKept(Rule):
+class ApkCacheKept(Rule, summary="apk keeps its package index in the layer",
+                         hadolint=("DL3019",), fix_applicability=Applicability.SAFE):
     """
     ## What it does
     Finds `apk add` and `apk upgrade` commands without `--no-cache`, and adds
@@ -90,12 +91,6 @@ class ApkCacheKept(Rule):
     3 MB per `RUN`: the `main` and `community` indexes of one Alpine release;
     nothing when the same `RUN` already deletes `/var/cache/apk/*`.
     """
-
-    code = "SF004"
-    name = "apk-cache-kept"
-    summary = "apk keeps its package index in the layer"
-    hadolint = ("DL3019",)
-    fix_applicability = Applicability.SAFE
 
     def check(self, ctx: FileContext) -> Iterable[Diagnostic]:
         for run in ctx.runs():

@@ -14,7 +14,8 @@ VIRTUAL = ".build-deps"
 _ALPINE_RELEASE = re.compile(r"alpine:?(\d+)\.(\d+)")
 
 
-class ApkBuildDepsKept(Rule):
+class ApkBuildDepsKept(Rule, summary="Alpine build dependencies are kept in the image",
+                             fix_applicability=Applicability.UNSAFE):
     """
     ## What it does
     Finds build-only Alpine packages (compilers, `build-base`, `musl-dev`,
@@ -89,12 +90,6 @@ class ApkBuildDepsKept(Rule):
     400 MB, `go` 250 MB, `cmake` 40 MB, `python3-dev` 30 MB, `linux-headers`
     7 MB, `musl-dev` 5 MB, any other `-dev` package 5 MB.
     """
-
-    code = "SF005"
-    name = "apk-build-deps-kept"
-    summary = "Alpine build dependencies are kept in the image"
-    hadolint = ()
-    fix_applicability = Applicability.UNSAFE
 
     def check(self, ctx: FileContext) -> Iterable[Diagnostic]:
         name = _virtual_name(ctx.text)

@@ -25,7 +25,8 @@ _DEBIAN_IMAGES = frozenset({
     "nginx", "httpd", "redis", "postgres",
 })
 
-class AptBuildDepsKept(Rule):
+class AptBuildDepsKept(Rule, summary="Debian/Ubuntu build dependencies are kept in the image",
+                             fix_applicability=Applicability.UNSAFE):
     """
     ## What it does
     Finds build-only Debian or Ubuntu packages (`gcc`, `build-essential`,
@@ -105,12 +106,6 @@ class AptBuildDepsKept(Rule):
     the full official images (`python:3`, `node:20`, `golang:1`,
     `buildpack-deps`), which ship the compilers and common headers already.
     """
-
-    code = "SF006"
-    name = "apt-build-deps-kept"
-    summary = "Debian/Ubuntu build dependencies are kept in the image"
-    hadolint = ()
-    fix_applicability = Applicability.UNSAFE
 
     def check(self, ctx: FileContext) -> Iterable[Diagnostic]:
         for finding in findings(ctx, "apt", "debian", _removes):

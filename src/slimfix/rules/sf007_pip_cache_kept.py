@@ -48,7 +48,8 @@ def _savings(view: CommandView) -> int:
     return cache_size("pip", packages, projects)
 
 
-class PipCacheKept(Rule):
+class PipCacheKept(Rule, summary="pip keeps its cache in the layer",
+                         hadolint=("DL3042",), fix_applicability=Applicability.SAFE):
     """
     ## What it does
     Finds `pip install` commands (`pip`, `pip3`, `pip3.12`, `python -m pip`,
@@ -115,12 +116,6 @@ class PipCacheKept(Rule):
     others), and per requirements file, local project or editable install what
     a typical web application's requirements cache.
     """
-
-    code = "SF007"
-    name = "pip-cache-kept"
-    summary = "pip keeps its cache in the layer"
-    hadolint = ("DL3042",)
-    fix_applicability = Applicability.SAFE
 
     def check(self, ctx: FileContext) -> Iterable[Diagnostic]:
         for run in ctx.runs():

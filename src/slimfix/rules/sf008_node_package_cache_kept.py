@@ -99,7 +99,8 @@ def _berry(ctx: FileContext, instruction: Instruction, run: RunView, views: List
                        lambda i: i.keyword in ("COPY", "ADD") and any(f in i.original for f in _BERRY_FILES))
 
 
-class NodePackageCacheKept(Rule):
+class NodePackageCacheKept(Rule, summary="npm or Yarn keep their package cache in the layer",
+                                 hadolint=("DL3060",), fix_applicability=Applicability.SAFE):
     """
     ## What it does
     Finds a `RUN` that installs packages with npm (`npm install`, `npm ci`,
@@ -159,12 +160,6 @@ class NodePackageCacheKept(Rule):
     Yarn 1: 150 MB per `RUN` (`savings.toml`: unpacked copies, about the size
     of a typical `node_modules`; not measured).
     """
-
-    code = "SF008"
-    name = "node-package-cache-kept"
-    summary = "npm or Yarn keep their package cache in the layer"
-    hadolint = ("DL3060",)
-    fix_applicability = Applicability.SAFE
 
     def check(self, ctx: FileContext) -> Iterable[Diagnostic]:
         for run in ctx.runs():

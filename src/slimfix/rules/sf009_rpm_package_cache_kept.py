@@ -74,7 +74,8 @@ def _cleaned(family: _Family, run: RunView, view: CommandView) -> bool:
     return removes_any(run, position, tuple(f"{root.rstrip('/')}{cache}/*" for cache in family.caches))
 
 
-class RpmPackageCacheKept(Rule):
+class RpmPackageCacheKept(Rule, summary="yum, dnf, microdnf or zypper keep their cache in the layer",
+                                hadolint=("DL3032", "DL3036", "DL3040"), fix_applicability=Applicability.SAFE):
     """
     ## What it does
     Finds a `RUN` that installs or upgrades packages with yum, dnf, microdnf
@@ -124,12 +125,6 @@ class RpmPackageCacheKept(Rule):
     Fedora release with its updates), 30 MB for microdnf (UBI's smaller
     repositories), 60 MB for zypper (openSUSE Leap's repositories).
     """
-
-    code = "SF009"
-    name = "rpm-package-cache-kept"
-    summary = "yum, dnf, microdnf or zypper keep their cache in the layer"
-    hadolint = ("DL3032", "DL3036", "DL3040")
-    fix_applicability = Applicability.SAFE
 
     def check(self, ctx: FileContext) -> Iterable[Diagnostic]:
         for run in ctx.runs():

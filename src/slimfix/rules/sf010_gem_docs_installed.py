@@ -32,7 +32,7 @@ def _savings(view: CommandView) -> int:
     return typical("gem_docs") * max(1, len(view.args))
 
 
-class GemDocsInstalled(Rule):
+class GemDocsInstalled(Rule, summary="gem install generates documentation", fix_applicability=Applicability.SAFE):
     """
     ## What it does
     Finds `gem install` commands without `--no-document`, and adds it after
@@ -75,11 +75,6 @@ class GemDocsInstalled(Rule):
     typical gem and its dependencies (from under 1 MB for small gems to tens
     of megabytes for `rails`).
     """
-
-    code = "SF010"
-    name = "gem-docs-installed"
-    summary = "gem install generates documentation"
-    fix_applicability = Applicability.SAFE
 
     def check(self, ctx: FileContext) -> Iterable[Diagnostic]:
         for run in ctx.runs():

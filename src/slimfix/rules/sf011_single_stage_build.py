@@ -9,7 +9,8 @@ from ..semantics.context import FileContext
 from .base import Applicability, Diagnostic, Fix, Rule
 
 
-class SingleStageBuild(Rule):
+class SingleStageBuild(Rule, summary="Build tooling ships in a single-stage image",
+                             fix_applicability=Applicability.UNSAFE, explicit_only=True):
     """
     ## What it does
     Finds a single-stage Dockerfile that installs build tooling (compilers,
@@ -104,14 +105,8 @@ class SingleStageBuild(Rule):
     stage leaves them (see SF002).
     """
 
-    code = "SF011"
-    name = "single-stage-build"
-    summary = "Build tooling ships in a single-stage image"
-    fix_applicability = Applicability.UNSAFE
-    explicit_only = True
-
     def check(self, ctx: FileContext) -> Iterable[Diagnostic]:
-        from .stage_split import analyse  # only when selected: spares the start-up of every run
+        from .stage_split import analyse  # lazy: start-up (only when SF011 is selected)
 
         finding = analyse(ctx)
         if finding is None:

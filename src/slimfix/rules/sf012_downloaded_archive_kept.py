@@ -5,23 +5,27 @@ from __future__ import annotations
 import posixpath
 import re
 import shlex
-from typing import Iterable, List, Optional, Tuple
+from bisect import bisect_right
+from fnmatch import fnmatchcase
+from typing import Dict, Iterable, List, Optional, Tuple
 
 from ..semantics.archives import NO, YES, PathRef, downloaded_path, same_file, unpacked_paths
 from ..semantics.context import FileContext
 from ..semantics.run import RunView
 from ..semantics.savings import typical
+from ..shell.rm import normalise_path
 from ..syntax import Instruction
 from .base import Applicability, Diagnostic, Fix, Rule
 from .package_caches import lineage_mentions
-from .shell_paths import changes_directory, mention_in
+from .shell_paths import changes_directory, mention_in, mention_words
 
 # Programs that read the working directory when no path is given
 _LISTERS = frozenset({"ls", "find", "du", "tree", "dir"})
 _LISTER_WORD = re.compile(r"(^|[\s;&|(`\"'\[,])(" + "|".join(sorted(_LISTERS)) + r")(?=$|[\s;&|)`\"',\]])")
 
 
-class DownloadedArchiveKept(Rule):
+class DownloadedArchiveKept(Rule, summary="A downloaded archive stays in the layer after it is unpacked",
+                                  fix_applicability=Applicability.SAFE):
     """
     ## What it does
     Finds a `RUN` that downloads an archive or package with `curl -o`,
@@ -85,29 +89,26 @@ class DownloadedArchiveKept(Rule):
     and 20 MB is a typical release archive of a language runtime or tool.
     """
 
-    code = "SF012"
-    name = "downloaded-archive-kept"
-    summary = "A downloaded archive stays in the layer after it is unpacked"
-    fix_applicability = Applicability.SAFE
-
     def check(self, ctx: FileContext) -> Iterable[Diagnostic]:
         instructions = ctx.tree.instructions
+        uses: Optional[_LaterUses] = None
         for index, instruction in enumerate(instructions):
             run = ctx.run(instruction)
             if run is None or not any(tool in run.shell_text for tool in ("curl", "wget")):
                 continue
             kept = _kept_archives(ctx, instruction, run)
             if kept:
-                yield self._diagnose(run, instruction, kept, instructions[index + 1:])
+                uses = uses or _LaterUses(instructions)
+                yield self._diagnose(run, instruction, kept, uses, index)
 
-    def _diagnose(self, run: RunView, instruction: Instruction, kept, later: Tuple[Instruction, ...]) -> Diagnostic:
+    def _diagnose(self, run: RunView, instruction: Instruction, kept, uses: "_LaterUses", index: int) -> Diagnostic:
         names = ", ".join(f"`{ref.written}`" for ref, _, _, _ in kept)
         message = f"the downloaded {names} stays in the layer after it is unpacked; remove it in the same RUN"
         savings = typical("downloaded_archive") * len(kept)
         level = Applicability.SAFE
         paths = []
         for ref, remove_as, end, unsure in kept:
-            reason, sure = _later_use(run, ref, end, later)
+            reason, sure = _later_use(run, ref, end, uses, index)
             sure = sure and not unsure
             if remove_as is None:
                 reason = reason or "the working directory changes after the download and is not known"
@@ -187,9 +188,9 @@ def _workdir_step(cwd: Optional[str], earlier: Instruction) -> Optional[str]:
     return posixpath.normpath(posixpath.join(cwd, target)) if cwd is not None else None
 
 
-def _later_use(run: RunView, ref: PathRef, end: int, later: Tuple[Instruction, ...]) -> Tuple[Optional[str], bool]:
+def _later_use(run: RunView, ref: PathRef, end: int, uses: "_LaterUses", index: int) -> Tuple[Optional[str], bool]:
     """(why the file must stay, or None; whether that is certain): a command after ``end`` in the
-    RUN or a later instruction may use the file."""
+    RUN or an instruction after the ``index``-th may use the file."""
     sure = True
     for c, v in run.commands:
         if c.command.start < end:
@@ -203,14 +204,90 @@ def _later_use(run: RunView, ref: PathRef, end: int, later: Tuple[Instruction, .
             if seen == YES:
                 return f"`{word.text}` after it in the RUN may use it", False
             sure = sure and seen == NO
-    for instruction in later:
-        lister = _LISTER_WORD.search(instruction.code) if instruction.effective_keyword == "RUN" else None
-        if lister is not None:  # its working directory, or any folder it names, may hold the file
-            return f"line {instruction.start_line} lists a folder that may hold it (`{lister.group(2)}`)", False
-        seen, text = mention_in(ref, instruction)
-        if seen == YES:
+    reason, later_sure = uses.after(ref, index)
+    return reason, sure and later_sure
+
+
+class _LaterUses:
+    """The file's instructions read once, so that asking whether any instruction after one uses a
+    file costs lookups, not a walk over the rest of the file: the answer is the first later
+    instruction that lists a folder or that ``mention_in`` calls a sure use, and otherwise
+    whether every later one surely does not use it."""
+
+    def __init__(self, instructions: Tuple[Instruction, ...]) -> None:
+        self.instructions = instructions
+        count = len(instructions)
+        self.listers: List[int] = []  # RUNs that may list a folder holding the file
+        self.parents: List[int] = []  # a word naming the working directory's parents (``..``)
+        self.literal: Dict[str, List[int]] = {}  # a word's normal path -> the instructions naming it
+        self.globs: Dict[str, Dict[str, List[int]]] = {}  # text before the wildcard -> glob -> instructions
+        # whether an instruction at or after i may use any file (a variable in COPY --from), or any
+        # file whose absolute path is unknown (an absolute path)
+        self.variable = [False] * (count + 1)
+        self.absolute = [False] * (count + 1)
+        texts: List[str] = []
+        for i, instruction in enumerate(instructions):
+            words = mention_words(instruction)
+            texts.append("/".join((instruction.code, *(h.content for h in instruction.heredocs),
+                                   *(raw for raw, _, _, variable in words if not variable))))
+            if instruction.effective_keyword == "RUN" and _LISTER_WORD.search(instruction.code):
+                self.listers.append(i)
+            for _, value, glob, variable in words:
+                self.variable[i] = self.variable[i] or variable
+                if variable or not value:
+                    continue
+                normal = normalise_path(value) or "/" if value.startswith("/") else posixpath.normpath(value)
+                if not value.startswith("/") and all(part == ".." for part in normal.split("/")):
+                    self.parents.append(i)
+                elif glob:
+                    head = re.match(r"[^*?\[]*", normal).group()  # what any match starts with
+                    self.globs.setdefault(head, {}).setdefault(normal, []).append(i)
+                else:
+                    self.literal.setdefault(normal, []).append(i)
+                self.absolute[i] = self.absolute[i] or normal.startswith("/")
+        for i in range(count - 1, -1, -1):
+            self.variable[i] = self.variable[i] or self.variable[i + 1]
+            self.absolute[i] = self.absolute[i] or self.absolute[i + 1]
+        # "/" is in no file's name, so a name found in the text lies within one instruction's piece
+        self.text = "/".join(texts)
+        self.starts = [0]  # where each instruction's piece starts, and one past the end
+        for text in texts:
+            self.starts.append(self.starts[-1] + len(text) + 1)
+
+    def after(self, ref: PathRef, index: int) -> Tuple[Optional[str], bool]:
+        """(why an instruction after the ``index``-th may use the file, or None; whether none does
+        for certain), as asking ``mention_in`` of each in turn, and listers first, would answer."""
+        end = len(self.instructions)
+        lister = _first_after(self.listers, index, end)
+        use = min(self._first_use(ref, index, min(lister, end)), lister)
+        if use < end:
+            instruction = self.instructions[use]
+            if use == lister:
+                word = _LISTER_WORD.search(instruction.code).group(2)
+                return f"line {instruction.start_line} lists a folder that may hold it (`{word}`)", False
+            _, text = mention_in(ref, instruction)
             return f"line {instruction.start_line} may use it (`{text}`)", False
-        sure = sure and seen == NO
-    return None, sure
+        maybe = self.variable[index + 1] or (ref.absolute is None and self.absolute[index + 1])
+        return None, not maybe
+
+    def _first_use(self, ref: PathRef, index: int, bound: int) -> int:
+        """The first instruction after the ``index``-th (and before ``bound``) that surely uses the
+        file, or ``bound``."""
+        if index + 1 >= bound:
+            return bound
+        found = self.text.find(ref.name, self.starts[index + 1], self.starts[bound] - 1)
+        first = bisect_right(self.starts, found) - 1 if found >= 0 else bound
+        first = min(first, _first_after(self.parents, index, bound))
+        for candidate in ref.candidates():
+            first = min(first, _first_after(self.literal.get(candidate, ()), index, bound))
+            for length in range(len(candidate) + 1):
+                for glob, places in self.globs.get(candidate[:length], {}).items():
+                    if fnmatchcase(candidate, glob):
+                        first = min(first, _first_after(places, index, bound))
+        return first
 
 
+def _first_after(places, index: int, bound: int) -> int:
+    """The first of the sorted ``places`` after ``index``, or ``bound``."""
+    at = bisect_right(places, index)
+    return places[at] if at < len(places) and places[at] < bound else bound

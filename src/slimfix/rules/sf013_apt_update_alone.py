@@ -20,7 +20,7 @@ _NEUTRAL = frozenset({"COPY", "ADD", "LABEL", "EXPOSE", "WORKDIR", "HEALTHCHECK"
                       "STOPSIGNAL", "MAINTAINER"})
 
 
-class AptUpdateAlone(Rule):
+class AptUpdateAlone(Rule, summary="apt-get update runs in a layer of its own", fix_applicability=Applicability.UNSAFE):
     """
     ## What it does
     Finds a `RUN` that does nothing but `apt-get update`. When a later `RUN`
@@ -67,11 +67,6 @@ class AptUpdateAlone(Rule):
     The size of the package lists when the update is moved or removed (see
     SF002); nothing for a move the lists' cleanup does not follow.
     """
-
-    code = "SF013"
-    name = "apt-update-alone"
-    summary = "apt-get update runs in a layer of its own"
-    fix_applicability = Applicability.UNSAFE
 
     def check(self, ctx: FileContext) -> Iterable[Diagnostic]:
         for stage in ctx.tree.stages:

@@ -13,7 +13,8 @@ from .sf002_apt_lists_not_removed import updates
 TARGET = LISTS + "/*"
 
 
-class AptListsCleanupMistyped(Rule):
+class AptListsCleanupMistyped(Rule, summary="An rm meant for apt's package lists names the wrong path",
+                                    fix_applicability=Applicability.UNSAFE):
     """
     ## What it does
     Finds an `rm` argument that is meant to remove apt's package lists but
@@ -56,15 +57,10 @@ class AptListsCleanupMistyped(Rule):
     The size of the package lists (see SF002).
     """
 
-    code = "SF014"
-    name = "apt-lists-cleanup-mistyped"
-    summary = "An rm meant for apt's package lists names the wrong path"
-    fix_applicability = Applicability.UNSAFE
-
     def check(self, ctx: FileContext) -> Iterable[Diagnostic]:
-        for instruction in ctx.tree.instructions:
-            run = ctx.run(instruction)
-            if run is None or "apt" not in run.shell_text:
+        for run in ctx.runs():
+            instruction = run.instruction
+            if "apt" not in run.shell_text:
                 continue
             found = mistyped_cleanups(run)
             if not found:

@@ -83,7 +83,8 @@ def _fills(cache: Cache, base: str, args: Tuple[str, ...]) -> bool:
     return any(positional == sub or positional.startswith(sub + " ") for sub in cache.subcommands)
 
 
-class BuildToolCacheKept(Rule):
+class BuildToolCacheKept(Rule, summary="A build tool's cache stays in an image that ships",
+                               fix_applicability=Applicability.SAFE):
     """
     ## What it does
     Finds a `RUN` in a stage whose layers make up the final image (the last
@@ -159,11 +160,6 @@ class BuildToolCacheKept(Rule):
     Gradle caches 200 MB, conda packages 300 MB, Composer 30 MB, RubyGems
     10 MB, Bundler 20 MB.
     """
-
-    code = "SF015"
-    name = "build-tool-cache-kept"
-    summary = "A build tool's cache stays in an image that ships"
-    fix_applicability = Applicability.SAFE
 
     def check(self, ctx: FileContext) -> Iterable[Diagnostic]:
         instructions = ctx.tree.instructions

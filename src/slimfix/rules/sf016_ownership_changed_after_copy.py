@@ -124,7 +124,8 @@ def context_size(ctx: FileContext, copy: Instruction) -> int:
     return total
 
 
-class OwnershipChangedAfterCopy(Rule):
+class OwnershipChangedAfterCopy(Rule, summary="RUN chown/chmod after COPY stores the copied files twice",
+                                      fix_applicability=Applicability.UNSAFE):
     """
     ## What it does
     Finds a `COPY` directly followed by a `RUN` that only changes the owner
@@ -170,11 +171,6 @@ class OwnershipChangedAfterCopy(Rule):
     Dockerfile's folder) when the sources are plain paths there; nothing
     otherwise.
     """
-
-    code = "SF016"
-    name = "ownership-changed-after-copy"
-    summary = "RUN chown/chmod after COPY stores the copied files twice"
-    fix_applicability = Applicability.UNSAFE
 
     def check(self, ctx: FileContext) -> Iterable[Diagnostic]:
         chmod_ok: Optional[bool] = None

@@ -67,7 +67,8 @@ def _writes(copy: Instruction, path: str) -> bool:
     return path == dest or path.startswith(dest.rstrip("/") + "/")
 
 
-class DeletedInLaterLayer(Rule):
+class DeletedInLaterLayer(Rule, summary="A RUN deletes files an earlier RUN created; they stay in the earlier layer",
+                                fix_applicability=Applicability.UNSAFE):
     """
     ## What it does
     Finds a `RUN` that only deletes files (`rm -rf /tmp/build`) an earlier
@@ -111,11 +112,6 @@ class DeletedInLaterLayer(Rule):
     Not known before the build (the size of what the earlier `RUN` left
     there); reported as 0.
     """
-
-    code = "SF017"
-    name = "deleted-in-later-layer"
-    summary = "A RUN deletes files an earlier RUN created; they stay in the earlier layer"
-    fix_applicability = Applicability.UNSAFE
 
     def check(self, ctx: FileContext) -> Iterable[Diagnostic]:
         for stage in ctx.tree.stages:

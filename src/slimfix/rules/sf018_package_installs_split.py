@@ -50,7 +50,8 @@ def _pairs(run: RunView) -> List[Tuple[CommandView, CommandView]]:
     return out
 
 
-class PackageInstallsSplit(Rule):
+class PackageInstallsSplit(Rule, summary="One package manager installs twice in a row",
+                                 fix_applicability=Applicability.UNSAFE):
     """
     ## What it does
     Finds two installs of the same package manager one after the other,
@@ -91,15 +92,10 @@ class PackageInstallsSplit(Rule):
     None in size; one package-manager run less.
     """
 
-    code = "SF018"
-    name = "package-installs-split"
-    summary = "One package manager installs twice in a row"
-    fix_applicability = Applicability.UNSAFE
-
     def check(self, ctx: FileContext) -> Iterable[Diagnostic]:
-        for instruction in ctx.tree.instructions:
-            run = ctx.run(instruction)
-            if run is None or run.script.has_opaque:
+        for run in ctx.runs():
+            instruction = run.instruction
+            if run.script.has_opaque:
                 continue
             pairs = _pairs(run)
             if not pairs:

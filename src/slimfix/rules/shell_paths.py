@@ -4,7 +4,7 @@ whether a RUN could make ``rm`` (or another appended command) run something else
 
 from __future__ import annotations
 
-from typing import Tuple
+from typing import List, Optional, Tuple
 
 from ..semantics.archives import MAYBE, NO, YES, PathRef
 from ..shell.nodes import Subshell
@@ -29,21 +29,27 @@ def mention_in(ref: PathRef, instruction: Instruction) -> Tuple[int, str]:
     """How surely a later instruction refers to the file (its words, heredoc bodies included)."""
     if ref.name in instruction.code or any(ref.name in h.content for h in instruction.heredocs):
         return YES, ref.name
-    keyword = instruction.effective_keyword
-    if keyword in _INERT or (keyword in ("COPY", "ADD") and not instruction.flag_values("from")):
-        return NO, ""  # reads the build context, not the image
     worst, text = NO, ""
-    if keyword == "RUN" and not instruction.is_exec_form:
-        values = [(w, w.strip("\"'"), any(c in w for c in "*?[")) for w in instruction.value[0].split()] \
-            if instruction.value else []
-    else:
-        values = [(w, w, any(c in w for c in "*?[")) for w in instruction.value]
-    copies = keyword in ("COPY", "ADD")
-    for raw, value, glob in values:
+    for raw, value, glob, variable in mention_words(instruction):
         # a variable in a COPY --from source may name any directory of the other stage
-        seen = MAYBE if copies and "$" in value else ref.mention(value if "$" not in value else None, raw, glob)
+        seen = MAYBE if variable else ref.mention(value, raw, glob)
         if seen > worst:
             worst, text = seen, raw
     return worst, text
+
+
+def mention_words(instruction: Instruction) -> List[Tuple[str, Optional[str], bool, bool]]:
+    """The arguments of ``instruction`` that may name a file of the image: (as written, literal
+    value or None, whether a glob, whether a variable in a ``COPY --from`` source)."""
+    keyword = instruction.effective_keyword
+    if keyword in _INERT or (keyword in ("COPY", "ADD") and not instruction.flag_values("from")):
+        return []  # reads the build context, not the image
+    if keyword == "RUN" and not instruction.is_exec_form:
+        values = [(w, w.strip("\"'")) for w in instruction.value[0].split()] if instruction.value else []
+    else:
+        values = [(w, w) for w in instruction.value]
+    copies = keyword in ("COPY", "ADD")
+    return [(raw, value if "$" not in value else None, any(c in raw for c in "*?["), copies and "$" in value)
+            for raw, value in values]
 
 

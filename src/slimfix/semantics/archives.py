@@ -200,7 +200,7 @@ class PathRef:
     def name(self) -> str:
         return posixpath.basename(self.written)
 
-    def _candidates(self) -> Tuple[str, ...]:
+    def candidates(self) -> Tuple[str, ...]:
         """The file and every directory it is in, as paths an argument could name them by:
         relative as written (``dl/x.tgz``, ``dl``, ``.``), absolute, and the relative tails of the
         absolute ones (``tmp/dl`` and ``dl`` for ``/tmp/dl``), which a command run elsewhere could
@@ -233,7 +233,7 @@ class PathRef:
             normal = posixpath.normpath(value)
             if all(part == ".." for part in normal.split("/")):
                 return YES
-        candidates = self._candidates()
+        candidates = self.candidates()
         if glob:
             if any(fnmatchcase(c, normal) for c in candidates):
                 return YES

@@ -151,7 +151,7 @@ class RunView:
         flags = (self.instruction.arguments.sub or self.instruction.arguments).flags
         values = [flag[len("--mount="):] for flag in flags if flag.startswith("--mount=")]
         if values:
-            import csv  # only for RUNs with --mount: spared at start-up
+            import csv  # lazy: start-up (only for RUNs with --mount)
         for value in values:
             try:
                 fields = next(csv.reader([value]))

@@ -17,7 +17,7 @@ from ..edits import Edit
 
 def quote(value: str) -> str:
     """``value`` as one shell word, quoted only when needed."""
-    import shlex  # only when a fix quotes a word: spared at start-up
+    import shlex  # lazy: start-up (only when a fix quotes a word)
 
     return shlex.quote(value)
 

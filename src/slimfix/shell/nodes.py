@@ -8,7 +8,7 @@ the same child objects. Nodes compare by identity (like LibCST); compare ``code`
 
 from __future__ import annotations
 
-from typing import Iterator, Optional, Tuple, Union
+from typing import ClassVar, Iterable, Iterator, Optional, Tuple, Union
 
 from ..record import cached_property, record
 
@@ -19,6 +19,9 @@ _GLOB_CHARS = frozenset("*?[")
 class Node:
     start: int
     end: int
+    # A word part's text after quote removal; None where only the running shell knows it
+    # (expansions, substitutions) and on nodes that are not parts of a word.
+    value: ClassVar[Optional[str]] = None
 
     @property
     def pieces(self) -> tuple:
@@ -50,6 +53,17 @@ class Leaf(Node):
 
 Part = Union[str, Node]
 Parts = Tuple[Part, ...]
+
+
+def _joined(parts: Iterable[Node]) -> Optional[str]:
+    """The parts' values joined, or None when any is None."""
+    out = []
+    for p in parts:
+        v = p.value
+        if v is None:
+            return None
+        out.append(v)
+    return "".join(out)
 
 
 # --- trivia -----------------------------------------------------------------------------------------
@@ -98,22 +112,14 @@ class SingleQuoted(Leaf):
 class AnsiCQuoted(Leaf):
     """Bash ``$'...'``; ``value`` decodes the common escapes."""
 
-    decoded: str
-
-    @property
-    def value(self) -> Optional[str]:
-        return self.decoded
+    value: str
 
 
 @record(eq=False)
 class Escape(Leaf):
     """A backslash and the character it quotes (``\\<newline>`` is a line continuation)."""
 
-    unescaped: str
-
-    @property
-    def value(self) -> Optional[str]:
-        return self.unescaped
+    value: str  # the character quoted, or "" for a line continuation
 
 
 @record(eq=False)
@@ -122,18 +128,10 @@ class ParamExpansion(Leaf):
 
     name: str
 
-    @property
-    def value(self) -> Optional[str]:
-        return None
-
 
 @record(eq=False)
 class ArithmeticExpansion(Leaf):
     """``$(( ... ))``."""
-
-    @property
-    def value(self) -> Optional[str]:
-        return None
 
 
 @record(eq=False)
@@ -148,13 +146,7 @@ class DoubleQuoted(Node):
 
     @property
     def value(self) -> Optional[str]:
-        out = []
-        for p in self.children():
-            v = p.value  # type: ignore[attr-defined]
-            if v is None:
-                return None
-            out.append(v)
-        return "".join(out)
+        return _joined(self.children())
 
 
 @record(eq=False)
@@ -164,10 +156,6 @@ class CommandSubstitution(Node):
     parts: Parts
     body: "CommandList"
 
-    @property
-    def value(self) -> Optional[str]:
-        return None
-
 
 @record(eq=False)
 class Backtick(Node):
@@ -175,10 +163,6 @@ class Backtick(Node):
 
     parts: Parts
     body: Optional["CommandList"]
-
-    @property
-    def value(self) -> Optional[str]:
-        return None
 
 
 @record(eq=False)
@@ -188,10 +172,6 @@ class ProcessSubstitution(Node):
     parts: Parts
     body: "CommandList"
 
-    @property
-    def value(self) -> Optional[str]:
-        return None
-
 
 @record(eq=False)
 class ArrayLiteral(Node):
@@ -199,10 +179,6 @@ class ArrayLiteral(Node):
 
     parts: Parts
     words: Tuple["Word", ...]
-
-    @property
-    def value(self) -> Optional[str]:
-        return None
 
 
 SUBSTITUTIONS = (CommandSubstitution, Backtick, ProcessSubstitution)
@@ -221,13 +197,7 @@ class Word(Node):
         """The word after quote removal, or None when it contains any expansion.
 
         Glob characters and a leading ``~`` are kept literally (see ``has_glob``)."""
-        out = []
-        for p in self.parts:
-            v = p.value  # type: ignore[union-attr]
-            if v is None:
-                return None
-            out.append(v)
-        return "".join(out)
+        return _joined(self.parts)  # type: ignore[arg-type]
 
     @property
     def is_quoted(self) -> bool:

@@ -116,21 +116,11 @@ def extract_builder_flags(line: str, escape: str) -> tuple[str, tuple[str, ...]]
                 phase = in_quote
                 pos += 1
                 continue
-            if ch == esc:
-                if pos + 1 == n:
-                    pos += 1
-                    continue
-                pos += 1
-                ch = data[pos]
-            buf.append(chr(ch))
-            pos += 1
-            continue
-        # in_quote
-        if ch == quote:
+        elif ch == quote:  # in_quote
             phase = in_word
             pos += 1
             continue
-        if ch == esc:
+        if ch == esc:  # in a word or a quote: the next byte as it is; at the end, nothing
             if pos + 1 == n:
                 phase = in_word
                 pos += 1

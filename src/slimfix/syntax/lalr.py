@@ -12,9 +12,8 @@ hands its children to the callback of the same name.
 from __future__ import annotations
 
 import re
-from itertools import chain
 from operator import itemgetter
-from typing import Any, Callable, List, Optional
+from typing import Any, Callable, Iterator, List, Optional, Tuple
 
 END = "$END"
 
@@ -44,7 +43,7 @@ class Parser:
         self._compiled: List[Optional["re.Pattern[str]"]] = [None] * len(self._lexers)
         self._match_in_state: List[Optional[Callable]] = [None] * len(self._actions)
         # When every state that reads a token has the same lexer (the Dockerfile grammar: one token
-        # per line, any line anywhere), the text is cut into tokens in one pass (``_parse_all``).
+        # per line, any line anywhere), the text is cut into tokens in one pass (``_tokens``).
         used = {self._lexers[i] for i in set(self._lexer_of_state)} - {()}
         self._one_lexer: Optional[int] = self._lexers.index(used.pop()) if len(used) == 1 else None
 
@@ -52,12 +51,6 @@ class Parser:
         """The state's lexer's match."""
         match = self._match_in_state[state] = self._pattern(self._lexer_of_state[state]).match
         return match
-
-    def parse(self, text: str, first_line: int = 1) -> Any:
-        """Parse ``text``; tokens are numbered from ``first_line``."""
-        if self._one_lexer is not None:
-            return self._parse_all(text, first_line)
-        return self._parse_in_states(text, first_line)
 
     def _pattern(self, index: int) -> "re.Pattern[str]":
         """A lexer's regex, compiled on first use (states share lexers)."""
@@ -67,36 +60,53 @@ class Parser:
             compiled = self._compiled[index] = re.compile(pattern or "(?!)")
         return compiled
 
-    def _parse_all(self, text: str, first_line: int) -> Any:
-        """``_parse_in_states`` for a grammar with one lexer: the same tokens, the same actions,
-        with the lexing and the stacks' bookkeeping in fewer steps. A state that accepts no
-        token meets one here as an unexpected token instead of an unexpected character."""
+    def _tokens(self, text: str, first_line: int, states: list) -> Iterator[Tuple[str, Optional[str], int]]:
+        """The tokens of ``text``, then ``(END, None, the last line)``.
+        Each token is read by the lexer of the parser's current state (``states[-1]``), or, when
+        the grammar has one lexer, the text is cut in one pass: then a state that accepts no token
+        meets one as an unexpected token instead of an unexpected character."""
+        line, pos, size = first_line, 0, len(text)
+        if self._one_lexer is not None:
+            matches: Iterator[Any] = self._pattern(self._one_lexer).finditer(text)
+        else:
+            matches = self._matches_in_states(text, states)
+        for match in matches:
+            if match.start() != pos:
+                break
+            pos = match.end()
+            value = match.group()
+            yield match.lastgroup, value, line
+            line += value.count("\n")
+        if pos < size:
+            raise UnexpectedInput(f"unexpected character {text[pos]!r}", line)
+        yield END, None, line
+
+    def _matches_in_states(self, text: str, states: list) -> Iterator[Any]:
+        """The matches of the current state's lexer, one after the other, until none matches."""
+        pos, size, matchers = 0, len(text), self._match_in_state
+        while pos < size:
+            match = (matchers[states[-1]] or self._matcher(states[-1]))(text, pos)
+            if match is None:
+                return
+            pos = match.end()
+            yield match
+
+    def parse(self, text: str, first_line: int = 1) -> Any:
+        """Parse ``text``; tokens are numbered from ``first_line``."""
         actions, rules, end = self._actions, self._rules, self._end
         state = self._start
         states = [state]
         values: list = []
         push_state, push_value = states.append, values.append
-        line, pos = first_line, 0
-        for match in chain(self._pattern(self._one_lexer).finditer(text), (None,)):
-            if match is not None:
-                if match.start() != pos:
-                    raise UnexpectedInput(f"unexpected character {text[pos]!r}", line)
-                pos = match.end()
-                kind = match.lastgroup
-                value = match.group()
-                token: Any = (kind, value, line)
-                line += value.count("\n")
-            else:
-                if pos < len(text):
-                    raise UnexpectedInput(f"unexpected character {text[pos]!r}", line)
-                kind, token = END, None
+        for token in self._tokens(text, first_line, states):
+            kind = token[0]
             while True:
                 action = actions[state].get(kind)
                 if action is None:
-                    raise UnexpectedInput(f"unexpected {kind}", line if token is None else token[2])
+                    raise UnexpectedInput(f"unexpected {kind}", token[2])
                 if action >= 0:
-                    if token is None:
-                        raise UnexpectedInput("unexpected end of text", line)
+                    if kind is END:
+                        raise UnexpectedInput("unexpected end of text", token[2])
                     state = action
                     push_state(state)
                     push_value(token)
@@ -108,68 +118,23 @@ class Parser:
                         children = child_filter(children)
                     state = states[-1] = actions[states[-2]][origin]
                     values[-1] = callback(children) if callback is not None else children
-                    if state == end and token is None:
-                        return values[-1]
-                    continue
-                if count:
+                elif count:
                     children = values[-count:]
                     del values[-count:]
                     del states[-count:]
+                    if child_filter is not None:
+                        children = child_filter(children)
+                    state = actions[states[-1]][origin]
+                    push_state(state)
+                    push_value(callback(children) if callback is not None else children)
                 else:
-                    children = []
-                if child_filter is not None:
-                    children = child_filter(children)
-                state = actions[states[-1]][origin]
-                push_state(state)
-                push_value(callback(children) if callback is not None else children)
-                if state == end and token is None:
+                    children = child_filter([]) if child_filter is not None else []
+                    state = actions[states[-1]][origin]
+                    push_state(state)
+                    push_value(callback(children) if callback is not None else children)
+                if state == end and kind is END:
                     return values[-1]
-        raise UnexpectedInput("unexpected end of text", line)  # pragma: no cover - END always returns or raises
-
-    def _parse_in_states(self, text: str, first_line: int) -> Any:
-        actions, rules, matchers, end = self._actions, self._rules, self._match_in_state, self._end
-        state = self._start
-        states = [state]
-        values: list = []
-        pos, line, size = 0, first_line, len(text)
-        while True:
-            if pos < size:
-                match = (matchers[state] or self._matcher(state))(text, pos)
-                if match is None:
-                    raise UnexpectedInput(f"unexpected character {text[pos]!r}", line)
-                kind = match.lastgroup
-                value = match.group()
-                token: Any = (kind, value, line)
-                line += value.count("\n")
-                pos = match.end()
-            else:
-                kind, token = END, None
-            while True:
-                action = actions[state].get(kind)
-                if action is None:
-                    raise UnexpectedInput(f"unexpected {kind}", line if token is None else token[2])
-                if action >= 0:
-                    if token is None:
-                        raise UnexpectedInput("unexpected end of text", line)
-                    state = action
-                    states.append(state)
-                    values.append(token)
-                    break
-                origin, count, child_filter, callback = rules[~action]
-                if count:
-                    children = values[-count:]
-                    del values[-count:]
-                    del states[-count:]
-                else:
-                    children = []
-                if child_filter is not None:
-                    children = child_filter(children)
-                value = callback(children) if callback is not None else children
-                state = actions[states[-1]][origin]
-                states.append(state)
-                values.append(value)
-                if state == end and token is None:
-                    return value
+        raise UnexpectedInput("unexpected end of text", first_line)  # pragma: no cover - END always returns or raises
 
 
 def _child_filter(shape: str) -> Optional[Callable[[list], list]]:

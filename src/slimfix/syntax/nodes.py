@@ -47,43 +47,33 @@ class Node:
 
 
 @record
-class Text(Node):
+class _Verbatim(Node):
+    """A part written out as it is."""
+
+    value: str
+
+    def _emit(self, out: list) -> None:
+        out.append(self.value)
+
+
+@record
+class Text(_Verbatim):
     """A run of instruction text on one physical line (no line ending)."""
 
-    value: str
-
-    def _emit(self, out: list) -> None:
-        out.append(self.value)
-
 
 @record
-class Continuation(Node):
+class Continuation(_Verbatim):
     """The escape character, spaces or tabs after it, and the line ending."""
 
-    value: str
-
-    def _emit(self, out: list) -> None:
-        out.append(self.value)
-
 
 @record
-class ContinuationComment(Node):
+class ContinuationComment(_Verbatim):
     """A whole comment line inside a continuation (Docker drops it)."""
 
-    value: str
-
-    def _emit(self, out: list) -> None:
-        out.append(self.value)
-
 
 @record
-class ContinuationBlank(Node):
+class ContinuationBlank(_Verbatim):
     """A blank line inside a continuation (Docker drops it, with a warning)."""
-
-    value: str
-
-    def _emit(self, out: list) -> None:
-        out.append(self.value)
 
 
 Part = Union[Text, Continuation, ContinuationComment, ContinuationBlank]

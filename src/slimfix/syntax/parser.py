@@ -47,7 +47,7 @@ class ParseError(ValueError):
 
 def grammar_path() -> "Path":
     """The grammar file: inside the installed package, or the source tree's."""
-    from pathlib import Path  # only the table generator and tests read the grammar
+    from pathlib import Path  # lazy: start-up (only the table generator and tests read the grammar)
 
     here = Path(__file__).resolve()
     for candidate in (here.parents[1] / "grammar", here.parents[3] / "grammar"):
@@ -131,7 +131,7 @@ class _Builder:
 
 @lru_cache(maxsize=None)
 def _parser(escape: str) -> Parser:
-    from ._tables import TABLES  # generated: python -m slimfix.syntax.generate
+    from ._tables import TABLES  # lazy: start-up (generated tables: python -m slimfix.syntax.generate)
 
     return Parser(TABLES[escape], _Builder(escape))
 

@@ -17,7 +17,7 @@ FixText = Callable[[str], str]
 
 def load_fixer() -> FixText:
     """The fixer's rewrite of a text, imported only when a rewrite is needed (speed)."""
-    from slimfix.fixer import fix_text
+    from slimfix.fixer import fix_text  # lazy: start-up (only when a rewrite is needed)
 
     return lambda text: fix_text(text).output
 
@@ -68,7 +68,7 @@ def make_verify_command(fix_text: FixText | None = None) -> click.Command:
         plot: Path | None,
     ) -> None:
         """Build PATH and its rewrite, compare the images layer by layer."""
-        from . import (  # start-up: the builders load only when the command runs
+        from . import (  # lazy: start-up (the builders load only when the command runs)
             BuilderError,
             BuilderLimitError,
             ImageReadError,
@@ -79,7 +79,7 @@ def make_verify_command(fix_text: FixText | None = None) -> click.Command:
             render_table,
             verify,
         )
-        from .plot import write_plot  # start-up, as above
+        from .plot import write_plot  # lazy: start-up (as above)
 
         dockerfile = path / "Dockerfile" if path.is_dir() else path
         original_text = dockerfile.read_text()

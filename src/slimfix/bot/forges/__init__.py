@@ -41,12 +41,40 @@ class Listed:
     skip: str = ""  # why the bot leaves it out: "archived", "a fork", "empty"
 
 
+@record
+class Wording:
+    """A forge's words in error messages."""
+
+    title: str  # GitHub
+    token_variable: str  # GITHUB_TOKEN
+    token_needs: str  # the rights the bot's token needs
+    owner: str  # what owns repositories: organisation, group
+    project: str  # repository, project
+
+
 class Forge:
     """No forge: the bot pushes the branch and says what it would have asked."""
 
     name = "none"
     kind = "merge request"  # what the forge calls a request
-    has_api = False
+    words: Optional[Wording] = None  # how a forge with an API words its failures
+
+    @property
+    def has_api(self) -> bool:
+        return self.words is not None
+
+    def explain(self, doing: str, status: Optional[int], message: str, owner: str, where: str) -> str:
+        """What went wrong when the API answered ``status`` while ``doing``, and what to check."""
+        said, words = f": {message}" if message else "", self.words
+        if status == 401:
+            return f"{words.title} rejected the token while {doing} (401{said}); check {words.token_variable}"
+        if status == 403:
+            return f"no permission on {where} while {doing} (403{said}); the token needs {words.token_needs}"
+        if status == 404 and doing.startswith("listing"):
+            return f"{words.title} has no {words.owner} {owner} that this token can see (404 while {doing})"
+        if status == 404:
+            return f"{words.title} has no {words.project} {where} that this token can see (404 while {doing})"
+        return self.secrets.redact(f"{words.title} refused {doing} ({status}{said})")  # type: ignore[attr-defined]
 
     def default_branch(self) -> Optional[str]:
         return None

@@ -7,7 +7,7 @@ from typing import Any, Callable, List, Optional
 from ..errors import BotError
 from ..retry import RateLimited, retrying
 from ..secrets import Secrets
-from . import Forge, Issue, Listed, Request
+from . import Forge, Issue, Listed, Request, Wording
 
 try:
     from githubkit import GitHub as _Client
@@ -23,7 +23,7 @@ SECONDARY_WAIT = 60.0  # seconds, for a secondary rate limit that does not say h
 class GitHub(Forge):
     name = "github"
     kind = "pull request"
-    has_api = True
+    words = Wording("GitHub", "GITHUB_TOKEN", "write access to contents and pull requests", "organisation", "repository")
 
     def __init__(self, api_url: str, project: str, token: str, secrets: Secrets) -> None:
         owner, _, repo = project.partition("/")
@@ -50,11 +50,11 @@ class GitHub(Forge):
         except RateLimitExceeded as exc:  # the primary limit, or a secondary one (Retry-After)
             raise RateLimited(exc.retry_after.total_seconds(), lambda wait: _limit_error(doing, wait)) from None
         except RequestFailed as exc:
-            status = exc.response.status_code
-            if status in (403, 429) and "secondary rate limit" in _message(exc.response).lower():
+            status, message = exc.response.status_code, _message(exc.response)
+            if status in (403, 429) and "secondary rate limit" in message.lower():
                 # without Retry-After, GitHub asks to wait at least a minute
                 raise RateLimited(SECONDARY_WAIT, lambda wait: _limit_error(doing, wait)) from None
-            raise BotError(self._explain(doing, exc.response.status_code, _message(exc.response))) from None
+            raise BotError(self.explain(doing, status, message, self.owner, f"{self.owner}/{self.repo}")) from None
         except RequestTimeout:
             raise BotError(
                 f"the GitHub API at {self.api_url} did not answer in {TIMEOUT:.0f} s while {doing}"
@@ -63,22 +63,6 @@ class GitHub(Forge):
             raise BotError(
                 self.secrets.redact(f"cannot reach the GitHub API at {self.api_url} while {doing}: {exc.exc}")
             ) from None
-
-    def _explain(self, doing: str, status: int, message: str) -> str:
-        said = f": {message}" if message else ""
-        where = f"{self.owner}/{self.repo}"
-        if status == 401:
-            return f"GitHub rejected the token while {doing} (401{said}); check GITHUB_TOKEN"
-        if status == 403:
-            return (
-                f"no permission on {where} while {doing} (403{said}); the token needs write access to "
-                "contents and pull requests"
-            )
-        if status == 404 and doing.startswith("listing"):
-            return f"GitHub has no organisation {self.owner} that this token can see (404 while {doing})"
-        if status == 404:
-            return f"GitHub has no repository {where} that this token can see (404 while {doing})"
-        return self.secrets.redact(f"GitHub refused {doing} ({status}{said})")
 
     def default_branch(self) -> Optional[str]:
         data = self._call("reading the repository", self.client.rest.repos.get)

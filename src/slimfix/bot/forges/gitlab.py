@@ -8,7 +8,7 @@ from typing import Callable, List, Optional
 from ..errors import BotError
 from ..retry import RateLimited, retrying
 from ..secrets import Secrets
-from . import Forge, Issue, Listed, Request
+from . import Forge, Issue, Listed, Request, Wording
 
 try:
     import gitlab
@@ -24,7 +24,7 @@ _STATES = {"opened": "open", "locked": "open", "closed": "closed", "merged": "me
 class GitLab(Forge):
     name = "gitlab"
     kind = "merge request"
-    has_api = True
+    words = Wording("GitLab", "GITLAB_TOKEN", "the api scope and at least the Developer role", "group", "project")
 
     def __init__(self, api_url: str, project: str, token: str, secrets: Secrets) -> None:
         self.api_url = api_url
@@ -61,21 +61,9 @@ class GitLab(Forge):
             ) from None
 
     def _explain(self, doing: str, status: Optional[int], message) -> str:
-        said = f": {message}" if message else ""
-        if status == 401:
-            return f"GitLab rejected the token while {doing} (401{said}); check GITLAB_TOKEN"
-        if status == 403:
-            return (
-                f"no permission on {self.path} while {doing} (403{said}); the token needs the api scope "
-                "and at least the Developer role"
-            )
-        if status == 404 and doing.startswith("listing"):
-            return f"GitLab has no group {self.path} that this token can see (404 while {doing})"
-        if status == 404:
-            return f"GitLab has no project {self.path} that this token can see (404 while {doing})"
         if status == 429:
             return f"GitLab API rate limit exceeded while {doing} (429); try again later"
-        return self.secrets.redact(f"GitLab refused {doing} ({status}{said})")
+        return self.explain(doing, status, message, self.path, self.path)
 
     def _mr(self, request: Request):
         return self.project.mergerequests.get(request.number, lazy=True)

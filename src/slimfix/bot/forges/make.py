@@ -23,11 +23,11 @@ def make_forge(name: str, api_url: Optional[str], project: str, token: str, secr
                 "GitHub needs a token to open pull requests: set GITHUB_TOKEN (or GH_TOKEN), "
                 "or use --forge none to push the branch only"
             )
-        from .github import GitHub
+        from .github import GitHub  # lazy: optional (the bot extra's githubkit)
 
         return GitHub(api_url, project, token, secrets)
     if name == "gitlab":
-        from .gitlab import GitLab
+        from .gitlab import GitLab  # lazy: optional (the bot extra's python-gitlab)
 
         return GitLab(api_url, project, token, secrets)
     raise BotError(f"unknown forge {name!r}")

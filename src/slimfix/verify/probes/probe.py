@@ -30,7 +30,7 @@ def top_level(dist):
 
 
 def discover():
-    from importlib import metadata
+    from importlib import metadata  # lazy: optional (the image's Python may lack it; only the first probe needs it)
 
     found = {}
     for dist in metadata.distributions():
