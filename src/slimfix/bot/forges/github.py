@@ -95,19 +95,14 @@ class GitHub(Forge):
         return _request(data)
 
     def update(self, request: Request, title: str, body: str) -> Request:
-        data = self._call(
-            f"updating pull request #{request.number}",
-            self.client.rest.pulls.update,
-            request.number,
-            title=title,
-            body=body,
-        )
-        return _request(data)
+        return _request(self._update_pull("updating", request, title=title, body=body))
 
     def close(self, request: Request) -> None:
-        self._call(
-            f"closing pull request #{request.number}", self.client.rest.pulls.update, request.number, state="closed"
-        )
+        self._update_pull("closing", request, state="closed")
+
+    def _update_pull(self, doing: str, request: Request, **fields):
+        return self._call(f"{doing} pull request #{request.number}", self.client.rest.pulls.update,
+                          request.number, **fields)
 
     def comments(self, request: Request) -> List[str]:
         out: List[str] = []
