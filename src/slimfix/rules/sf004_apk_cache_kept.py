@@ -188,7 +188,7 @@ def _first_unrefreshed(run: RunView, position: int, test) -> Optional[str]:
     """The first apk command of ``run`` after ``position`` passing ``test`` that no ``apk update``
     of the RUN surely runs before (one after ``||`` may not run: the old index is read), quoted;
     a RUN not read in full that mentions apk may hold one. The answer quotes it with its verb."""
-    if not run.read_in_full and "apk" in run.instruction.code:
+    if run.may_hide("apk"):
         return _unread(run)
     updates = []
     for c, v in commands(run, ("apk",)):
@@ -215,7 +215,7 @@ def _cache_observer(ctx: FileContext, run: RunView, start: int) -> Optional[str]
 
 
 def _observes_cache(run: RunView, start: int) -> Optional[str]:
-    if not run.read_in_full and "apk" in run.instruction.code:
+    if run.may_hide("apk"):
         return f"{_unread(run)} or show the cache folder"
     if CACHE not in run.shell_text:
         return None
@@ -238,7 +238,7 @@ def _apk_runs(ctx: FileContext) -> Dict[int, List[RunView]]:
         found = ctx.memo["apk-runs"] = {}
         for run in ctx.runs():
             stage = ctx.stage(run.instruction)
-            if stage is not None and ("apk" in run.shell_text or not run.read_in_full and "apk" in run.instruction.code):
+            if stage is not None and ("apk" in run.shell_text or run.may_hide("apk")):
                 found.setdefault(stage.index, []).append(run)
     return found
 

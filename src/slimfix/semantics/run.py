@@ -133,6 +133,11 @@ class RunView:
         a RUN that is not read in full as doing it when its text names the tool."""
         return not self.unread_heredoc and not self.script.has_opaque
 
+    def may_hide(self, name: str) -> bool:
+        """``name`` appears in the instruction, which is not read in full: a command of it may run
+        where the shell tree does not show it (the cheap text test comes first)."""
+        return name in self.instruction.code and not self.read_in_full
+
     @cached_property
     def _shell(self) -> "_Shell":
         return _shell(self.shell_text)  # one entry for script and commands: they must agree
