@@ -150,6 +150,10 @@ def test_known_differences_are_seen(sandboxes) -> None:
     home = "FROM python:3.12-slim\nENV HOME=/home/app\nWORKDIR /tmp\nRUN pip install {}flask && cd && touch here\n"
     assert oracle.compare(home.format(""), home.format("--no-cache-dir "), ("dash", "bash", "busybox")) is not None
     assert fix_text(home.format(""), "Dockerfile", Settings()).output == home.format("")
+    # a long run's case: without `apk update`, `exit` exits with the failed `cp`'s status
+    status = "FROM alpine:3.20\nWORKDIR /tmp/build\nRUN cp f g; {}exit\n"
+    assert oracle.compare(status.format("apk update && "), status.format(""), ("dash", "bash", "busybox")) is not None
+    assert fix_text(status.format("apk update && "), "Dockerfile", Settings()).output == status.format("apk update && ")
     bash = 'FROM debian:12\nSHELL ["/bin/bash", "-c"]\nWORKDIR /tmp/build\n'
     assert oracle.compare(bash + "RUN printf -v V hi\nRUN echo \"$V\"\n", bash + "RUN printf -v V hi && echo \"$V\"\n",
                           ("dash",)) is not None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from slimfix.semantics.run import _Shell
+from slimfix.semantics.shellfacts import reads_status
 from slimfix.semantics.shellstate import append_blocker, join_blocker, merge_states
 
 
@@ -126,3 +127,20 @@ def test_merged_states_block_a_join_exactly_as_the_list_does(workdir):
                     assert join_blocker([merged], states[after], workdir) == expected, (a, b, c, after)
                     compared += 1
     assert compared > 1000
+
+
+@pytest.mark.parametrize("text, reads", [
+    ("a; exit", True),
+    ("echo \"$?\"", True),
+    ("echo ${?}", True),
+    ("trap 'echo $?' EXIT", True),  # single quotes do not hide it: the trap runs the text
+    ("f() { return; }; f", True),
+    ("builtin exit", True),
+    ("a; exit 0", False),
+    ("echo '?' ${X:?unset}", False),
+    ("test -e exit.txt", False),
+])
+def test_reads_status(text: str, reads: bool):
+    shell = _Shell(text)
+    words = ([w.value for w in ctx.command.words] for ctx, _ in shell.commands)
+    assert reads_status(text, words) is reads

@@ -10,7 +10,7 @@ from ..semantics.context import FileContext
 from ..semantics.images import ImageRef
 from ..semantics.run import RunView
 from ..semantics.savings import typical
-from ..semantics.shellfacts import surely_runs_before
+from ..semantics.shellfacts import reads_status, surely_runs_before
 from ..shell.commands import CommandView
 from ..shell.edit import remove_command
 from ..shell.walk import CommandContext
@@ -287,6 +287,10 @@ def _removal(text: str, run: RunView, update: CommandContext) -> Tuple[Optional[
         # `a && apk update; b` -> `a; b`: `a` would end its chain, and `set -e` (from SHELL, too)
         # stops the RUN where `a` fails at the end of a chain but not inside one
         return None, "the command before `apk update` would end its `&&` chain, where `set -e` treats its failure otherwise"
+    if before is not None and before.op != "&&" and reads_status(
+            run.shell_text, ([w.value for w in c.command.words] for c, _ in run.commands)):
+        # `a; apk update && exit` -> `a; exit`: `$?` would be `a`'s status instead of 0
+        return None, "a command reads the exit status, which `apk update` sets to 0 where the command before it may have failed"
     candidates = [run.file_edit(remove_command(run.script, update.command))]
     ops = lst.operators
     if 0 < index < len(ops) and ops[index - 1].op == ops[index].op:  # either joiner can go

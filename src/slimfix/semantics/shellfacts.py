@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from typing import List
+import re
+from typing import Iterable, List
 
 from ..shell.nodes import CommandList, Script
+
+_STATUS_REFERENCE = re.compile(r"\$\{?#?\?")  # `$?`, `${?}`, `${#?}`, quoted or not
 
 def top_level_operators(script: Script) -> List[str]:
     return [op.op for op in script.body.operators]
@@ -71,3 +74,11 @@ def surely_succeeded_on_success(lst: CommandList, index: int) -> bool:
     alone joins it to the last item, so its failure fails the list."""
     last = len(lst.items) - 1
     return surely_ran_on_success(lst, index) and all(op.op == "&&" for op in lst.operators[index:last])
+
+
+def reads_status(text: str, words_of_commands: Iterable[List[str]]) -> bool:
+    """Whether a script may read the exit status its previous command left: ``$?`` anywhere in
+    its text (even in single quotes: a trap or ``sh -c`` string may run it), or ``exit`` or
+    ``return`` with no status after it (they exit with ``$?``)."""
+    return bool(_STATUS_REFERENCE.search(text)) or any(
+        words and words[-1] in ("exit", "return") for words in words_of_commands)
