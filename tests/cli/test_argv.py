@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 
 import pytest
 
@@ -74,9 +75,13 @@ def _click_options(args):
 
     original = slimfix.app.run_fix
     slimfix.app.run_fix = capture
-    try:
-        result = _runner().invoke(main, list(args), prog_name="slimfix")
+    here = os.getcwd()
+    try:  # in an empty folder: were the patch ever to miss, the run could rewrite nothing here
+        with tempfile.TemporaryDirectory() as empty:
+            os.chdir(empty)
+            result = _runner().invoke(main, list(args), prog_name="slimfix")
     finally:
+        os.chdir(here)
         slimfix.app.run_fix = original
     assert result.exit_code == 0, (args, result.output, result.exception)
     return seen[0] if seen else None
