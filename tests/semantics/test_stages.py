@@ -1,5 +1,6 @@
 from slimfix import parse
 from slimfix.semantics.run import detect_style, shell_of_stages
+from slimfix.semantics.context import FileContext
 from slimfix.semantics.stages import reaching_stages
 
 
@@ -81,8 +82,6 @@ def test_style_package_list_without_operators_uses_a_default_indent():
 
 
 def test_stage_ancestry_on_the_file_context():
-    from slimfix.semantics.context import FileContext
-
     text = (
         "FROM debian:bookworm AS base\nRUN a\n"
         "FROM base AS build\nRUN b\n"
@@ -98,3 +97,21 @@ def test_stage_ancestry_on_the_file_context():
     run_c = final.instructions[-1]
     assert [i.code.strip() for i in ctx.lineage(run_c)] == ["RUN a", "RUN b"]
     assert [run.instruction.code.strip() for run in ctx.runs()] == ["RUN a", "RUN b", "RUN c"]
+
+
+def test_working_directory_follows_workdir_through_stages():
+    text = ("FROM debian AS base\nRUN a\nWORKDIR /app\nWORKDIR src/\nRUN b\n"
+            "FROM base\nRUN c\nWORKDIR $HOME\nRUN d\nWORKDIR //opt/x/..\nRUN e\nWORKDIR \"q\"\nRUN f\n"
+            "FROM debian\nWORKDIR rel\nRUN g\n")
+    ctx = FileContext(parse(text))
+    runs = {i.value[0]: i for i in ctx.tree.instructions if i.keyword == "RUN"}
+    seen = {name: (ctx.workdir(i), ctx.workdir_from_root(i)) for name, i in runs.items()}
+    assert seen == {
+        "a": (None, "/"),            # a base image's: unknown, or taken to be "/"
+        "b": ("/app/src", "/app/src"),
+        "c": ("/app/src", "/app/src"),  # a stage built FROM another starts where it ended
+        "d": (None, None),           # a variable
+        "e": ("/opt", "/opt"),       # an absolute WORKDIR makes it known again; `//` is `/`
+        "f": (None, None),           # quoted: not read
+        "g": (None, "/rel"),
+    }

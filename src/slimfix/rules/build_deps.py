@@ -399,7 +399,7 @@ def _cannot_move(ctx: FileContext, stage, instruction: Instruction, run: RunView
                 return f"the install may read {name}"
         return None
     if keyword == "WORKDIR":
-        path = _resolve(_workdir_before(ctx, stage, instruction), instruction.value[0] if instruction.value else "")
+        path = _resolve(ctx.workdir_from_root(instruction), instruction.value[0] if instruction.value else "")
         paths = [path] if path else None
     else:
         for flag in instruction.flags:
@@ -407,7 +407,7 @@ def _cannot_move(ctx: FileContext, stage, instruction: Instruction, run: RunView
                 return "its owner may be created by the install"
             if flag.startswith("--parents"):
                 return "it copies whole source trees"
-        paths = _written_paths(instruction, _workdir_before(ctx, stage, instruction))
+        paths = _written_paths(instruction, ctx.workdir_from_root(instruction))
     if paths is None:
         return "where it writes is not known"
     for path in paths:
@@ -432,19 +432,6 @@ def _defined_names(instruction: Instruction) -> List[str]:
     if instruction.keyword == "ENV":
         return list(instruction.value[0::2])
     return [word.split("=", 1)[0] for word in instruction.value]
-
-
-def _workdir_before(ctx: FileContext, stage, instruction: Instruction) -> Optional[str]:
-    """The working directory where ``instruction`` runs (a base image's is taken to be ``/``)."""
-    chain = ctx.ancestry(stage) if stage is not None else []
-    workdir: Optional[str] = "/"
-    for member in reversed(chain):
-        for candidate in member.instructions:
-            if candidate is instruction:
-                return workdir
-            if candidate.keyword == "WORKDIR" and candidate.value:
-                workdir = _resolve(workdir, candidate.value[0])
-    return workdir
 
 
 def _resolve(workdir: Optional[str], path: str) -> Optional[str]:

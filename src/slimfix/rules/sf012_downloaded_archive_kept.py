@@ -161,7 +161,7 @@ def _kept_archives(ctx: FileContext, instruction: Instruction, run: RunView) -> 
 def _working_directory(ctx: FileContext, instruction: Instruction, run: RunView, position: int) -> Optional[str]:
     """The absolute working directory at ``position`` of ``run``, when ``WORKDIR`` and the ``cd``s
     before it make it certain; else None."""
-    cwd: Optional[str] = ctx.lineage_fold(instruction, "sf012-workdir", _workdir_step, None)
+    cwd = ctx.workdir(instruction)
     for c, _ in run.commands:
         if c.command.start >= position:
             break
@@ -174,18 +174,6 @@ def _working_directory(ctx: FileContext, instruction: Instruction, run: RunView,
         cwd = posixpath.normpath(target) if target.startswith("/") else (
             posixpath.normpath(posixpath.join(cwd, target)) if cwd else None)
     return cwd
-
-
-def _workdir_step(cwd: Optional[str], earlier: Instruction) -> Optional[str]:
-    """The absolute working directory after ``earlier``, None where unknown."""
-    if earlier.keyword != "WORKDIR" or not earlier.value:
-        return cwd
-    target = earlier.value[0]
-    if "$" in target:
-        return None
-    if target.startswith("/"):
-        return posixpath.normpath(target)
-    return posixpath.normpath(posixpath.join(cwd, target)) if cwd is not None else None
 
 
 def _later_use(run: RunView, ref: PathRef, end: int, uses: "_LaterUses", index: int) -> Tuple[Optional[str], bool]:

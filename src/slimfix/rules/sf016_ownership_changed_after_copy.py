@@ -8,7 +8,6 @@ import re
 from typing import Iterable, Optional, Tuple
 
 from ..semantics.context import FileContext
-from ..semantics.scripts import workdir_step
 from ..syntax import ContinuationComment, Directive, Instruction
 from .base import Applicability, Diagnostic, Edit, Fix, Rule
 
@@ -68,7 +67,7 @@ def _destination(ctx: FileContext, copy: Instruction) -> Optional[str]:
         return None
     if dest.startswith("/"):
         return posixpath.normpath(dest)
-    cwd = ctx.lineage_fold(copy, "workdir-from-root", workdir_step, "/")
+    cwd = ctx.workdir_from_root(copy)
     return posixpath.normpath(posixpath.join(cwd, dest)) if cwd is not None else None
 
 

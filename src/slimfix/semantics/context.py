@@ -113,24 +113,14 @@ class FileContext:
                 final[stage.index] = state
         return memo.get(id(instruction), start)
 
-    @cached_property
-    def _workdirs(self) -> Dict[int, Optional[str]]:
-        out: Dict[int, Optional[str]] = {}
-        final: Dict[int, Optional[str]] = {}  # stage index -> its last WORKDIR
-        for stage in self.tree.stages:
-            parent = parent_stage(self.tree, stage)
-            current = final.get(parent.index) if parent is not None else None  # a base image's: unknown
-            for instruction in stage.instructions:
-                out[id(instruction)] = current
-                if instruction.keyword == "WORKDIR" and instruction.value:
-                    current = _join_workdir(current, instruction.value[0])
-            final[stage.index] = current
-        return out
-
     def workdir(self, instruction: Instruction) -> Optional[str]:
         """The directory ``instruction`` runs in, when the file says it (a literal WORKDIR of its
         stage or of a stage it is built from); None when it comes from a base image or a variable."""
-        return self._workdirs.get(id(instruction))
+        return self.lineage_fold(instruction, "workdir", workdir_after, None)
+
+    def workdir_from_root(self, instruction: Instruction) -> Optional[str]:
+        """``workdir``, taking a base image's working directory for "/" (the usual one)."""
+        return self.lineage_fold(instruction, "workdir-from-root", workdir_after, "/")
 
     @cached_property
     def _posix(self) -> Dict[int, bool]:
@@ -175,11 +165,18 @@ class FileContext:
         return None
 
 
-def _join_workdir(current: Optional[str], path: str) -> Optional[str]:
+def workdir_after(cwd: Optional[str], instruction: Instruction) -> Optional[str]:
+    """The working directory after ``instruction`` where it was ``cwd`` (None: unknown) before: a
+    literal WORKDIR sets it, a relative one against ``cwd``; one with a variable, a quote or a
+    backslash makes it unknown."""
+    if instruction.keyword != "WORKDIR" or not instruction.value:
+        return cwd
+    path = instruction.value[0]
     if not path or any(c in path for c in "$\"'\\"):
         return None
     if not path.startswith("/"):
-        if current is None:
+        if cwd is None:
             return None
-        path = posixpath.join(current, path)
-    return posixpath.normpath(path)
+        path = posixpath.join(cwd, path)
+    path = posixpath.normpath(path)
+    return path[1:] if path.startswith("//") else path  # normpath keeps a leading `//`

@@ -19,15 +19,6 @@ _SHELLS = frozenset({"sh", "bash", "dash", "ash", "source", "."})
 _MAX_BYTES = 1_000_000
 
 
-def workdir_step(cwd: Optional[str], instruction: Instruction) -> Optional[str]:
-    """The working directory after ``instruction``, from "/" before the first WORKDIR (the
-    usual default of a base image); None from a WORKDIR with a variable on."""
-    if cwd is None or instruction.keyword != "WORKDIR" or not instruction.value:
-        return cwd
-    target = instruction.value[0]
-    return None if "$" in target else posixpath.normpath(posixpath.join(cwd, target))
-
-
 def _copies_step(copied: bool, instruction: Instruction) -> bool:
     return copied or instruction.keyword in ("COPY", "ADD")
 
@@ -65,13 +56,10 @@ def _copied_from_context(ctx, lineage: List[Instruction], target: str) -> Option
         return None
     root = os.path.dirname(os.path.abspath(ctx.path))
     found = None
-    cwd: Optional[str] = "/"
     for instruction in lineage:
-        if instruction.keyword == "WORKDIR" and instruction.value:
-            value = instruction.value[0]
-            cwd = None if "$" in value or cwd is None else posixpath.normpath(posixpath.join(cwd, value))
         if instruction.keyword not in ("COPY", "ADD") or instruction.is_exec_form or len(instruction.value) < 2:
             continue
+        cwd = ctx.workdir_from_root(instruction)
         if instruction.flag_values("from") or cwd is None:
             continue
         *sources, dest = instruction.value
@@ -92,7 +80,7 @@ def run_scripts(ctx, instruction: Instruction, run) -> List[str]:
     if not ctx.lineage_fold(instruction, "copies-before", _copies_step, False):
         return []  # nothing was copied in: no script to read (and no need to parse the RUN)
     texts = []
-    paths = _script_paths(run, ctx.lineage_fold(instruction, "workdir-from-root", workdir_step, "/"))
+    paths = _script_paths(run, ctx.workdir_from_root(instruction))
     lineage = ctx.lineage(instruction) if paths else []
     for path in paths:
         source = _copied_from_context(ctx, lineage, path)
