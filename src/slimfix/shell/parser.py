@@ -397,10 +397,7 @@ class _Parser(Lexer):
 
     def _subshell(self) -> Compound:
         start = self.pos
-        self.pos += 1
-        body = self.command_list(True, NO_STOPS, False)
-        parts: list = ["(", body]
-        self.close_paren(parts)
+        parts, body = self.parenthesized(1)
         return self._compound_tail(Subshell, start, parts, body=body)
 
     def _brace_group(self) -> Compound:
