@@ -150,27 +150,26 @@ class DoubleQuoted(Node):
 
 
 @record(eq=False)
-class CommandSubstitution(Node):
-    """``$( ... )`` with its body parsed as a command list."""
-
-    parts: Parts
-    body: "CommandList"
-
-
-@record(eq=False)
-class Backtick(Node):
-    """`` `...` ``; ``body`` is None when the inner text uses backslash escapes (kept raw)."""
+class Substitution(Node):
+    """A command run for its output; ``body`` is its command list (None only in a backtick)."""
 
     parts: Parts
     body: Optional["CommandList"]
 
 
 @record(eq=False)
-class ProcessSubstitution(Node):
-    """Bash ``<( ... )`` / ``>( ... )``."""
+class CommandSubstitution(Substitution):
+    """``$( ... )`` with its body parsed as a command list."""
 
-    parts: Parts
-    body: "CommandList"
+
+@record(eq=False)
+class Backtick(Substitution):
+    """`` `...` ``; ``body`` is None when the inner text uses backslash escapes (kept raw)."""
+
+
+@record(eq=False)
+class ProcessSubstitution(Substitution):
+    """Bash ``<( ... )`` / ``>( ... )``."""
 
 
 @record(eq=False)
@@ -179,9 +178,6 @@ class ArrayLiteral(Node):
 
     parts: Parts
     words: Tuple["Word", ...]
-
-
-SUBSTITUTIONS = (CommandSubstitution, Backtick, ProcessSubstitution)
 
 
 @record(eq=False)
@@ -211,11 +207,11 @@ class Word(Node):
     def substitutions(self) -> Iterator[Node]:
         """Command/process substitutions in this word, including inside double quotes."""
         for p in self.parts:
-            if isinstance(p, SUBSTITUTIONS):
+            if isinstance(p, Substitution):
                 yield p
             elif isinstance(p, DoubleQuoted):
                 for q in p.children():
-                    if isinstance(q, SUBSTITUTIONS):
+                    if isinstance(q, Substitution):
                         yield q
             elif isinstance(p, ArrayLiteral):
                 for w in p.words:
@@ -306,13 +302,20 @@ class Compound(Node):
 
 
 @record(eq=False)
-class Subshell(Compound):
+class Group(Compound):
+    """A command list run as one command, in ``( )`` or ``{ }``."""
+
     body: CommandList
 
 
 @record(eq=False)
-class BraceGroup(Compound):
-    body: CommandList
+class Subshell(Group):
+    """``( ... )``: the list runs in a child shell, so its ``cd`` and variables do not outlive it."""
+
+
+@record(eq=False)
+class BraceGroup(Group):
+    """``{ ...; }``: the list runs in the current shell."""
 
 
 @record(eq=False)
