@@ -17,35 +17,30 @@ from .constants import FORMATS, __version__
 COLORS = ("auto", "always", "never")
 COMMANDS = frozenset({"fix", "rules", "rule", "verify", "bot"})
 
-# option -> (parameter, value it sets, or None when the option takes a value)
+
+def _param(option: str) -> str:
+    """The parameter a long option sets, named as click names it: ``--no-cache`` -> ``no_cache``."""
+    return option[2:].replace("-", "_")
+
+
+# option -> (parameter, value it sets); the switches set their own parameter to True
 _FLAGS: Dict[str, Tuple[str, object]] = {
-    "--check": ("mode", "check"),
-    "--diff": ("mode", "diff"),
-    "-q": ("quiet", True),
-    "--quiet": ("quiet", True),
-    "--unsafe-fixes": ("unsafe_fixes", True),
-    "--no-unsafe-fixes": ("unsafe_fixes", False),
-    "--force-exclude": ("force_exclude", True),
-    "--no-respect-gitignore": ("no_respect_gitignore", True),
-    "--show-fixes": ("show_fixes", True),
-    "--statistics": ("statistics", True),
-    "--progress": ("progress", True),
-    "--no-progress": ("progress", False),
-    "--no-cache": ("no_cache", True),
+    option: (_param(option), True)
+    for option in ("--quiet", "--unsafe-fixes", "--force-exclude", "--no-respect-gitignore",
+                   "--show-fixes", "--statistics", "--progress", "--no-cache")
+}
+_FLAGS.update({
+    "--check": ("mode", "check"), "--diff": ("mode", "diff"), "-q": ("quiet", True),
+    "--no-unsafe-fixes": ("unsafe_fixes", False), "--no-progress": ("progress", False),
     "--exit-non-zero-on-findings": ("fail_on_findings", True),
-}
+})
+# option -> parameter, for the options that take a value
 _VALUES = {
-    "-j": "workers",
-    "--workers": "workers",
-    "--select": "select",
-    "--ignore": "ignore",
-    "--extend-select": "extend_select",
-    "--exclude": "exclude",
-    "--output-format": "output_format",
-    "--color": "color",
-    "--stdin-filename": "stdin_filename",
-    "--max-file-size": "max_file_size",
+    option: _param(option)
+    for option in ("--workers", "--select", "--ignore", "--extend-select", "--exclude",
+                   "--output-format", "--color", "--stdin-filename", "--max-file-size")
 }
+_VALUES["-j"] = "workers"
 _MULTIPLE = frozenset({"select", "ignore", "extend_select", "exclude"})
 _CHOICES = {"output_format": FORMATS, "color": COLORS}
 

@@ -19,7 +19,7 @@ import os
 import re
 from fnmatch import fnmatchcase
 from functools import lru_cache
-from typing import Dict, FrozenSet, Mapping, Optional, Pattern, Tuple
+from typing import Dict, FrozenSet, Mapping, Optional, Pattern, Tuple, TypeVar
 
 from ..record import cached_property, field, record
 from ..datafiles import load_table
@@ -51,10 +51,16 @@ class SubcommandSpec:
 
 
 @record
-class ToolSpec:
-    name: str
+class ProgramSpec:
+    """Found by the program a command runs: its basename, else a pattern (``pip3.11``)."""
+
     programs: Tuple[str, ...]
     program_patterns: Tuple[Pattern[str], ...]
+
+
+@record
+class ToolSpec(ProgramSpec):
+    name: str
     combined_short_options: bool
     package_regex: str
     pin_operators: FrozenSet[str]
@@ -90,10 +96,8 @@ class WrapperSpec:
 
 
 @record
-class LauncherSpec:
+class LauncherSpec(ProgramSpec):
     tool: str
-    programs: Tuple[str, ...]
-    program_patterns: Tuple[Pattern[str], ...]
     module_option: str
     module: str
     value_options: FrozenSet[str]
@@ -129,7 +133,18 @@ class Catalog:
             return found
 
 
-def _by_program(specs, program: str):
+_Spec = TypeVar("_Spec", bound=ProgramSpec)
+
+
+def _program_fields(entry: Mapping) -> Dict[str, tuple]:
+    """The ``ProgramSpec`` fields of a ``[[tool]]`` or ``[[launcher]]`` table."""
+    return {
+        "programs": tuple(entry["programs"]),
+        "program_patterns": tuple(re.compile(p) for p in entry.get("program_patterns", ())),
+    }
+
+
+def _by_program(specs: Tuple[_Spec, ...], program: str) -> Optional[_Spec]:
     for spec in specs:
         if program in spec.programs:
             return spec
@@ -175,8 +190,7 @@ def _tool(entry: dict, bases: Mapping[str, dict]) -> ToolSpec:
         entry = merged
     return ToolSpec(
         name=entry["name"],
-        programs=tuple(entry["programs"]),
-        program_patterns=tuple(re.compile(p) for p in entry.get("program_patterns", ())),
+        **_program_fields(entry),
         combined_short_options=bool(entry.get("combined_short_options", True)),
         package_regex=entry.get("package_pattern", _ANY_NAME),
         pin_operators=frozenset(entry.get("pin_operators", ())),
@@ -210,8 +224,7 @@ def load_catalog() -> Catalog:
         for launcher in data.get("launcher", ()):
             launchers.append(LauncherSpec(
                 tool=launcher["tool"],
-                programs=tuple(launcher["programs"]),
-                program_patterns=tuple(re.compile(p) for p in launcher.get("program_patterns", ())),
+                **_program_fields(launcher),
                 module_option=launcher["module_option"],
                 module=launcher["module"],
                 value_options=frozenset(launcher.get("value_options", ())),

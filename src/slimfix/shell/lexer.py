@@ -59,6 +59,16 @@ class Lexer:
     def command_list(self, close: bool, stops: frozenset, case: bool) -> CommandList:
         raise NotImplementedError  # provided by the parser
 
+    def parenthesized(self, width: int) -> Tuple[list, CommandList]:
+        """Consume an opener ``width`` characters long (``(``, ``$(``, ``<(``), a command list and
+        its ``)``; the parts and the list."""
+        opener = self.s[self.pos:self.pos + width]
+        self.pos += width
+        body = self.command_list(True, NO_STOPS, False)
+        parts: list = [opener, body]
+        self.close_paren(parts)
+        return parts, body
+
     def close_paren(self, parts: list) -> None:
         """Consume optional trivia and a ``)``."""
         parts.extend(self.trivia(True))
@@ -241,19 +251,12 @@ class Lexer:
 
     def _command_substitution(self) -> CommandSubstitution:
         start = self.pos
-        self.pos += 2
-        body = self.command_list(True, NO_STOPS, False)
-        parts: list = ["$(", body]
-        self.close_paren(parts)
+        parts, body = self.parenthesized(2)
         return CommandSubstitution(start, self.pos, tuple(parts), body)
 
     def _process_substitution(self) -> ProcessSubstitution:
         start = self.pos
-        opener = self.s[start:start + 2]
-        self.pos += 2
-        body = self.command_list(True, NO_STOPS, False)
-        parts: list = [opener, body]
-        self.close_paren(parts)
+        parts, body = self.parenthesized(2)
         return ProcessSubstitution(start, self.pos, tuple(parts), body)
 
     def _backtick(self) -> Backtick:

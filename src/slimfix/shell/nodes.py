@@ -26,7 +26,7 @@ class Node:
     @property
     def pieces(self) -> tuple:
         """Ordered strings and child nodes that render this node."""
-        return self.parts  # type: ignore[attr-defined]
+        raise NotImplementedError
 
     @property
     def code(self) -> str:
@@ -53,6 +53,17 @@ class Leaf(Node):
 
 Part = Union[str, Node]
 Parts = Tuple[Part, ...]
+
+
+@record(eq=False)
+class Composite(Node):
+    """A node made of others: ``parts`` are its strings and child nodes in source order."""
+
+    parts: Parts
+
+    @property
+    def pieces(self) -> tuple:
+        return self.parts
 
 
 def _joined(parts: Iterable[Node]) -> Optional[str]:
@@ -135,10 +146,9 @@ class ArithmeticExpansion(Leaf):
 
 
 @record(eq=False)
-class DoubleQuoted(Node):
+class DoubleQuoted(Composite):
     """``"..."`` (or bash ``$"..."``); ``parts`` are the opening quote, inner parts, closing quote."""
 
-    parts: Parts
 
     @property
     def inner(self) -> Tuple[Node, ...]:
@@ -150,43 +160,36 @@ class DoubleQuoted(Node):
 
 
 @record(eq=False)
-class CommandSubstitution(Node):
-    """``$( ... )`` with its body parsed as a command list."""
+class Substitution(Composite):
+    """A command run for its output; ``body`` is its command list (None only in a backtick)."""
 
-    parts: Parts
-    body: "CommandList"
-
-
-@record(eq=False)
-class Backtick(Node):
-    """`` `...` ``; ``body`` is None when the inner text uses backslash escapes (kept raw)."""
-
-    parts: Parts
     body: Optional["CommandList"]
 
 
 @record(eq=False)
-class ProcessSubstitution(Node):
-    """Bash ``<( ... )`` / ``>( ... )``."""
-
-    parts: Parts
-    body: "CommandList"
+class CommandSubstitution(Substitution):
+    """``$( ... )`` with its body parsed as a command list."""
 
 
 @record(eq=False)
-class ArrayLiteral(Node):
+class Backtick(Substitution):
+    """`` `...` ``; ``body`` is None when the inner text uses backslash escapes (kept raw)."""
+
+
+@record(eq=False)
+class ProcessSubstitution(Substitution):
+    """Bash ``<( ... )`` / ``>( ... )``."""
+
+
+@record(eq=False)
+class ArrayLiteral(Composite):
     """Bash ``( a b [k]=v )`` as the value of an array assignment."""
 
-    parts: Parts
     words: Tuple["Word", ...]
 
 
-SUBSTITUTIONS = (CommandSubstitution, Backtick, ProcessSubstitution)
-
-
 @record(eq=False)
-class Word(Node):
-    parts: Parts
+class Word(Composite):
 
     @property
     def text(self) -> str:
@@ -211,11 +214,11 @@ class Word(Node):
     def substitutions(self) -> Iterator[Node]:
         """Command/process substitutions in this word, including inside double quotes."""
         for p in self.parts:
-            if isinstance(p, SUBSTITUTIONS):
+            if isinstance(p, Substitution):
                 yield p
             elif isinstance(p, DoubleQuoted):
                 for q in p.children():
-                    if isinstance(q, SUBSTITUTIONS):
+                    if isinstance(q, Substitution):
                         yield q
             elif isinstance(p, ArrayLiteral):
                 for w in p.words:
@@ -225,20 +228,18 @@ class Word(Node):
 # --- commands ---------------------------------------------------------------------------------------
 
 @record(eq=False)
-class Assignment(Node):
+class Assignment(Composite):
     """``NAME=value`` / ``NAME+=value`` before a command name; ``value`` may be an empty word."""
 
-    parts: Parts
     name: str
     op: str
     value: Word
 
 
 @record(eq=False)
-class Redirect(Node):
+class Redirect(Composite):
     """``[fd]op target``, e.g. ``2>&1``, ``>>log``, ``<<EOF`` (target is the here-doc delimiter)."""
 
-    parts: Parts
     fd: str
     op: str
     target: Word
@@ -249,8 +250,7 @@ class Redirect(Node):
 
 
 @record(eq=False)
-class SimpleCommand(Node):
-    parts: Parts
+class SimpleCommand(Composite):
     assignments: Tuple[Assignment, ...]
     words: Tuple[Word, ...]
     redirects: Tuple[Redirect, ...]
@@ -266,37 +266,33 @@ class SimpleCommand(Node):
 
 
 @record(eq=False)
-class Operator(Node):
+class Operator(Composite):
     """A joiner between commands: ``&&``, ``||``, ``;``, ``&``, newline, or a pipe ``|``/``|&``.
 
     ``parts`` hold the whitespace/comments before the operator, the operator, and the trivia after it
     (including here-doc bodies that follow a newline)."""
 
-    parts: Parts
     op: str
 
 
 @record(eq=False)
-class Pipeline(Node):
-    parts: Parts
+class Pipeline(Composite):
     commands: Tuple[Node, ...]
     negated: bool
 
 
 @record(eq=False)
-class CommandList(Node):
+class CommandList(Composite):
     """Commands joined by operators; ``operators[i]`` follows ``items[i]`` (a trailing one may exist)."""
 
-    parts: Parts
     items: Tuple[Node, ...]
     operators: Tuple[Operator, ...]
 
 
 @record(eq=False)
-class Compound(Node):
+class Compound(Composite):
     """Base of compound commands; ``redirects`` are those written after the closing keyword."""
 
-    parts: Parts
     redirects: Tuple[Redirect, ...]
 
     @property
@@ -306,13 +302,20 @@ class Compound(Node):
 
 
 @record(eq=False)
-class Subshell(Compound):
+class Group(Compound):
+    """A command list run as one command, in ``( )`` or ``{ }``."""
+
     body: CommandList
 
 
 @record(eq=False)
-class BraceGroup(Compound):
-    body: CommandList
+class Subshell(Group):
+    """``( ... )``: the list runs in a child shell, so its ``cd`` and variables do not outlive it."""
+
+
+@record(eq=False)
+class BraceGroup(Group):
+    """``{ ...; }``: the list runs in the current shell."""
 
 
 @record(eq=False)
@@ -341,8 +344,7 @@ class Until(While):
 
 
 @record(eq=False)
-class CaseClause(Node):
-    parts: Parts
+class CaseClause(Composite):
     patterns: Tuple[Word, ...]
     body: CommandList
     terminator: str
@@ -367,15 +369,13 @@ class ArithmeticCommand(Compound):
 
 
 @record(eq=False)
-class FunctionDef(Node):
-    parts: Parts
+class FunctionDef(Composite):
     name: str
     body: Compound
 
 
 @record(eq=False)
-class Script(Node):
-    parts: Parts
+class Script(Composite):
     body: CommandList
     has_opaque: bool
     heredocs: Tuple[HereDoc, ...]

@@ -8,7 +8,7 @@ it. Every node is built from contiguous slices of ``text``, so ``parse_shell(tex
 from __future__ import annotations
 
 import re
-from typing import Optional
+from typing import Optional, Tuple
 
 from slimfix.shell.lexer import BLANK_RE, DELIMS, LITERAL_RE, NAME_RE, NO_STOPS, Lexer, ParseError
 from slimfix.shell.nodes import (
@@ -322,22 +322,7 @@ class _Parser(Lexer):
     def _array_assignment(self, empty: Assignment) -> Assignment:
         """``NAME=`` followed by ``( words... )``."""
         start = self.pos
-        self.pos += 1
-        parts: list = ["("]
-        words: list = []
-        while True:
-            parts.extend(self.trivia(True))
-            if self.pos >= self.n:
-                raise ParseError(start, "unterminated array")
-            if self.s[self.pos] == ")":
-                parts.append(")")
-                self.pos += 1
-                break
-            w = self.word()
-            if w is None:
-                raise ParseError(self.pos, "unexpected text in array")
-            parts.append(w)
-            words.append(w)
+        parts, words = self._words_between("(", ")", "", "array")
         array = ArrayLiteral(start, self.pos, tuple(parts), tuple(words))
         value = Word(start, self.pos, (array,))
         return Assignment(empty.start, self.pos, (empty.parts[0], value), empty.name, empty.op, value)
@@ -397,10 +382,7 @@ class _Parser(Lexer):
 
     def _subshell(self) -> Compound:
         start = self.pos
-        self.pos += 1
-        body = self.command_list(True, NO_STOPS, False)
-        parts: list = ["(", body]
-        self.close_paren(parts)
+        parts, body = self.parenthesized(1)
         return self._compound_tail(Subshell, start, parts, body=body)
 
     def _brace_group(self) -> Compound:
@@ -570,32 +552,40 @@ class _Parser(Lexer):
         return CaseClause(start, self.pos, tuple(parts), tuple(patterns), body, terminator)
 
     def _double_bracket(self) -> Compound:
+        start = self.pos
+        parts, words = self._words_between("[[", "]]", "()<>!&|;", "[[")
+        return self._compound_tail(DoubleBracket, start, parts, words=tuple(words))
+
+    def _words_between(self, opener: str, closer: str, operators: str, what: str) -> Tuple[list, list]:
+        """``opener``, words and trivia, ``closer`` (which must end a word): an array's ``( )`` or a
+        test's ``[[ ]]``. The characters in ``operators`` (and ``&&``, ``||``) stay plain strings.
+        The parts and the words."""
         s, n = self.s, self.n
         start = self.pos
-        self.pos += 2
-        parts: list = ["[["]
+        self.pos += len(opener)
+        parts: list = [opener]
         words: list = []
         while True:
             parts.extend(self.trivia(True))
             pos = self.pos
             if pos >= n:
-                raise ParseError(pos, "unterminated [[")
-            if s.startswith("]]", pos) and (pos + 2 >= n or s[pos + 2] in DELIMS):
-                parts.append("]]")
-                self.pos += 2
-                break
+                raise ParseError(start, f"unterminated {what}")
+            end = pos + len(closer)
+            if s.startswith(closer, pos) and (end >= n or s[end] in DELIMS or closer in DELIMS):
+                parts.append(closer)
+                self.pos = end
+                return parts, words
             c = s[pos]
-            if c in "()<>!&|;":
+            if c in operators:
                 op = s[pos:pos + 2] if s.startswith(("&&", "||"), pos) else c
                 parts.append(op)
                 self.pos += len(op)
                 continue
             w = self.word()
             if w is None:
-                raise ParseError(pos, "unexpected text in [[")
+                raise ParseError(pos, f"unexpected text in {what}")
             parts.append(w)
             words.append(w)
-        return self._compound_tail(DoubleBracket, start, parts, words=tuple(words))
 
     def _function_keyword(self) -> FunctionDef:
         s = self.s

@@ -103,19 +103,8 @@ class Heredoc(Node):
 
 
 @record
-class BlankLine(Node):
-    indent: str = ""
-    newline: str = "\n"
-    start_line: int = field(default=0, compare=False)
-
-    def _emit(self, out: list) -> None:
-        out.append(self.indent)
-        out.append(self.newline)
-
-
-@record
-class Comment(Node):
-    """A comment line; ``text`` starts with ``#``."""
+class _TextLine(Node):
+    """A line outside instructions: ``indent``, ``text``, ``newline``."""
 
     text: str
     indent: str = ""
@@ -126,6 +115,18 @@ class Comment(Node):
         out.append(self.indent)
         out.append(self.text)
         out.append(self.newline)
+
+
+@record
+class BlankLine(_TextLine):
+    """A line of white space only (all of it in ``indent``)."""
+
+    text: str = ""
+
+
+@record
+class Comment(_TextLine):
+    """A comment line; ``text`` starts with ``#``."""
 
     @property
     def body(self) -> str:

@@ -85,7 +85,7 @@ class _Builder:
     def blank(self, children):
         _, line, number = children[0]
         indent, _, newline = _SPLIT_LINE.fullmatch(line).groups()
-        return BlankLine(indent, newline, start_line=number)
+        return BlankLine(indent=indent, newline=newline, start_line=number)
 
     def comment(self, children):
         _, line, number = children[0]

@@ -9,6 +9,8 @@ finds. It is not the shell model used by the rules (see ``slimfix.shell``).
 
 from __future__ import annotations
 
+from typing import Callable
+
 
 EOF = ""
 
@@ -137,47 +139,47 @@ class _Lexer:
         return None
 
     def process_single_quote(self) -> str:
-        out: list[str] = []
-        ch = self.next()
-        if self.raw_quotes:
-            out.append(ch)
-        while True:
-            ch = self.next()
-            if ch == EOF:
-                raise ShellWordError("unexpected end of statement while looking for matching single-quote")
-            if ch == "'":
-                if self.raw_quotes:
-                    out.append(ch)
-                return "".join(out)
-            out.append(ch)
+        return self._quoted("'", "single-quote", self._single_quoted_char)
 
     def process_double_quote(self) -> str:
+        return self._quoted('"', "double-quote", self._double_quoted_char)
+
+    def _quoted(self, quote: str, name: str, inner: Callable[[list[str]], None]) -> str:
+        """A quoted string up to its closing ``quote``; ``inner`` reads what stands inside."""
         out: list[str] = []
+        self._quote_mark(out)
+        while True:
+            ch = self.peek()
+            if ch == EOF:
+                raise ShellWordError(f"unexpected end of statement while looking for matching {name}")
+            if ch == quote:
+                self._quote_mark(out)
+                return "".join(out)
+            inner(out)
+
+    def _quote_mark(self, out: list[str]) -> None:
+        """Consume an opening or closing quote, kept in ``out`` only with ``raw_quotes``."""
         ch = self.next()
         if self.raw_quotes:
             out.append(ch)
-        while True:
-            nxt = self.peek()
-            if nxt == EOF:
-                raise ShellWordError("unexpected end of statement while looking for matching double-quote")
-            if nxt == '"':
+
+    def _single_quoted_char(self, out: list[str]) -> None:
+        out.append(self.next())
+
+    def _double_quoted_char(self, out: list[str]) -> None:
+        if self.peek() == "$":
+            out.append(self.process_dollar())
+            return
+        ch = self.next()
+        if ch == "\\":
+            if self.raw_escapes:
+                out.append(ch)
+            after = self.peek()
+            if after == EOF:
+                return
+            if after in ('"', "$", "\\"):
                 ch = self.next()
-                if self.raw_quotes:
-                    out.append(ch)
-                return "".join(out)
-            if nxt == "$":
-                out.append(self.process_dollar())
-                continue
-            ch = self.next()
-            if ch == "\\":
-                if self.raw_escapes:
-                    out.append(ch)
-                after = self.peek()
-                if after == EOF:
-                    continue
-                if after in ('"', "$", "\\"):
-                    ch = self.next()
-            out.append(ch)
+        out.append(ch)
 
     def process_name(self) -> str:
         name: list[str] = []
