@@ -5,12 +5,10 @@ from __future__ import annotations
 import os
 import re
 import sys
-from typing import TYPE_CHECKING, Dict, List, Optional, Tuple, Union
+from typing import Dict, List, Optional, Tuple, Union
 
 from .record import field, record, replace
 
-if TYPE_CHECKING:  # pathlib is slow to import; the command line works with str paths
-    from pathlib import Path
 
 PathLike = Union[str, "os.PathLike[str]"]
 
@@ -36,16 +34,6 @@ class Settings:
     def merged(self, **flags) -> "Settings":
         """These settings with the command line's values (those not None) on top."""
         return replace(self, **{key: value for key, value in flags.items() if value is not None})
-
-
-def find_config(start: PathLike) -> Optional["Path"]:
-    """The nearest config file at or above ``start``: .slimfix.toml, or a
-    pyproject.toml that has a [tool.slimfix] table."""
-    from pathlib import Path  # lazy: start-up (only when a config file is looked for)
-
-    start = Path(start).resolve()
-    found = nearest_config(str(start if start.is_dir() else start.parent))
-    return None if found is None else Path(found)
 
 
 def nearest_config(folder: str, known: Optional[Dict[str, Optional[str]]] = None) -> Optional[str]:

@@ -7,7 +7,9 @@ exits 1 when there are any.
 
 from __future__ import annotations
 
+import inspect
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence
@@ -16,6 +18,23 @@ from .rules import Rule, all_rules
 
 GENERATED = "<!-- Generated from the rule's docstring by `python -m slimfix.docs`; do not edit. -->"
 INDEX = "README.md"
+_SECTION = re.compile(r"^## (.+)$", re.M)
+
+
+def documentation(rule: type) -> str:
+    """The rule's docstring, dedented: its page below the heading."""
+    return inspect.cleandoc(rule.__doc__ or "")
+
+
+def sections(rule: type) -> Dict[str, str]:
+    """The docstring's ``## `` sections by name (see ``rules.base.DOC_SECTIONS``)."""
+    doc = documentation(rule)
+    marks = list(_SECTION.finditer(doc))
+    out = {}
+    for i, mark in enumerate(marks):
+        end = marks[i + 1].start() if i + 1 < len(marks) else len(doc)
+        out[mark.group(1).strip()] = doc[mark.end():end].strip()
+    return out
 
 
 def _fix_label(rule: Rule) -> str:
@@ -58,7 +77,7 @@ def rule_page(rule: Rule) -> str:
         f"- Runs by default: {default}",
         f"- hadolint: {', '.join(rule.hadolint) or 'none'}",
     ]
-    return "\n".join(head) + "\n\n" + rule.documentation().rstrip() + "\n"
+    return "\n".join(head) + "\n\n" + documentation(rule).rstrip() + "\n"
 
 
 def index_page(rules: Sequence[Rule]) -> str:

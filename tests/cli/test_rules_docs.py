@@ -46,7 +46,7 @@ def test_unknown_rule_is_an_error():
 
 def test_every_rule_has_the_documented_sections():
     for rule in all_rules():
-        sections = rule.sections()
+        sections = docs.sections(rule)
         for name in ("What it does", "Why is this bad?", "Example", "Use instead", "Fix safety"):
             assert sections.get(name), f"{rule.code}: missing '## {name}'"
 

@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from slimfix.config import ConfigError, Settings, find_config, load_settings, nearest_config
+from slimfix.bot.changes import find_config
+from slimfix.config import ConfigError, Settings, load_settings, nearest_config
 from slimfix.config import Settings as _S
 from slimfix.fixer import fix_text
 

@@ -7,7 +7,7 @@ import threading
 from pathlib import Path
 from typing import Any, Dict, Iterable, List, Mapping, Optional
 
-from ..config import ConfigError, Settings, find_config, load_settings
+from ..config import ConfigError, Settings, load_settings, nearest_config
 from ..files import discover
 from ..record import field, record
 from ..result import FileResult
@@ -70,6 +70,14 @@ class ChangeSet:
 # once (repositories in threads, --jobs) would restore each other's settings. Fixing is
 # CPU-bound Python, so taking turns costs nothing; git and the forge still overlap.
 _RUNNER = threading.Lock()
+
+
+def find_config(start: Path) -> Optional[Path]:
+    """The nearest config file at or above ``start``: .slimfix.toml, or a
+    pyproject.toml that has a [tool.slimfix] table."""
+    start = Path(start).resolve()
+    found = nearest_config(str(start if start.is_dir() else start.parent))
+    return None if found is None else Path(found)
 
 
 class _RepositorySettings:

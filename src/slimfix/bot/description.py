@@ -6,6 +6,7 @@ import re
 from collections import Counter
 from typing import Iterable, List, Optional
 
+from ..docs import sections
 from ..output.findings import human_bytes
 from ..rules import get_rule
 from .changes import ChangeSet, FileChange
@@ -55,7 +56,7 @@ def rule_excerpt(code: str) -> str:
     rule = get_rule(code)
     if rule is None:
         return ""
-    why = rule.sections().get("Why is this bad?", "")
+    why = sections(rule).get("Why is this bad?", "")
     return " ".join(why.split("\n\n")[0].split())
 
 

@@ -9,6 +9,7 @@ from typing import Dict, List, Sequence
 from urllib.parse import quote
 
 from ..constants import __version__
+from ..docs import documentation, sections
 from ..result import FileResult
 from ..rules import Applicability, all_rules
 from . import posix_path
@@ -31,13 +32,13 @@ def _folder_uri(folder: str) -> str:
 
 
 def _rule(rule) -> Dict[str, object]:
-    sections = rule.sections()
+    parts = sections(rule)
     return {
         "id": rule.code,
         "name": rule.name,
         "shortDescription": {"text": rule.summary},
-        "fullDescription": {"text": sections.get("What it does", rule.summary)},
-        "help": {"text": rule.documentation(), "markdown": rule.documentation()},
+        "fullDescription": {"text": parts.get("What it does", rule.summary)},
+        "help": {"text": documentation(rule), "markdown": documentation(rule)},
         "defaultConfiguration": {"level": "warning", "enabled": not rule.explicit_only},
         "properties": {
             "fix-safety": rule.fix_applicability.label,

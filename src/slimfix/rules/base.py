@@ -66,7 +66,6 @@ class Diagnostic:
         return self.fix is not None and self.fix.applicability > Applicability.DISPLAY_ONLY
 
 
-_SECTION = re.compile(r"^## (.+)$", re.M)
 DOC_SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead", "Fix safety", "Estimated savings")
 
 
@@ -124,19 +123,3 @@ class Rule:
             savings,
             related_lines=tuple(other.start_line for other in related),
         )
-
-    @classmethod
-    def documentation(cls) -> str:
-        import inspect  # lazy: start-up (only rule pages need it)
-
-        return inspect.cleandoc(cls.__doc__ or "")
-
-    @classmethod
-    def sections(cls) -> dict:
-        doc = cls.documentation()
-        marks = list(_SECTION.finditer(doc))
-        out = {}
-        for i, mark in enumerate(marks):
-            end = marks[i + 1].start() if i + 1 < len(marks) else len(doc)
-            out[mark.group(1).strip()] = doc[mark.end():end].strip()
-        return out

@@ -6,6 +6,7 @@ turns one into an edit of the file.
 
 from __future__ import annotations
 
+import shlex
 from typing import Sequence, Tuple
 
 from slimfix.shell.commands import CommandView
@@ -17,8 +18,6 @@ from ..edits import Edit
 
 def quote(value: str) -> str:
     """``value`` as one shell word, quoted only when needed."""
-    import shlex  # lazy: start-up (only when a fix quotes a word)
-
     return shlex.quote(value)
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import re
 from functools import lru_cache
-from typing import TYPE_CHECKING, Optional
+from typing import Optional
 
+from ._tables import TABLES
 from .arguments import KNOWN_KEYWORDS, ArgumentError
 from .nodes import (
     BlankLine,
@@ -21,9 +23,6 @@ from .nodes import (
 )
 from .lalr import Parser, UnexpectedInput
 from .prelex import BOM, PrelexError, find_heredocs, read_directives, split_lines
-
-if TYPE_CHECKING:
-    from pathlib import Path
 
 _PART = {
     "TEXT": Text,
@@ -45,21 +44,20 @@ class ParseError(ValueError):
         self.column = column
 
 
-def grammar_path() -> "Path":
+def grammar_path() -> str:
     """The grammar file: inside the installed package, or the source tree's."""
-    from pathlib import Path  # lazy: start-up (only the table generator and tests read the grammar)
-
-    here = Path(__file__).resolve()
-    for candidate in (here.parents[1] / "grammar", here.parents[3] / "grammar"):
-        path = candidate / "dockerfile.lark"
-        if path.is_file():
+    package = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))
+    for folder in (package, os.path.dirname(os.path.dirname(package))):
+        path = os.path.join(folder, "grammar", "dockerfile.lark")
+        if os.path.isfile(path):
             return path
     raise FileNotFoundError("grammar/dockerfile.lark not found")
 
 
 def grammar_text(escape: str) -> str:
     """The grammar for one escape character (what generate.py hands to lark)."""
-    return grammar_path().read_text(encoding="utf-8").replace("@E@", re.escape(escape))
+    with open(grammar_path(), encoding="utf-8") as handle:
+        return handle.read().replace("@E@", re.escape(escape))
 
 
 _SPACES = "\t\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
@@ -131,8 +129,6 @@ class _Builder:
 
 @lru_cache(maxsize=None)
 def _parser(escape: str) -> Parser:
-    from ._tables import TABLES  # lazy: start-up (generated tables: python -m slimfix.syntax.generate)
-
     return Parser(TABLES[escape], _Builder(escape))
 
 
