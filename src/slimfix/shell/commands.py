@@ -170,9 +170,10 @@ def classify(command: SimpleCommand, catalog: Optional[Catalog] = None) -> Optio
         launcher = catalog.launcher_for(base)
         if launcher is None:
             return None
-        i = _launched_module(words, i, launcher.module_option, launcher.module, launcher.value_options)
-        if i is None:
+        module_end = _launched_module(words, i, launcher.module_option, launcher.module, launcher.value_options)
+        if module_end is None:
             return None
+        i = module_end
         tool = catalog.tool(launcher.tool)
     return _parse_arguments(tool, command, words[first:i + 1], words[i + 1:], tuple(wrappers),
                             tuple(env), hidden)
