@@ -12,9 +12,9 @@ import sys
 from typing import Any, Dict, List, Optional, Tuple, Union
 
 from .cache import open_cache
-from .config import ConfigError, Settings, load_settings, locate, nearest_config
+from .config import ConfigError, Settings, locate, nearest_config
 from .constants import EXIT_ERROR, EXIT_FINDINGS, EXIT_INTERRUPTED, EXIT_OK, exit_code
-from .files import MAX_FILE_SIZE, SourceError, decode, discover, is_excluded, size_error
+from .files import MAX_FILE_SIZE, SourceError, decode, is_excluded, named_file, size_error
 from .output.findings import error_message
 from .output.render import render
 from .paths import RealPaths
@@ -57,6 +57,12 @@ def _err(message: str) -> None:
     sys.stderr.flush()
 
 
+def _read_config(path: str) -> Settings:
+    from .configfile import load_settings  # lazy: start-up (only when a config file is read)
+
+    return load_settings(path)
+
+
 class SettingsFinder:
     """Each file's settings: the nearest config file's (or --config's), flags on top.
 
@@ -77,7 +83,7 @@ class SettingsFinder:
     def _load(self, config: Optional[str]) -> Settings:
         if config not in self._loaded:
             try:
-                loaded: Union[Settings, ConfigError] = load_settings(config)
+                loaded: Union[Settings, ConfigError] = Settings() if config is None else _read_config(config)
                 self.messages.extend(f"slimfix: warning: {warning}" for warning in loaded.warnings)
                 _check_selectors(loaded)
             except ConfigError as exc:
@@ -193,8 +199,14 @@ def _run_fix(options: FixOptions) -> int:
             settings = finder.for_path(given)
         except ConfigError:
             continue
-        files.extend(discover([given], settings.exclude, settings.respect_gitignore, options.force_exclude,
-                              unreadable))
+        if os.path.isdir(given):
+            from .discovery import discover  # lazy: start-up (only when a folder is searched)
+
+            files.extend(discover([given], settings.exclude, settings.respect_gitignore, errors=unreadable))
+        else:
+            shown = named_file(given, settings.exclude, options.force_exclude)
+            if shown is not None:
+                files.append(shown)
     files = list(dict.fromkeys(files))
 
     jobs: List[Job] = []

@@ -1,10 +1,10 @@
-"""Settings: from ``[tool.slimfix]`` in pyproject.toml or ``.slimfix.toml``; flags win."""
+"""Settings: from ``[tool.slimfix]`` in pyproject.toml or ``.slimfix.toml``; flags win.
+
+Reading a config file as TOML is ``slimfix.configfile``."""
 
 from __future__ import annotations
 
 import os
-import re
-import sys
 from typing import Dict, List, Optional, Tuple, Union
 
 from .record import field, record, replace
@@ -80,21 +80,6 @@ def _strings(value, key: str, path: PathLike) -> Tuple[str, ...]:
     return tuple(value)
 
 
-def _toml_error(path: PathLike, exc: Exception, text: str) -> str:
-    """``path:line:col: invalid TOML: message`` from tomllib's "(at line L, column C)"
-    or "(at end of document)"."""
-    message = str(exc)
-    where = re.search(r"\s*\((?:at line (\d+), column (\d+)|at end of document)\)", message)
-    if where is None:
-        return f"{path}: invalid TOML: {message}"
-    if where.group(1):
-        line, column = int(where.group(1)), int(where.group(2))
-    else:
-        lines = text.rstrip("\n").split("\n")
-        line, column = len(lines), len(lines[-1]) + 1
-    return f"{path}:{line}:{column}: invalid TOML: {message[:where.start()]}"
-
-
 def locate(path: PathLike, needle: str) -> str:
     """``path:line:col`` of the first ``needle`` in the file (``path`` when absent)."""
     try:
@@ -108,21 +93,8 @@ def locate(path: PathLike, needle: str) -> str:
     return str(path)
 
 
-def load_settings(path: Optional[PathLike]) -> Settings:
-    if path is None:
-        return Settings()
-    if sys.version_info >= (3, 11):  # only when a config file is read
-        import tomllib  # lazy: start-up (only when a config file is read)
-    else:  # pragma: no cover - exercised on 3.9/3.10
-        import tomli as tomllib  # lazy: optional (Python < 3.11)
-    try:
-        with open(path, encoding="utf-8") as handle:
-            text = handle.read()
-        data = tomllib.loads(text)
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read: {exc}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(_toml_error(path, exc, text)) from None
+def settings_from(path: PathLike, data: Dict) -> Settings:
+    """The settings a parsed config file (``path``, already read as TOML into ``data``) gives."""
     if os.path.basename(path) == "pyproject.toml":
         data = data.get("tool", {}).get("slimfix", {})
     if not isinstance(data, dict):

@@ -1,20 +1,21 @@
-"""Finding Dockerfiles, reading them exactly, writing them back atomically."""
+"""Which names are Dockerfiles, which paths are excluded; reading files exactly, writing them back atomically.
+
+Searching folders (git's listing included) is ``slimfix.discovery``."""
 
 from __future__ import annotations
 
+import errno
 import fnmatch
 import os
 import stat
-from typing import Dict, Iterable, List, Optional, Sequence
+from typing import Optional, Sequence, Tuple
 
-from .paths import RealPaths
 from .record import record
 
 DOCKERFILE_PATTERNS = ("Dockerfile", "Dockerfile.*", "*.Dockerfile", "*.dockerfile", "Containerfile", "Containerfile.*")
 MAX_FILE_SIZE = 10 * 1024 * 1024  # bytes; --max-file-size raises it
 _KINDS = ((stat.S_ISFIFO, "a named pipe"), (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a character device"),
           (stat.S_ISBLK, "a block device"))
-SKIP_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", ".tox", ".mypy_cache"})
 
 
 class SourceError(Exception):
@@ -53,88 +54,12 @@ def is_excluded(path: str, patterns: Sequence[str]) -> bool:
     return False
 
 
-def _git_listing(folder: str) -> Optional[List[str]]:
-    """Files git would show in ``folder`` (tracked, plus untracked that no
-    ignore rule excludes), relative to it; None outside a git work tree."""
-    import subprocess  # lazy: start-up (only in a git work tree)
-
-    try:
-        proc = subprocess.run(
-            ["git", "-C", folder, "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            timeout=120,
-        )
-    except (OSError, subprocess.SubprocessError):
+def named_file(given: str, exclude: Sequence[str], force_exclude: bool) -> Optional[str]:
+    """A file named on the command line, as shown; None when ``force_exclude`` and an exclude
+    pattern matches it (as pre-commit needs: it names every file)."""
+    if force_exclude and is_excluded(given, exclude):
         return None
-    if proc.returncode != 0:
-        return None
-    names = proc.stdout.decode("utf-8", "surrogateescape").split("\0")
-    return sorted({name for name in names if name})
-
-
-def _walk(folder: str, exclude: Sequence[str], errors: List[str]) -> List[str]:
-    found: List[str] = []
-
-    def unreadable(exc: OSError) -> None:
-        errors.append(f"{os.path.normpath(exc.filename or folder)}: cannot read folder: {exc.strerror or exc}")
-
-    for current, dirs, files in os.walk(folder, onerror=unreadable):
-        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not is_excluded(os.path.join(current, d), exclude))
-        for name in sorted(files):
-            if is_dockerfile_name(name):
-                candidate = os.path.join(current, name)
-                if not is_excluded(candidate, exclude):
-                    found.append(candidate)
-    return found
-
-
-def _search(folder: str, exclude: Sequence[str], respect_gitignore: bool, errors: List[str]) -> List[str]:
-    """Dockerfiles under ``folder``, honouring git's ignore rules when asked;
-    folders that cannot be read are added to ``errors``."""
-    listing = _git_listing(folder) if respect_gitignore else None
-    if listing is None:
-        return _walk(folder, exclude, errors)
-    found: List[str] = []
-    for name in listing:
-        parts = name.rstrip("/").split("/")
-        if SKIP_DIRS.intersection(parts[:-1]):
-            continue
-        path = os.path.join(folder, *parts)
-        if os.path.isdir(path):  # a submodule or a nested repository
-            if parts[-1] not in SKIP_DIRS and not is_excluded(path, exclude):
-                found.extend(_search(path, exclude, respect_gitignore, errors))
-        elif is_dockerfile_name(parts[-1]) and os.path.isfile(path) and not is_excluded(path, exclude):
-            found.append(path)
-    return found
-
-
-def discover(
-    paths: Iterable[str],
-    exclude: Sequence[str] = (),
-    respect_gitignore: bool = True,
-    force_exclude: bool = False,
-    errors: Optional[List[str]] = None,
-) -> List[str]:
-    """Files to process, in a stable order, each once.
-
-    Folders are searched for Dockerfiles; one that cannot be read adds a
-    ``path: message`` line to ``errors``. Files named on the command line are
-    taken as they are (``-`` is standard input) unless ``force_exclude`` and
-    an exclude pattern matches them, as pre-commit needs.
-    """
-    errors = [] if errors is None else errors
-    real = RealPaths()
-    out: Dict[str, str] = {}  # real path -> path as shown
-    for given in paths:
-        if given != "-" and os.path.isdir(given):
-            for found in _search(given, exclude, respect_gitignore, errors):
-                out.setdefault(real.path(found), os.path.normpath(found))
-        elif given == "-":
-            out.setdefault("-", "-")
-        elif not (force_exclude and is_excluded(given, exclude)):
-            out.setdefault(real.path(given), os.path.normpath(given))
-    return list(out.values())
+    return os.path.normpath(given)
 
 
 @record
@@ -235,12 +160,8 @@ def write_atomic(source: Source, text: str) -> None:
     if source.nlink > 1:
         _write_in_place(source, target, text.encode("utf-8"))
         return
-    import tempfile  # lazy: start-up (only when a file is written)
-
     try:
-        fd, tmp = tempfile.mkstemp(
-            prefix=f".{os.path.basename(target)}.", suffix=".slimfix.tmp", dir=os.path.dirname(target)
-        )
+        fd, tmp = _create_beside(target, ".slimfix.tmp")
     except OSError as exc:
         raise _os_error(source.path, "write", exc) from None
     try:
@@ -264,6 +185,20 @@ def write_atomic(source: Source, text: str) -> None:
         raise _os_error(source.path, "write", exc) from None
 
 
+def _create_beside(target: str, suffix: str) -> Tuple[int, str]:
+    """A new file ``.NAME.<random><suffix>`` in ``target``'s folder, open for writing and
+    readable by its owner only (``tempfile.mkstemp``'s guarantees, without its imports)."""
+    folder, name = os.path.split(target)
+    flags = os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+    for _ in range(100):
+        path = os.path.join(folder, f".{name}.{os.urandom(6).hex()}{suffix}")
+        try:
+            return os.open(path, flags, 0o600), path
+        except FileExistsError:
+            continue
+    raise FileExistsError(errno.EEXIST, "no free temporary name", target)
+
+
 def _write_in_place(source: Source, target: str, data: bytes) -> None:
     """Rewrite a hard-linked file through its own inode, so no name keeps the old text.
 
@@ -272,12 +207,8 @@ def _write_in_place(source: Source, target: str, data: bytes) -> None:
     backup next to the file; only then is the file overwritten, truncated and synced, and the
     backup removed. A crash in between leaves ``.NAME.*.slimfix.bak`` with the original text;
     a failed write is undone from memory."""
-    import tempfile  # lazy: start-up (only when a file is written)
-
     try:
-        fd, backup = tempfile.mkstemp(
-            prefix=f".{os.path.basename(target)}.", suffix=".slimfix.bak", dir=os.path.dirname(target)
-        )
+        fd, backup = _create_beside(target, ".slimfix.bak")
         with os.fdopen(fd, "wb") as handle:
             handle.write(source.raw)
             handle.flush()

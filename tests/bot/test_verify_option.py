@@ -8,6 +8,7 @@ import pytest
 
 from slimfix import verify as verifier
 from slimfix.bot.description import body
+from slimfix.bot.measure import attach
 from slimfix.verify.compare import AttributedLayer, ImageSummary, difference
 from slimfix.verify.report import ImageReport, VerifyReport
 
@@ -33,7 +34,7 @@ def report(before: int, after: int, builds: bool = True) -> VerifyReport:
 
 def test_description_shows_measured_sizes() -> None:
     found = changes("Dockerfile")
-    found.files[0].report = report(120_000_000, 80_000_000)
+    attach(found.files[0], report(120_000_000, 80_000_000))
     text = body(found)
     assert "| File | Fixes | Estimated savings | Measured image size |" in text
     assert "120.0 MB → 80.0 MB (-40.0 MB)" in text

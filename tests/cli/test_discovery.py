@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import os
 
-from slimfix.files import discover, is_dockerfile_name, is_excluded
+from slimfix.discovery import discover
+from slimfix.files import is_dockerfile_name, is_excluded
 
 from .conftest import CLEAN, JOINABLE, git, invoke, make_repo, write
 

@@ -148,12 +148,12 @@ def test_write_refuses_what_it_must_not_touch(tmp_path):
 
 
 def test_a_crash_of_slimfix_itself_exits_2_not_1(in_tmp, monkeypatch):
-    import slimfix.app
+    import slimfix.discovery
 
     def broken(*args, **kwargs):
         raise RuntimeError("search bug")
 
-    monkeypatch.setattr(slimfix.app, "discover", broken)
+    monkeypatch.setattr(slimfix.discovery, "discover", broken)
     write(in_tmp / "Dockerfile", JOINABLE)
     result = invoke(["--check"])
     assert result.code == 2

@@ -6,7 +6,8 @@ from pathlib import Path
 import pytest
 
 from slimfix.bot.changes import find_config
-from slimfix.config import ConfigError, Settings, load_settings, nearest_config
+from slimfix.config import ConfigError, Settings, nearest_config
+from slimfix.configfile import load_settings
 from slimfix.config import Settings as _S
 from slimfix.fixer import fix_text
 

@@ -7,8 +7,9 @@ import threading
 from pathlib import Path
 from typing import Any, Dict, Iterable, List, Mapping, Optional
 
-from ..config import ConfigError, Settings, load_settings, nearest_config
-from ..files import discover
+from ..config import ConfigError, Settings, nearest_config
+from ..configfile import load_settings
+from ..discovery import discover
 from ..record import field, record
 from ..result import FileResult
 from ..rules import Applicability, Diagnostic
@@ -23,6 +24,7 @@ class FileChange:
     after: str
     fixed: List[Diagnostic]
     report: Any = None  # a slimfix.verify VerifyReport, when the images were built
+    report_markdown: str = ""  # slimfix.verify's rendering of that report
 
     @property
     def savings(self) -> int:

@@ -72,12 +72,6 @@ def _measured(report) -> str:
     return f"{human_bytes(original.total_size)} → {human_bytes(rewritten.total_size)} ({sign}{human_bytes(abs(delta))})"
 
 
-def _verify_markdown(report) -> str:
-    from ..verify import render_markdown  # lazy: start-up (only when the images were built)
-
-    return render_markdown(report).strip()
-
-
 def _table(changes: ChangeSet) -> List[str]:
     measured = any(f.report is not None for f in changes.files)
     head = "| File | Fixes | Estimated savings |" + (" Measured image size |" if measured else "")
@@ -103,8 +97,8 @@ def _file_section(change: FileChange) -> List[str]:
         name = f" {rule.name}" if rule else ""
         saved = f" (est. {human_bytes(d.savings)})" if d.savings else ""
         out.append(f"- **{d.code}**{name}: {d.message}{saved}")
-    if change.report is not None:
-        out += ["", _verify_markdown(change.report)]
+    if change.report_markdown:
+        out += ["", change.report_markdown]
     return out + [""]
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Callable
 
 from .. import verify as verifier
-from .changes import ChangeSet
+from .changes import ChangeSet, FileChange
 from .errors import BotError
 
 
@@ -32,6 +32,12 @@ def measure(changes: ChangeSet, root: Path, note: Callable[[str], None]) -> None
                 f"{change.path}: left out, the rewritten Dockerfile does not build or fails its smoke test"
             )
             continue
-        change.report = report
+        attach(change, report)
         kept.append(change)
     changes.files = kept
+
+
+def attach(change: FileChange, report: verifier.VerifyReport) -> None:
+    """Keep the verify report with the change, and its rendering for the description."""
+    change.report = report
+    change.report_markdown = verifier.render_markdown(report).strip()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 from functools import lru_cache
 from typing import Dict, List, Optional, Tuple
 
@@ -155,8 +156,6 @@ class RunView:
         out = []
         flags = (self.instruction.arguments.sub or self.instruction.arguments).flags
         values = [flag[len("--mount="):] for flag in flags if flag.startswith("--mount=")]
-        if values:
-            import csv  # lazy: start-up (only for RUNs with --mount)
         for value in values:
             try:
                 fields = next(csv.reader([value]))
