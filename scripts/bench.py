@@ -69,7 +69,8 @@ def slimfix_command() -> List[str]:
 # --- the files ---------------------------------------------------------------------------------
 
 def corpus_files(corpus: str) -> List[str]:
-    from slimfix.files import discover, is_dockerfile_name
+    from slimfix.discovery import discover
+    from slimfix.files import is_dockerfile_name
 
     found = set(discover([corpus], respect_gitignore=False))
     for folder, dirs, names in os.walk(corpus):
