@@ -144,10 +144,9 @@ class Lexer:
                 return Word(start, end, (Literal(start, end, m.group()),))
         parts: list = []
         while pos < n:
-            m = LITERAL_RE.match(s, pos, n)
-            if m is not None:
-                parts.append(Literal(pos, m.end(), m.group()))
-                pos = m.end()
+            end = self._literal(LITERAL_RE, pos, parts)
+            if end != pos:
+                pos = end
                 continue
             c = s[pos]
             self.pos = pos
@@ -175,6 +174,16 @@ class Lexer:
             return None
         return Word(start, pos, tuple(parts))
 
+    def _literal(self, pattern: "re.Pattern[str]", pos: int, parts: list) -> int:
+        """Where the plain text that ``pattern`` matches at ``pos`` ends (appended to ``parts``
+        as a Literal); ``pos`` itself when there is none."""
+        m = pattern.match(self.s, pos, self.n)
+        if m is None:
+            return pos
+        end = m.end()
+        parts.append(Literal(pos, end, m.group()))
+        return end
+
     def _double_quoted(self, start: int, prefix: int) -> DoubleQuoted:
         s, n = self.s, self.n
         pos = start + prefix
@@ -182,10 +191,9 @@ class Lexer:
         while True:
             if pos >= n:
                 raise ParseError(start, "unterminated double quote")
-            m = _DQ_LITERAL_RE.match(s, pos, n)
-            if m is not None:
-                parts.append(Literal(pos, m.end(), m.group()))
-                pos = m.end()
+            end = self._literal(_DQ_LITERAL_RE, pos, parts)
+            if end != pos:
+                pos = end
                 continue
             c = s[pos]
             if c == '"':

@@ -356,16 +356,15 @@ class _Parser(Lexer):
         while True:
             save = self.pos
             gap = self.blanks()
-            if self.pos < self.n and self.s[self.pos] in "<>&0123456789" \
-                    and _REDIRECT_RE.match(self.s, self.pos, self.n):
-                if gap:
-                    parts.append(gap)
-                r = self._redirect()
-                parts.append(r)
-                redirects.append(r)
-            else:
-                self.pos = save
+            if not (self.pos < self.n and self.s[self.pos] in "<>&0123456789"
+                    and _REDIRECT_RE.match(self.s, self.pos, self.n)):
+                self.pos = save  # the blanks belong to what follows
                 break
+            if gap:
+                parts.append(gap)
+            redirect = self._redirect()
+            parts.append(redirect)
+            redirects.append(redirect)
         return cls(start, self.pos, tuple(parts), tuple(redirects), **fields)
 
     def _take(self, keyword: str, parts: list) -> None:
