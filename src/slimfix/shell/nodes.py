@@ -1,6 +1,6 @@
 """Lossless shell syntax tree.
 
-Every node is a frozen record (``slimfix.record``) with ``start``/``end`` character offsets into the parsed text and
+Every node is a frozen record (``slimfix.record``, applied to each subclass by ``Node``) with ``start``/``end`` character offsets into the parsed text and
 renders back exactly through ``code``. Composite nodes keep an ordered ``parts`` tuple of strings
 (keywords, operators, whitespace) and child nodes; the typed fields (``body``, ``words``, ...) point at
 the same child objects. Nodes compare by identity (like LibCST); compare ``code`` for text equality.
@@ -23,6 +23,11 @@ class Node:
     # (expansions, substitutions) and on nodes that are not parts of a word.
     value: ClassVar[Optional[str]] = None
 
+    def __init_subclass__(cls, **kwargs) -> None:
+        """Every node class is a record compared by identity, declared once here."""
+        super().__init_subclass__(**kwargs)
+        record(eq=False)(cls)
+
     @property
     def pieces(self) -> tuple:
         """Ordered strings and child nodes that render this node."""
@@ -38,7 +43,6 @@ class Node:
                 yield p
 
 
-@record(eq=False)
 class Leaf(Node):
     text: str
 
@@ -55,7 +59,6 @@ Part = Union[str, Node]
 Parts = Tuple[Part, ...]
 
 
-@record(eq=False)
 class Composite(Node):
     """A node made of others: ``parts`` are its strings and child nodes in source order."""
 
@@ -79,12 +82,10 @@ def _joined(parts: Iterable[Node]) -> Optional[str]:
 
 # --- trivia -----------------------------------------------------------------------------------------
 
-@record(eq=False)
 class Comment(Leaf):
     """``# ...`` up to (not including) the end of the line."""
 
 
-@record(eq=False)
 class HereDoc(Leaf):
     """Body lines of a here-document plus its terminator line, as found after the next newline.
 
@@ -94,7 +95,6 @@ class HereDoc(Leaf):
     redirect_start: int
 
 
-@record(eq=False)
 class Opaque(Leaf):
     """Text the parser could not model; it round-trips but rules must never edit inside it."""
 
@@ -103,14 +103,12 @@ class Opaque(Leaf):
 
 # --- word parts ------------------------------------------------------------------------------------
 
-@record(eq=False)
 class Literal(Leaf):
     @property
     def value(self) -> Optional[str]:
         return self.text
 
 
-@record(eq=False)
 class SingleQuoted(Leaf):
     """``'...'`` including the quotes."""
 
@@ -119,33 +117,28 @@ class SingleQuoted(Leaf):
         return self.text[1:-1]
 
 
-@record(eq=False)
 class AnsiCQuoted(Leaf):
     """Bash ``$'...'``; ``value`` decodes the common escapes."""
 
     value: str
 
 
-@record(eq=False)
 class Escape(Leaf):
     """A backslash and the character it quotes (``\\<newline>`` is a line continuation)."""
 
     value: str  # the character quoted, or "" for a line continuation
 
 
-@record(eq=False)
 class ParamExpansion(Leaf):
     """``$NAME``, ``$1``, ``$@`` or ``${...}`` (any content)."""
 
     name: str
 
 
-@record(eq=False)
 class ArithmeticExpansion(Leaf):
     """``$(( ... ))``."""
 
 
-@record(eq=False)
 class DoubleQuoted(Composite):
     """``"..."`` (or bash ``$"..."``); ``parts`` are the opening quote, inner parts, closing quote."""
 
@@ -159,36 +152,30 @@ class DoubleQuoted(Composite):
         return _joined(self.children())
 
 
-@record(eq=False)
 class Substitution(Composite):
     """A command run for its output; ``body`` is its command list (None only in a backtick)."""
 
     body: Optional["CommandList"]
 
 
-@record(eq=False)
 class CommandSubstitution(Substitution):
     """``$( ... )`` with its body parsed as a command list."""
 
 
-@record(eq=False)
 class Backtick(Substitution):
     """`` `...` ``; ``body`` is None when the inner text uses backslash escapes (kept raw)."""
 
 
-@record(eq=False)
 class ProcessSubstitution(Substitution):
     """Bash ``<( ... )`` / ``>( ... )``."""
 
 
-@record(eq=False)
 class ArrayLiteral(Composite):
     """Bash ``( a b [k]=v )`` as the value of an array assignment."""
 
     words: Tuple["Word", ...]
 
 
-@record(eq=False)
 class Word(Composite):
 
     @property
@@ -227,7 +214,6 @@ class Word(Composite):
 
 # --- commands ---------------------------------------------------------------------------------------
 
-@record(eq=False)
 class Assignment(Composite):
     """``NAME=value`` / ``NAME+=value`` before a command name; ``value`` may be an empty word."""
 
@@ -236,7 +222,6 @@ class Assignment(Composite):
     value: Word
 
 
-@record(eq=False)
 class Redirect(Composite):
     """``[fd]op target``, e.g. ``2>&1``, ``>>log``, ``<<EOF`` (target is the here-doc delimiter)."""
 
@@ -249,7 +234,6 @@ class Redirect(Composite):
         return self.op in ("<<", "<<-")
 
 
-@record(eq=False)
 class SimpleCommand(Composite):
     assignments: Tuple[Assignment, ...]
     words: Tuple[Word, ...]
@@ -265,7 +249,6 @@ class SimpleCommand(Composite):
         return tuple(w.value for w in self.words)
 
 
-@record(eq=False)
 class Operator(Composite):
     """A joiner between commands: ``&&``, ``||``, ``;``, ``&``, newline, or a pipe ``|``/``|&``.
 
@@ -275,13 +258,11 @@ class Operator(Composite):
     op: str
 
 
-@record(eq=False)
 class Pipeline(Composite):
     commands: Tuple[Node, ...]
     negated: bool
 
 
-@record(eq=False)
 class CommandList(Composite):
     """Commands joined by operators; ``operators[i]`` follows ``items[i]`` (a trailing one may exist)."""
 
@@ -289,7 +270,6 @@ class CommandList(Composite):
     operators: Tuple[Operator, ...]
 
 
-@record(eq=False)
 class Compound(Composite):
     """Base of compound commands; ``redirects`` are those written after the closing keyword."""
 
@@ -301,80 +281,67 @@ class Compound(Composite):
         return tuple(p for p in self.parts if isinstance(p, CommandList))
 
 
-@record(eq=False)
 class Group(Compound):
     """A command list run as one command, in ``( )`` or ``{ }``."""
 
     body: CommandList
 
 
-@record(eq=False)
 class Subshell(Group):
     """``( ... )``: the list runs in a child shell, so its ``cd`` and variables do not outlive it."""
 
 
-@record(eq=False)
 class BraceGroup(Group):
     """``{ ...; }``: the list runs in the current shell."""
 
 
-@record(eq=False)
 class If(Compound):
     conditions: Tuple[CommandList, ...]
     branches: Tuple[CommandList, ...]
     else_body: Optional[CommandList]
 
 
-@record(eq=False)
 class For(Compound):
     variable: str
     items: Optional[Tuple[Word, ...]]
     body: CommandList
 
 
-@record(eq=False)
 class While(Compound):
     condition: CommandList
     body: CommandList
 
 
-@record(eq=False)
 class Until(While):
     pass
 
 
-@record(eq=False)
 class CaseClause(Composite):
     patterns: Tuple[Word, ...]
     body: CommandList
     terminator: str
 
 
-@record(eq=False)
 class Case(Compound):
     subject: Word
     clauses: Tuple[CaseClause, ...]
 
 
-@record(eq=False)
 class DoubleBracket(Compound):
     """Bash ``[[ ... ]]``; ``words`` are its operands (operators stay plain strings in ``parts``)."""
 
     words: Tuple[Word, ...]
 
 
-@record(eq=False)
 class ArithmeticCommand(Compound):
     """Bash ``(( ... ))``."""
 
 
-@record(eq=False)
 class FunctionDef(Composite):
     name: str
     body: Compound
 
 
-@record(eq=False)
 class Script(Composite):
     body: CommandList
     has_opaque: bool
