@@ -153,6 +153,15 @@ def test_turned_off_by_flag_and_environment(monkeypatch, tmp_path):
     assert open_cache() is None
 
 
+def test_default_folder_follows_xdg(monkeypatch, tmp_path):
+    monkeypatch.delenv("SLIMFIX_CACHE_DIR", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert cache_module.cache_dir() == str(tmp_path / "slimfix")
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert cache_module.cache_dir() == str(tmp_path / "home" / ".cache" / "slimfix")
+
+
 def test_prune_keeps_the_newest_entries(tmp_path, monkeypatch):
     monkeypatch.setattr(cache_module, "MAX_ENTRIES", 10)
     monkeypatch.setattr(cache_module, "KEEP_AFTER_PRUNE", 6)

@@ -31,7 +31,6 @@ BOUNDARY = {
 # below the boundary, not yet restructured: module -> its start-up imports (to shrink to none)
 PENDING: Dict[str, int] = {
     "fixer.py": 1,  # traceback, only on a bug
-    "datafiles.py": 2,  # tomllib on a cache miss, tempfile to write the cache
     "config.py": 1,  # tomllib, only when a config file is read
     "files.py": 3,  # subprocess in a git work tree, tempfile to write a file
     "semantics/run.py": 1,  # csv, for --mount
