@@ -12,11 +12,12 @@ gives the same bytes; ``--check`` exits 1 if the committed module is out of date
 
 from __future__ import annotations
 
-import argparse
 import math
 import sys
 from pathlib import Path
 from typing import Any, Dict
+
+from . import generated
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -58,7 +59,8 @@ def literal(value: Any, indent: int, used: int) -> str:
         return flat
     pad = " " * (indent + 4)
     if isinstance(value, dict):
-        lines = [f"{pad}{key!r}: {literal(item, indent + 4, len(pad) + len(repr(key)) + 2)}," for key, item in value.items()]
+        lines = [f"{pad}{key!r}: {literal(item, indent + 4, len(pad) + len(repr(key)) + 2)},"
+                 for key, item in value.items()]
         return "{\n" + "\n".join(lines) + f"\n{' ' * indent}}}"
     if any(isinstance(item, (dict, list)) for item in value):
         lines = [f"{pad}{literal(item, indent + 4, len(pad))}," for item in value]
@@ -91,19 +93,7 @@ def render() -> str:
 
 
 def main(argv=None) -> int:
-    options = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    options.add_argument("--check", action="store_true", help="exit 1 if _datatables.py is out of date")
-    args = options.parse_args(argv)
-    text = render()
-    if args.check:
-        current = MODULE.read_text(encoding="utf-8") if MODULE.exists() else ""
-        if current != text:
-            print(f"{MODULE} is out of date: run python -m slimfix.datagen", file=sys.stderr)
-            return 1
-        return 0
-    MODULE.write_text(text, encoding="utf-8")
-    print(f"wrote {MODULE}")
-    return 0
+    return generated.main(argv, __doc__, MODULE, render, "python -m slimfix.datagen")
 
 
 if __name__ == "__main__":
