@@ -5,7 +5,8 @@
 # scripts/setup-buildah.sh) and dpkg's Installed-Size of each; the same for what the full official
 # images have over their slim variants (buildpack-deps' packages, as one install each), and for
 # typical installs with their recommended packages (without --no-install-recommends, for SF003).
-# Writes src/slimfix/semantics/apt_sizes.toml; tests/verify re-measures real installs against it.
+# Writes src/slimfix/semantics/apt_sizes.toml (and regenerates src/slimfix/_datatables.py);
+# tests/verify re-measures real installs against it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/buildpack-deps.sh
@@ -75,3 +76,4 @@ out += [f"{quote(n)} = {sizes[n]}" for n in sorted(sizes)]
 open(sys.argv[2], "w").write("\n".join(out) + "\n")
 FORMAT
 echo "wrote $OUT"
+PYTHONPATH=src python3 -m slimfix.datagen  # the tables a run reads: src/slimfix/_datatables.py

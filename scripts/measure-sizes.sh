@@ -12,7 +12,8 @@
 #     those headers, which leaves pip's cache empty in any build here;
 #   npm cache: the same after `npm install NAME` in an empty project (node stand-in).
 # Usage: measure-sizes.sh [lists|pip|npm]... (default: all); what is not measured again
-# keeps its figures. Writes src/slimfix/semantics/measured_sizes.toml.
+# keeps its figures. Writes src/slimfix/semantics/measured_sizes.toml (and regenerates
+# src/slimfix/_datatables.py).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=src/slimfix/semantics/measured_sizes.toml
@@ -133,3 +134,4 @@ for key, table in caches.items():
 open(out_path, "w").write("\n".join(out) + "\n")
 FORMAT
 echo "wrote $OUT"
+PYTHONPATH=src python3 -m slimfix.datagen  # the tables a run reads: src/slimfix/_datatables.py

@@ -30,7 +30,6 @@ from typing import Dict, List, Optional, Tuple
 
 from .constants import __version__
 from .config import Settings
-from .datafiles import cache_dir
 from .result import FileResult
 from .rules import Applicability, Diagnostic, Edit, Fix
 
@@ -40,6 +39,16 @@ KEEP_AFTER_PRUNE = 15_000
 PRUNE_EVERY_S = 3600
 # What a result depends on besides the settings: everything but the layers on top of the core.
 _NOT_IN_KEY = frozenset({"bot", "verify", "output", "__pycache__"})
+
+
+def cache_dir() -> Optional[str]:
+    """The default folder: ``$SLIMFIX_CACHE_DIR`` (empty: None, no cache), else
+    ``$XDG_CACHE_HOME/slimfix`` or ``~/.cache/slimfix``."""
+    configured = os.environ.get("SLIMFIX_CACHE_DIR")
+    if configured is not None:
+        return configured or None
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "slimfix")
 
 
 def open_cache(folder: Optional[str] = None, enabled: bool = True) -> Optional["ResultCache"]:

@@ -153,6 +153,30 @@ def test_turned_off_by_flag_and_environment(monkeypatch, tmp_path):
     assert open_cache() is None
 
 
+def test_the_key_covers_the_generated_tables(tmp_path, monkeypatch):
+    """A regenerated _datatables.py (an edited TOML table) analyses every file again."""
+    tree = tmp_path / "slimfix"
+    (tree / "bot").mkdir(parents=True)
+    monkeypatch.setattr(cache_module, "__file__", str(tree / "cache.py"))
+    generated = tree / "_datatables.py"
+    generated.write_text("TABLES = {'packages/apt.toml': {'a': 1}}\n")
+    before = cache_module.code_fingerprint()
+    generated.write_text("TABLES = {'packages/apt.toml': {'a': 22}}\n")
+    after = cache_module.code_fingerprint()
+    assert after != before
+    (tree / "bot" / "run.py").write_text("changed = True\n")  # the layers on top are not part of it
+    assert cache_module.code_fingerprint() == after
+
+
+def test_default_folder_follows_xdg(monkeypatch, tmp_path):
+    monkeypatch.delenv("SLIMFIX_CACHE_DIR", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert cache_module.cache_dir() == str(tmp_path / "slimfix")
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert cache_module.cache_dir() == str(tmp_path / "home" / ".cache" / "slimfix")
+
+
 def test_prune_keeps_the_newest_entries(tmp_path, monkeypatch):
     monkeypatch.setattr(cache_module, "MAX_ENTRIES", 10)
     monkeypatch.setattr(cache_module, "KEEP_AFTER_PRUNE", 6)

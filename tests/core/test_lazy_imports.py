@@ -31,7 +31,6 @@ BOUNDARY = {
 # below the boundary, on demand for a measured reason: module -> how many such imports
 BELOW_THE_BOUNDARY: Dict[str, int] = {
     "fixer.py": 1,  # traceback, only on a bug (3 ms of imports for every analysed file otherwise)
-    "datafiles.py": 2,  # tomllib on a cache miss, tempfile to write the cache
     "rules/sf011_single_stage_build.py": 1,  # the stage-split engine (16 ms), only when SF011 is selected
 }
 _REASON = re.compile(r"# lazy: (start-up|optional)\b")

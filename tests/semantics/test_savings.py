@@ -9,7 +9,7 @@ from slimfix.datafiles import load_table
 from slimfix.semantics import savings
 from slimfix.semantics.savings import apt_lists_size, cache_size, packages_size, recommends_size
 
-APT = load_table(savings.os.path.join(savings._HERE, "apt_sizes.toml"))
+APT = load_table("semantics/apt_sizes.toml")
 
 
 def _brought(*names):
@@ -36,7 +36,7 @@ def test_names_not_measured_take_typical_sizes_compilers_once():
     assert packages_size("apt", ["gcc", "libunknown-dev"]) == _brought("gcc") + 5_000_000
 
 
-MEASURED = load_table(savings.os.path.join(savings._HERE, "measured_sizes.toml"))
+MEASURED = load_table("semantics/measured_sizes.toml")
 
 
 def _lists(release):

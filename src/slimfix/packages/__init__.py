@@ -22,10 +22,10 @@ from functools import lru_cache
 from typing import Dict, FrozenSet, Mapping, Optional, Pattern, Tuple, TypeVar
 
 from ..record import cached_property, field, record
-from ..datafiles import load_table
+from ..datafiles import load_table, table_names
 
 DATA_DIR = os.path.dirname(os.path.abspath(__file__))
-_BUILD_DEPS_FILE = "build_deps.toml"
+_BUILD_DEPS_TABLE = "packages/build_deps.toml"
 _ANY_NAME = r"^(?P<name>.+)$"
 
 
@@ -205,10 +205,10 @@ def load_catalog() -> Catalog:
     raw_tools: list = []
     wrappers: Dict[str, WrapperSpec] = {}
     launchers: list = []
-    for path in sorted(os.path.join(DATA_DIR, name) for name in os.listdir(DATA_DIR) if name.endswith(".toml")):
-        if os.path.basename(path) == _BUILD_DEPS_FILE:
+    for name in table_names("packages"):
+        if name == _BUILD_DEPS_TABLE:
             continue
-        data = load_table(path)
+        data = load_table(name)
         raw_tools.extend(data.get("tool", ()))
         for w in data.get("wrapper", ()):
             spec = WrapperSpec(
@@ -255,7 +255,7 @@ class BuildDeps:
 
 @lru_cache(maxsize=None)
 def _build_deps_table() -> Mapping[str, BuildDeps]:
-    data = load_table(os.path.join(DATA_DIR, _BUILD_DEPS_FILE))
+    data = load_table(_BUILD_DEPS_TABLE)
     return {
         distro: BuildDeps(
             build_only=frozenset(section.get("build_only", ())),

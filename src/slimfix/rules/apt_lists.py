@@ -4,14 +4,12 @@ SF002, SF013 and SF014."""
 
 from __future__ import annotations
 
-import os
 import re
 from fnmatch import fnmatchcase
 from functools import lru_cache
 from typing import List
 
 from ..datafiles import load_table
-from ..packages import DATA_DIR
 from ..semantics.context import FileContext
 from ..semantics.run import RunView
 from ..semantics.savings import apt_lists_size
@@ -45,7 +43,7 @@ def implicit_update(run: RunView) -> bool:
 
 @lru_cache(maxsize=None)
 def _setup_scripts() -> tuple:
-    table = load_table(os.path.join(DATA_DIR, "apt.toml")).get("implicit_update", {})
+    table = load_table("packages/apt.toml").get("implicit_update", {})
     return tuple(re.compile(pattern) for pattern in table.get("setup_scripts", ()))
 
 

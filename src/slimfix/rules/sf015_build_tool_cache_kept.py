@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 from functools import lru_cache
 from typing import Dict, Iterable, List, Optional, Tuple
@@ -18,7 +17,6 @@ from .base import Applicability, Diagnostic, Fix, Rule
 from .package_caches import cache_mounted, plural, variable
 from .shell_paths import changes_directory
 
-_TABLE = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "semantics", "caches.toml")
 
 
 @record
@@ -41,7 +39,7 @@ class Cache:
 @lru_cache(maxsize=None)
 def caches() -> Tuple[Cache, ...]:
     out = []
-    for entry in load_table(_TABLE)["cache"]:
+    for entry in load_table("semantics/caches.toml")["cache"]:
         out.append(Cache(
             entry["name"], tuple(entry["programs"]), tuple(entry["subcommands"]), entry["clean"],
             tuple(entry.get("cleaned_by", ())), tuple(entry.get("skip_options", ())),

@@ -7,7 +7,6 @@ smaller image a runtime stage can use instead (``python:3.11-slim-bookworm``), o
 
 from __future__ import annotations
 
-import os
 import re
 from functools import lru_cache
 from typing import Dict, Optional, Pattern, Tuple
@@ -15,7 +14,6 @@ from typing import Dict, Optional, Pattern, Tuple
 from ..record import cached_property, record
 from ..datafiles import load_table
 
-_TABLE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "images.toml")
 DOCKER_HUB = frozenset({"", "docker.io", "index.docker.io", "registry-1.docker.io"})
 
 
@@ -113,7 +111,7 @@ def _expand(pattern: str, named: Dict[str, str]) -> str:
 
 @lru_cache(maxsize=None)
 def load_images() -> ImageTable:
-    data = load_table(_TABLE)
+    data = load_table("semantics/images.toml")
     named = data.get("patterns", {})
     families = tuple(
         Family(

@@ -4,7 +4,6 @@ in ``savings.toml`` for the rest."""
 
 from __future__ import annotations
 
-import os
 import re
 from functools import lru_cache
 from statistics import median
@@ -13,7 +12,6 @@ from typing import Iterable, Optional
 from ..datafiles import load_table
 from .images import ImageRef
 
-_HERE = os.path.dirname(os.path.abspath(__file__))
 # images built on Debian or Ubuntu whose name does not say so
 _DEBIAN_BASED = frozenset({"python", "node", "ruby", "golang", "rust", "openjdk", "eclipse-temurin", "php", "perl",
                            "buildpack-deps", "maven", "gradle", "httpd", "nginx", "postgres", "mysql", "redis"})
@@ -21,7 +19,7 @@ _DEBIAN_BASED = frozenset({"python", "node", "ruby", "golang", "rust", "openjdk"
 
 @lru_cache(maxsize=None)
 def _table(name: str = "savings.toml") -> dict:
-    return load_table(os.path.join(_HERE, name))
+    return load_table(f"semantics/{name}")
 
 
 def apt_lists_size(image: str) -> int:

@@ -47,7 +47,6 @@ from ..shell.nodes import (
     iter_nodes,
 )
 from ..datafiles import load_table
-from ..packages import DATA_DIR
 
 
 @record
@@ -86,7 +85,7 @@ class Tables:
 
 @lru_cache(maxsize=None)
 def tables() -> Tables:
-    data = load_table(os.path.join(DATA_DIR, "shell_state.toml"))
+    data = load_table("packages/shell_state.toml")
     b, p, a, h = data["builtins"], data["parameters"], data["append"], data["hash"]
     return Tables(
         frozenset(b["harmless"]), frozenset(b["stateful"]), frozenset(b["runs_argument"]),

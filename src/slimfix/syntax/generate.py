@@ -12,7 +12,6 @@ exits 1 if the committed module is out of date.
 
 from __future__ import annotations
 
-import argparse
 import re
 import sys
 from pathlib import Path
@@ -22,6 +21,7 @@ from lark import Lark
 from lark.grammar import Terminal
 from lark.parsers.lalr_analysis import Shift
 
+from .. import generated
 from .parser import ESCAPES, grammar_text
 
 TABLES = Path(__file__).with_name("_tables.py")
@@ -148,19 +148,7 @@ def render() -> str:
 
 
 def main(argv=None) -> int:
-    options = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    options.add_argument("--check", action="store_true", help="exit 1 if _tables.py is out of date")
-    args = options.parse_args(argv)
-    text = render()
-    if args.check:
-        current = TABLES.read_text(encoding="utf-8") if TABLES.exists() else ""
-        if current != text:
-            print(f"{TABLES} is out of date: run python -m slimfix.syntax.generate", file=sys.stderr)
-            return 1
-        return 0
-    TABLES.write_text(text, encoding="utf-8")
-    print(f"wrote {TABLES}")
-    return 0
+    return generated.main(argv, __doc__, TABLES, render, "python -m slimfix.syntax.generate")
 
 
 if __name__ == "__main__":

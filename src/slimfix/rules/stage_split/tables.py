@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import re
 from typing import Dict, FrozenSet, Pattern, Tuple
 
 from ...datafiles import load_table
 
-_DATA = load_table(os.path.join(os.path.dirname(os.path.abspath(__file__)), "split.toml"))
+_DATA = load_table("rules/stage_split/split.toml")
 
 _ECOSYSTEMS = _DATA["ecosystem"]
 _PROGRAMS = _DATA["programs"]
