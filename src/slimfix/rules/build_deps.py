@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from shlex import quote
 from typing import Callable, Iterator, List, Optional, Sequence, Tuple
 
 from ..edits import Edit
@@ -25,7 +26,7 @@ from ..semantics.shellfacts import ends_cleanly, is_and_chain
 from ..semantics.shellstate import join_blocker
 from ..shell import parse_shell
 from ..shell.commands import CommandView, Package, classify
-from ..shell.edit import insert_option, quote
+from ..shell.edit import insert_option
 from ..shell.nodes import SimpleCommand, Word
 from ..shell.walk import CommandContext, walk_commands
 from ..syntax import Comment, Instruction

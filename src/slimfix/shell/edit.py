@@ -6,7 +6,6 @@ turns one into an edit of the file.
 
 from __future__ import annotations
 
-import shlex
 from typing import Sequence, Tuple
 
 from slimfix.shell.commands import CommandView
@@ -14,11 +13,6 @@ from slimfix.shell.nodes import Node, Operator, Script, SimpleCommand, Word
 from slimfix.shell.walk import context_of
 
 from ..edits import Edit
-
-
-def quote(value: str) -> str:
-    """``value`` as one shell word, quoted only when needed."""
-    return shlex.quote(value)
 
 
 def insert_option(view: CommandView, option_text: str) -> Edit:
