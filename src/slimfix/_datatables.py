@@ -1,4 +1,4 @@
-"""Generated from the *.toml files under src/slimfix by `python -m slimfix.datagen`.
+"""Generated from the *.toml files under src/slimfix by `python -m slimfix.regenerate`.
 
 Do not edit: change a TOML file and regenerate. Read by datafiles.py; TABLES maps
 each file's path under src/slimfix to what tomllib parses from it.

@@ -1,13 +1,11 @@
 """Write ``_datatables.py``: every TOML table under src/slimfix as Python literals.
 
-    python -m slimfix.datagen [--check]
-
-A development tool: the run-time loader (``datafiles.py``) imports the generated module, so
-no run parses TOML (``tomllib`` is pure Python: the ~140 KB of tables take ~25 ms to parse)
-or keeps a cache of its own; Python's bytecode cache does that. Tables are keyed by their
-path under src/slimfix and listed in sorted order; each keeps its file's key order (the
-order of a table's entries is data: the split's ecosystems, the subcommands). Regenerating
-gives the same bytes; ``--check`` exits 1 if the committed module is out of date.
+A development tool, run by ``python -m slimfix.regenerate``. The run-time loader
+(``datafiles.py``) imports the generated module, so no run parses TOML (``tomllib`` is pure
+Python: the ~140 KB of tables take ~25 ms to parse) or keeps a cache of its own; Python's
+bytecode cache does that. Tables are keyed by their path under src/slimfix and listed in
+sorted order; each keeps its file's key order (the order of a table's entries is data: the
+split's ecosystems, the subcommands). Regenerating gives the same bytes.
 """
 
 from __future__ import annotations
@@ -17,15 +15,13 @@ import sys
 from pathlib import Path
 from typing import Any, Dict
 
-from . import generated
-
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised on Python 3.9/3.10
     import tomli as tomllib
 
 ROOT = Path(__file__).resolve().parent  # src/slimfix
-MODULE = ROOT / "_datatables.py"
+TARGET = ROOT / "_datatables.py"
 _PLAIN = (str, int, float, bool, list, dict)
 WIDTH = 100
 
@@ -77,7 +73,7 @@ def literal(value: Any, indent: int, used: int) -> str:
 
 def render() -> str:
     out = [
-        '"""Generated from the *.toml files under src/slimfix by `python -m slimfix.datagen`.',
+        '"""Generated from the *.toml files under src/slimfix by `python -m slimfix.regenerate`.',
         "",
         "Do not edit: change a TOML file and regenerate. Read by datafiles.py; TABLES maps",
         "each file's path under src/slimfix to what tomllib parses from it.",
@@ -91,10 +87,3 @@ def render() -> str:
     out.append("}")
     return "\n".join(out) + "\n"
 
-
-def main(argv=None) -> int:
-    return generated.main(argv, __doc__, MODULE, render, "python -m slimfix.datagen")
-
-
-if __name__ == "__main__":
-    sys.exit(main())

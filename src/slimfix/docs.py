@@ -1,8 +1,7 @@
 """Rule documentation: the `slimfix rules` table, one page per rule, docs/rules/.
 
-``python -m slimfix.docs [FOLDER]`` writes the pages (default: docs/rules);
-``--check`` only reports pages that are missing, stale or left over, and
-exits 1 when there are any.
+``python -m slimfix.regenerate`` writes the pages (``write``); ``differences`` lists the
+pages that are missing, stale or left over.
 """
 
 from __future__ import annotations
@@ -10,13 +9,12 @@ from __future__ import annotations
 import inspect
 import json
 import re
-import sys
 from pathlib import Path
-from typing import Dict, List, Optional, Sequence
+from typing import Dict, List, Sequence
 
 from .rules import Rule, all_rules
 
-GENERATED = "<!-- Generated from the rule's docstring by `python -m slimfix.docs`; do not edit. -->"
+GENERATED = "<!-- Generated from the rule's docstring by `python -m slimfix.regenerate`; do not edit. -->"
 INDEX = "README.md"
 _SECTION = re.compile(r"^## (.+)$", re.M)
 
@@ -137,23 +135,3 @@ def write(folder: Path) -> List[str]:
             changed.append(str(path))
     return sorted(changed)
 
-
-def main(argv: Optional[Sequence[str]] = None) -> int:
-    args = list(sys.argv[1:] if argv is None else argv)
-    check = "--check" in args
-    rest = [a for a in args if a != "--check"]
-    folder = Path(rest[0] if rest else "docs/rules")
-    if check:
-        stale = differences(folder)
-        for line in stale:
-            print(line)
-        if stale:
-            print("run `python -m slimfix.docs` to regenerate the rule pages")
-        return 1 if stale else 0
-    for name in write(folder):
-        print(f"wrote {name}")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from slimfix import docs
+from slimfix import docs, regenerate
 from slimfix.rules import all_rules
 
 from .conftest import REPO, invoke
@@ -53,17 +53,17 @@ def test_every_rule_has_the_documented_sections():
 
 def test_rule_pages_are_in_sync():
     stale = docs.differences(REPO / "docs" / "rules")
-    assert not stale, "\n".join(stale) + "\nregenerate with: python -m slimfix.docs"
+    assert not stale, "\n".join(stale) + "\nregenerate with: python -m slimfix.regenerate"
 
 
 def test_docs_module_writes_and_checks_pages(tmp_path):
     folder = tmp_path / "rules"
-    assert docs.main([str(folder), "--check"]) == 1
-    assert docs.main([str(folder)]) == 0
+    assert regenerate.update_pages(folder, check=True) == 1
+    assert regenerate.update_pages(folder, check=False) == 0
     assert sorted(p.name for p in folder.iterdir()) == sorted(["README.md", *(f"{r.code}.md" for r in all_rules())])
-    assert docs.main([str(folder), "--check"]) == 0
+    assert regenerate.update_pages(folder, check=True) == 0
     (folder / "SF001.md").write_text("edited by hand\n")
     (folder / "SF998.md").write_text(docs.GENERATED + "\n# an old rule\n")
     assert docs.differences(folder) == [f"{folder / 'SF001.md'}: out of date", f"{folder / 'SF998.md'}: no such rule any more"]
-    docs.main([str(folder)])
+    regenerate.update_pages(folder, check=False)
     assert docs.differences(folder) == [] and not (folder / "SF998.md").exists()

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from slimfix import _datatables, datafiles, datagen
+from slimfix import _datatables, datafiles, datagen, regenerate
 
 TOML_FILES = sorted(p.relative_to(datagen.ROOT).as_posix() for p in datagen.ROOT.rglob("*.toml"))
 
@@ -42,8 +42,8 @@ def test_table_names_of_a_folder():
 
 
 def test_committed_module_is_a_fresh_generation():
-    committed = datagen.MODULE.read_text(encoding="utf-8")
-    assert committed == datagen.render(), "_datatables.py is out of date: run python -m slimfix.datagen"
+    committed = datagen.TARGET.read_text(encoding="utf-8")
+    assert committed == datagen.render(), "_datatables.py is out of date: run python -m slimfix.regenerate"
 
 
 def test_an_edited_table_makes_the_check_fail(tmp_path, monkeypatch):
@@ -51,14 +51,14 @@ def test_an_edited_table_makes_the_check_fail(tmp_path, monkeypatch):
     (tree / "packages").mkdir(parents=True)
     (tree / "packages" / "a.toml").write_text('b = 1\n[c]\nd = ["x"]\n')
     monkeypatch.setattr(datagen, "ROOT", tree)
-    monkeypatch.setattr(datagen, "MODULE", tree / "_datatables.py")
-    assert datagen.main(["--check"]) == 1
-    assert datagen.main([]) == 0
-    first = datagen.MODULE.read_bytes()
-    assert datagen.main([]) == 0 and datagen.MODULE.read_bytes() == first  # byte for byte
-    assert datagen.main(["--check"]) == 0
+    monkeypatch.setattr(datagen, "TARGET", tree / "_datatables.py")
+    assert regenerate.update(datagen, check=True) == 1
+    assert regenerate.update(datagen, check=False) == 0
+    first = datagen.TARGET.read_bytes()
+    assert regenerate.update(datagen, check=False) == 0 and datagen.TARGET.read_bytes() == first  # byte for byte
+    assert regenerate.update(datagen, check=True) == 0
     (tree / "packages" / "a.toml").write_text("b = 2\n")
-    assert datagen.main(["--check"]) == 1
+    assert regenerate.update(datagen, check=True) == 1
 
 
 @pytest.mark.parametrize("text", ["when = 1979-05-27\n", "x = nan\n", "x = inf\n"])

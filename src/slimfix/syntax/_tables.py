@@ -1,4 +1,4 @@
-"""Generated from grammar/dockerfile.lark by `python -m slimfix.syntax.generate` with lark 1.3.
+"""Generated from grammar/dockerfile.lark by `python -m slimfix.regenerate` with lark 1.3.
 
 Do not edit: change the grammar and regenerate. Read by lalr.py; per escape
 character: actions[state][symbol] is a target state to shift to (>= 0) or

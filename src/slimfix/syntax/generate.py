@@ -1,19 +1,15 @@
 """Write ``_tables.py``: lark's LALR tables for grammar/dockerfile.lark.
 
-    python -m slimfix.syntax.generate [--check]
-
-A development tool: it needs lark, which the run-time parser (``lalr.py``)
-does not. lark compiles the grammar once per escape character; this keeps
-only the data (terminal regexes in the order lark's contextual lexer tries
-them, the parse table, the shape of each rule) with states and rules
-renumbered canonically, so regenerating gives the same bytes. ``--check``
-exits 1 if the committed module is out of date.
+A development tool, run by ``python -m slimfix.regenerate``: it needs lark, which the
+run-time parser (``lalr.py``) does not. lark compiles the grammar once per escape
+character; this keeps only the data (terminal regexes in the order lark's contextual lexer
+tries them, the parse table, the shape of each rule) with states and rules renumbered
+canonically, so regenerating gives the same bytes.
 """
 
 from __future__ import annotations
 
 import re
-import sys
 from pathlib import Path
 
 import lark
@@ -21,10 +17,9 @@ from lark import Lark
 from lark.grammar import Terminal
 from lark.parsers.lalr_analysis import Shift
 
-from .. import generated
 from .parser import ESCAPES, grammar_text
 
-TABLES = Path(__file__).with_name("_tables.py")
+TARGET = Path(__file__).with_name("_tables.py")
 
 
 def lark_parser(grammar: str, **options) -> Lark:
@@ -109,7 +104,7 @@ def _rule_shape(rule) -> tuple:
 def render() -> str:
     version = ".".join(lark.__version__.split(".")[:2])
     out = [
-        f'"""Generated from grammar/dockerfile.lark by `python -m slimfix.syntax.generate` with lark {version}.',
+        f'"""Generated from grammar/dockerfile.lark by `python -m slimfix.regenerate` with lark {version}.',
         "",
         "Do not edit: change the grammar and regenerate. Read by lalr.py; per escape",
         "character: actions[state][symbol] is a target state to shift to (>= 0) or",
@@ -146,10 +141,3 @@ def render() -> str:
     out.append("}")
     return "\n".join(out) + "\n"
 
-
-def main(argv=None) -> int:
-    return generated.main(argv, __doc__, TABLES, render, "python -m slimfix.syntax.generate")
-
-
-if __name__ == "__main__":
-    sys.exit(main())
