@@ -8,6 +8,7 @@ reported as an internal error; the file is then left exactly as it was.
 
 from __future__ import annotations
 
+import traceback
 from bisect import bisect_left, bisect_right
 from typing import List, Sequence, Tuple
 
@@ -149,8 +150,6 @@ def fix_text(source: str, path: str = "", settings: Settings = Settings(), fix: 
 
 def internal_error() -> str:
     """The message for the exception being handled: a bug, with its traceback."""
-    import traceback  # lazy: start-up (only on a bug)
-
     return "internal error:\n" + traceback.format_exc()
 
 

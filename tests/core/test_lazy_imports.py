@@ -12,7 +12,7 @@ from __future__ import annotations
 import ast
 import re
 from pathlib import Path
-from typing import Dict, List, Tuple
+from typing import List, Tuple
 
 SRC = Path(__file__).resolve().parents[2] / "src"
 
@@ -27,11 +27,6 @@ BOUNDARY = {
     "verified.py",  # --verify: slimfix.verify
     "bot/run.py",  # the bot command: the verifier only with --verify
     "verify/cli.py",  # the verify command: the fixer, the builders, the plot
-}
-# below the boundary, on demand for a measured reason: module -> how many such imports
-BELOW_THE_BOUNDARY: Dict[str, int] = {
-    "fixer.py": 1,  # traceback, only on a bug (3 ms of imports for every analysed file otherwise)
-    "rules/sf011_single_stage_build.py": 1,  # the stage-split engine (16 ms), only when SF011 is selected
 }
 _REASON = re.compile(r"# lazy: (start-up|optional)\b")
 
@@ -52,11 +47,9 @@ def lazy_imports() -> List[Tuple[str, int, str]]:
 
 
 def test_start_up_imports_only_at_the_boundary():
-    below: Dict[str, int] = {}
-    for module, _, text in lazy_imports():
-        if "# lazy: optional" not in text and module not in BOUNDARY:
-            below[module] = below.get(module, 0) + 1
-    assert below == BELOW_THE_BOUNDARY
+    below = [f"{module}:{line}: {text.strip()}" for module, line, text in lazy_imports()
+             if "# lazy: optional" not in text and module not in BOUNDARY]
+    assert below == []
 
 
 def test_the_boundary_modules_exist():

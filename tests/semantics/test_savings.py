@@ -3,7 +3,11 @@ already has counts nothing, names the measurements lack fall back to typical siz
 
 from __future__ import annotations
 
+import statistics
 from statistics import median
+
+from hypothesis import given
+from hypothesis import strategies as st
 
 from slimfix.datafiles import load_table
 from slimfix.semantics import savings
@@ -83,3 +87,8 @@ def test_caches_are_measured_per_package_and_per_project():
         assert cache_size(tool, [some]) == named[some]
         assert cache_size(tool, [], projects=2) == 2 * table["project"]
         assert cache_size(tool, ["not-measured", None]) == 2 * int(median(named.values()))
+
+
+@given(st.lists(st.integers(min_value=0, max_value=10**12), min_size=1))
+def test_median_is_the_statistics_median(values):
+    assert savings.median(values) == statistics.median(values)

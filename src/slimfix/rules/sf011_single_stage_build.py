@@ -7,6 +7,7 @@ from typing import Iterable
 from ..edits import Edit
 from ..semantics.context import FileContext
 from .base import Applicability, Diagnostic, Fix, Rule
+from .stage_split import analyse
 
 
 class SingleStageBuild(Rule, summary="Build tooling ships in a single-stage image",
@@ -106,8 +107,6 @@ class SingleStageBuild(Rule, summary="Build tooling ships in a single-stage imag
     """
 
     def check(self, ctx: FileContext) -> Iterable[Diagnostic]:
-        from .stage_split import analyse  # lazy: start-up (only when SF011 is selected)
-
         finding = analyse(ctx)
         if finding is None:
             return
