@@ -76,4 +76,4 @@ out += [f"{quote(n)} = {sizes[n]}" for n in sorted(sizes)]
 open(sys.argv[2], "w").write("\n".join(out) + "\n")
 FORMAT
 echo "wrote $OUT"
-PYTHONPATH=src python3 -m slimfix.datagen  # the tables a run reads: src/slimfix/_datatables.py
+PYTHONPATH=src "${PYTHON:-.venv/bin/python}" -m slimfix.regenerate  # the tables a run reads: src/slimfix/_datatables.py

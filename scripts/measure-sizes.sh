@@ -134,4 +134,4 @@ for key, table in caches.items():
 open(out_path, "w").write("\n".join(out) + "\n")
 FORMAT
 echo "wrote $OUT"
-PYTHONPATH=src python3 -m slimfix.datagen  # the tables a run reads: src/slimfix/_datatables.py
+PYTHONPATH=src "${PYTHON:-.venv/bin/python}" -m slimfix.regenerate  # the tables a run reads: src/slimfix/_datatables.py
