@@ -219,3 +219,15 @@ def test_demo_summaries_in_the_readme_are_what_slimfix_prints():
         result = run(["--diff", *options, "examples/Dockerfile"], cwd=REPO)
         summary = next(line for line in result.stderr.splitlines() if "would be rewritten" in line)
         assert f"```\n{summary}\n```" in README, summary
+
+
+def test_every_python_m_command_in_the_docs_and_scripts_is_a_command():
+    """``python -m slimfix.X`` in the README, docs/ or scripts/ names a module that runs as one."""
+    texts = [README] + [p.read_text(encoding="utf-8") for folder in ("docs", "scripts")
+                        for p in sorted((REPO / folder).rglob("*")) if p.is_file() and p.suffix in (".md", ".sh", ".py", "")]
+    modules = {m for text in texts for m in re.findall(r"-m (slimfix(?:\.\w+)*)", text)}
+    assert "slimfix.regenerate" in modules
+    for module in sorted(modules):
+        path = REPO / "src" / Path(*module.split("."))
+        source = path / "__main__.py" if path.is_dir() else path.with_suffix(".py")
+        assert source.is_file() and 'if __name__ == "__main__":' in source.read_text(encoding="utf-8"), module
