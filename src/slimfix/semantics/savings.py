@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Iterable, Optional, Sequence
+from typing import Iterable, Optional
 
 from ..datafiles import load_table
 from .images import ImageRef
@@ -16,7 +16,7 @@ _DEBIAN_BASED = frozenset({"python", "node", "ruby", "golang", "rust", "openjdk"
                            "buildpack-deps", "maven", "gradle", "httpd", "nginx", "postgres", "mysql", "redis"})
 
 
-def median(values: Sequence[int]) -> float:
+def median(values: Iterable[int]) -> float:
     """The median, as ``statistics.median`` gives it (that module costs 3 ms of every start)."""
     ordered = sorted(values)
     middle = len(ordered) // 2
@@ -91,7 +91,7 @@ def recommends_size(names: Iterable[Optional[str]]) -> int:
 def _median_recommends() -> int:
     table = _table("apt_sizes.toml")
     extras = [set(table["recommends"][n]) - set(table["installs"][n]) for n in table["recommends"]]
-    return int(median([sum(table["bytes"][p] for p in extra) for extra in extras]))
+    return int(median(sum(table["bytes"][p] for p in extra) for extra in extras))
 
 
 def cache_size(tool: str, packages: Iterable[Optional[str]], projects: int = 0) -> int:
@@ -101,7 +101,7 @@ def cache_size(tool: str, packages: Iterable[Optional[str]], projects: int = 0) 
     other names, a typical application's dependencies for each project."""
     table = _table("measured_sizes.toml")[f"{tool}_cache"]
     sizes = {name: size for name, size in table.items() if name not in ("project", "project_packages")}
-    typical = int(median(list(sizes.values())))
+    typical = int(median(sizes.values()))
     return int(sum(sizes.get(name, typical) if name else typical for name in packages) + projects * table["project"])
 
 
