@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from slimfix.packages import DATA_DIR, build_deps, distros, load_catalog
+from slimfix import packages
+from slimfix.packages import build_deps, distros, load_catalog
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -17,7 +18,7 @@ ACTIONS = {None, "install", "remove", "autoremove", "update_index", "upgrade", "
 
 
 def test_every_data_file_parses_and_the_catalog_loads():
-    for path in Path(DATA_DIR).glob("*.toml"):
+    for path in Path(packages.__file__).parent.glob("*.toml"):
         with path.open("rb") as fh:
             tomllib.load(fh)
     catalog = load_catalog()

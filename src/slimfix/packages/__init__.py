@@ -15,7 +15,6 @@ Both are loaded once per process.
 
 from __future__ import annotations
 
-import os
 import re
 from fnmatch import fnmatchcase
 from functools import lru_cache
@@ -24,7 +23,6 @@ from typing import Dict, FrozenSet, Mapping, Optional, Pattern, Tuple, TypeVar
 from ..record import cached_property, field, record
 from ..datafiles import load_table, table_names
 
-DATA_DIR = os.path.dirname(os.path.abspath(__file__))
 _BUILD_DEPS_TABLE = "packages/build_deps.toml"
 _ANY_NAME = r"^(?P<name>.+)$"
 

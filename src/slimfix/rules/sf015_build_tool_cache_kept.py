@@ -18,7 +18,6 @@ from .package_caches import cache_mounted, plural, variable
 from .shell_paths import changes_directory
 
 
-
 @record
 class Cache:
     name: str
